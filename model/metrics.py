@@ -1,0 +1,267 @@
+"""KPIs: the weekly table, employee snapshots, the run summary, costs and ROI.
+
+Shares of *target users* (employees for whom the tool is relevant): trial, active,
+lapsed, basic/advanced/expert, relief, mean_competence. Shares of *all employees*:
+awareness, understanding, benefit, expects_benefit, attitude, resistance, concerns,
+trust. `benefit_share` counts target users who can name concrete benefits for their own
+work (knows_benefit >= 0.5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from model.programme import PHASES
+from model.scenario import ROLES
+from model.state import ACTIVE, COMPETENCE_LEVELS, LAPSED, STAGES, TRIAL
+from model.workforce import CONCERNS, QUALIFICATIONS, TENURE_BANDS
+
+if TYPE_CHECKING:
+    from model.engine import Simulation
+
+WEEKLY_COLUMNS = (
+    "week", "phase", "aware_share", "understanding_share", "benefit_share",
+    "expects_benefit_share", "positive_share", "mean_attitude", "resistant_share",
+    "trial_share", "active_share", "lapsed_share", "basic_share", "advanced_share",
+    "expert_share", "support_requests", "nps", "trust", "relief_share",
+    "concern_existential_share", "concern_overload_share", "concern_control_share",
+    "concern_quality_share", "new_use_cases", "hours_freed", "mean_competence",
+    "cost_cumulative_eur", "benefit_cumulative_eur", "roi",
+)  # fmt: skip
+NUMERIC_COLUMNS = WEEKLY_COLUMNS[2:]
+SNAPSHOT_COLUMNS = (
+    "id", "age", "tenure", "tenure_band", "role", "department", "qualification",
+    "is_target_user", "is_champion", "attitude", "expects_benefit", "concern_existential",
+    "concern_overload", "concern_control", "concern_quality", "trust", "competence",
+    "competence_level", "stage",
+)  # fmt: skip
+SUMMARY_FIELDS = (
+    "goal_reached", "goal_week", "final_active_share", "peak_active_share",
+    "stable_use_week", "initial_positive_share", "final_positive_share",
+    "final_resistant_share", "benefits_realised", "cost_total_eur", "hours_freed_total",
+    "roi", "change_roi", "criterion_awareness_week", "criterion_vision_week",
+    "criterion_competence_week", "criterion_quick_wins_week", "criterion_anchoring_week",
+    "main_barrier",
+)  # fmt: skip
+BARRIERS = ("existential", "overload", "control", "quality", "competence", "trust",
+            "usefulness")
+POSITIVE_ATTITUDE = 0.25
+CRITERION_PHASE = {
+    "awareness": "awareness",
+    "vision": "vision",
+    "competence": "empowerment",
+    "quick_wins": "implementation",
+    "anchoring": "anchoring",
+}
+
+
+@dataclass
+class Ledger:
+    """Costs by lever (EUR) and realised benefit."""
+
+    costs: dict[str, float] = field(default_factory=dict)
+    benefit_hours: float = 0.0
+    benefit_eur: float = 0.0
+
+    def add(self, lever: str, eur: float) -> None:
+        self.costs[lever] = self.costs.get(lever, 0.0) + float(eur)
+
+    @property
+    def total(self) -> float:
+        return sum(self.costs.values())
+
+    @property
+    def change_cost(self) -> float:
+        """Cost of the change measures: everything except tool licences."""
+        return self.total - self.costs.get("licences", 0.0)
+
+
+def _share(mask: np.ndarray) -> float:
+    return float(mask.mean()) if mask.size else 0.0
+
+
+class Recorder:
+    """Collects one row per week into a preallocated array."""
+
+    def __init__(self, sim: Simulation, snapshot_weeks: set[int] | None = None):
+        self._sim = sim
+        self.rows = np.full((sim.scenario.weeks + 1, len(NUMERIC_COLUMNS)), np.nan)
+        self.phases: list[str] = []
+        self.snapshots: dict[int, pd.DataFrame] = {}
+        self.snapshot_weeks: set[int] = {0} | set(snapshot_weeks or ())
+
+    @staticmethod
+    def support_requests(sim: Simulation) -> float:
+        """Expected support requests this week: users with low competence ask for help."""
+        st, wf = sim.state, sim.wf
+        using = ((st.stage == TRIAL) | (st.stage == ACTIVE)) & wf.is_target
+        need = (1.0 - st.competence[using]) ** 2 * (1.0 - 0.5 * st.support[using])
+        return float(sim.p.support_rate * need.sum())
+
+    def record(self, sim: Simulation | None = None) -> None:
+        """Append the current week's row (and a snapshot if one is asked for)."""
+        sim = sim or self._sim
+        st, wf = sim.state, sim.wf
+        t = wf.is_target
+        stage_t = st.stage[t]
+        comp_t = st.competence[t]
+        level_t = st.competence_level()[t]
+        held = st.concerns >= 0.5
+        users = (st.stage != 0) & t
+        promoters = users & (st.attitude > 0.5) & (st.stage == ACTIVE)
+        detractors = users & ((st.attitude < 0.0) | (st.stage == LAPSED))
+        n_users = users.sum()
+        nps = 100.0 * (promoters.sum() - detractors.sum()) / n_users if n_users else np.nan
+        cost = sim.ledger.total
+        benefit = sim.ledger.benefit_eur
+        row = (
+            _share(st.aware >= 0.5),
+            _share((st.understand >= 0.5) & (st.aware >= 0.5)),
+            _share(st.knows_benefit[t] >= 0.5),
+            _share(st.benefit >= 0.5),
+            _share(st.attitude > POSITIVE_ATTITUDE),
+            float(st.attitude.mean()),
+            _share(st.attitude < 0.0),
+            _share(stage_t == TRIAL),
+            _share(stage_t == ACTIVE),
+            _share(stage_t == LAPSED),
+            _share(level_t == 1),
+            _share(level_t == 2),
+            _share(level_t == 3),
+            self.support_requests(sim),
+            nps,
+            float(st.trust.mean()),
+            _share(st.relief[t]),
+            _share(held[0]),
+            _share(held[1]),
+            _share(held[2]),
+            _share(held[3]),
+            float(st.use_cases.sum()),
+            float(st.hours_freed.sum()),
+            float(comp_t.mean()) if comp_t.size else 0.0,
+            cost,
+            benefit,
+            (benefit - cost) / cost if cost > 0 else 0.0,
+        )
+        self.rows[sim.week] = row
+        self.phases.append(sim.phase if sim.mode == "full" else sim.mode)
+        if sim.week in self.snapshot_weeks:
+            self.snapshots[sim.week] = snapshot(sim)
+
+    def weekly(self, weeks: int) -> pd.DataFrame:
+        """The weekly table (weeks 0..weeks) with the DESIGN columns in order."""
+        df = pd.DataFrame(self.rows[: weeks + 1], columns=list(NUMERIC_COLUMNS))
+        df.insert(0, "phase", self.phases[: weeks + 1])
+        df.insert(0, "week", np.arange(weeks + 1))
+        return df
+
+
+def snapshot(sim: Simulation) -> pd.DataFrame:
+    """One row per employee with the DESIGN snapshot columns."""
+    st, wf = sim.state, sim.wf
+    return pd.DataFrame(
+        {
+            "id": np.arange(wf.n),
+            "age": np.round(wf.age, 1),
+            "tenure": np.round(wf.tenure, 1),
+            "tenure_band": np.asarray(TENURE_BANDS)[wf.tenure_band()],
+            "role": np.asarray(ROLES)[wf.role],
+            "department": wf.department,
+            "qualification": np.asarray(QUALIFICATIONS)[wf.qualification],
+            "is_target_user": wf.is_target.copy(),
+            "is_champion": st.champion.copy(),
+            "attitude": st.attitude.copy(),
+            "expects_benefit": st.benefit >= 0.5,
+            **{f"concern_{c}": st.concerns[i].copy() for i, c in enumerate(CONCERNS)},
+            "trust": st.trust.copy(),
+            "competence": st.competence.copy(),
+            "competence_level": np.asarray(COMPETENCE_LEVELS)[st.competence_level()],
+            "stage": np.asarray(STAGES)[st.stage],
+        }
+    )
+
+
+def stable_use_week(active: np.ndarray, band: float = 0.05) -> int:
+    """First week from which active_share stays within `band` of its final value."""
+    outside = np.flatnonzero(np.abs(active - active[-1]) > band)
+    return int(outside[-1] + 1) if outside.size else 0
+
+
+def main_barrier(sim: Simulation) -> str:
+    """Which gap kept most non-active target users from active use ("none" if all use)."""
+    st, wf, tool = sim.state, sim.wf, sim.scenario.tool
+    gap = wf.is_target & (st.stage != ACTIVE)
+    if not gap.any():
+        return "none"
+    counts = [
+        *(int(((st.concerns[i] >= 0.5) & gap).sum()) for i in range(4)),
+        int(((st.competence < 0.25) & gap).sum()),
+        int(((st.trust < 0.5) & gap).sum()),
+        int(gap.sum()) if tool.usefulness * tool.reliability < 0.3 else 0,
+    ]
+    return BARRIERS[int(np.argmax(counts))]
+
+
+def summarise(sim: Simulation, weekly: pd.DataFrame) -> dict[str, Any]:
+    """The run summary (DESIGN section 4) plus final_<column> for every weekly column."""
+    sc = sim.scenario
+    active = weekly["active_share"].to_numpy()
+    goal = sc.goals
+    reached = np.flatnonzero(active >= goal.target_active_share - 1e-12)
+    goal_week = int(reached[0]) if reached.size else None
+    led = sim.ledger
+    n_target = int(sim.wf.is_target.sum())
+    impl = sim.clock.start("implementation") or sc.strategy.phases.implementation
+    expected_hours = (
+        goal.target_active_share * n_target * sc.tool.hours_saved_per_week
+        * sc.tool.reliability * max(sc.weeks - impl + 1, 1)
+    )  # fmt: skip
+    cost = led.total
+    out: dict[str, Any] = {
+        "goal_reached": bool(goal_week is not None and goal_week <= goal.by_week),
+        "goal_week": goal_week,
+        "final_active_share": float(active[-1]),
+        "peak_active_share": float(active.max()),
+        "stable_use_week": stable_use_week(active),
+        "initial_positive_share": float(weekly["positive_share"].iloc[0]),
+        "final_positive_share": float(weekly["positive_share"].iloc[-1]),
+        "final_resistant_share": float(weekly["resistant_share"].iloc[-1]),
+        "benefits_realised": led.benefit_hours / expected_hours if expected_hours > 0 else None,
+        "cost_total_eur": cost,
+        "hours_freed_total": led.benefit_hours,
+        "roi": (led.benefit_eur - cost) / cost if cost > 0 else None,
+        "change_roi": None,
+        "change_cost_eur": led.change_cost,
+        "benefit_total_eur": led.benefit_eur,
+    }
+    for name, phase in CRITERION_PHASE.items():
+        out[f"criterion_{name}_week"] = sim.criteria.get(phase)
+    out["main_barrier"] = main_barrier(sim) if sim.mode == "full" else "none"
+    for lever, eur in sorted(led.costs.items()):
+        out[f"cost_{lever}_eur"] = eur
+    last = weekly.iloc[-1]
+    for col in NUMERIC_COLUMNS:
+        v = last[col]
+        out[f"final_{col}"] = None if pd.isna(v) else float(v)
+    out["final_phase"] = str(last["phase"])
+    return out
+
+
+__all__ = [
+    "BARRIERS",
+    "Ledger",
+    "NUMERIC_COLUMNS",
+    "PHASES",
+    "Recorder",
+    "SNAPSHOT_COLUMNS",
+    "SUMMARY_FIELDS",
+    "WEEKLY_COLUMNS",
+    "main_barrier",
+    "snapshot",
+    "stable_use_week",
+    "summarise",
+]

@@ -1,0 +1,1 @@
+"""Weekly processes, one module each; each acts on the state arrays in place."""

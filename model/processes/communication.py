@@ -1,0 +1,62 @@
+"""Communication: messages raise awareness, understanding and expected benefit; an
+information vacuum (aware of the project but not informed lately) feeds rumours."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.parameters import Parameters
+from model.programme import CHANNELS, FRAMINGS
+from model.state import State
+
+
+def deliver(
+    state: State,
+    audience: np.ndarray,
+    channel: str,
+    framing: str,
+    p: Parameters,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """One message to an audience (bool mask). Returns who was reached."""
+    reach, depth, _ = CHANNELS[channel]
+    f_und, f_know, f_pers, f_relief = FRAMINGS[framing]
+    reached = audience & (rng.random(audience.size) < reach * p.reach_scale)
+    r = reached.astype(float) * depth
+    state.aware += r * (1.0 - state.aware) * 1.5 / (1.0 + depth)
+    np.minimum(state.aware, 1.0, out=state.aware)
+    state.understand += p.learn_understanding * f_und * r * (1.0 - state.understand)
+    state.knows_benefit += p.learn_benefit * f_know * r * (1.0 - state.knows_benefit)
+    receptive = 0.5 + 0.25 * (1.0 + state.attitude)  # motivated reasoning
+    state.benefit += p.persuasion * f_pers * r * receptive * (1.0 - state.benefit)
+    if f_relief:
+        state.concerns -= p.story_relief * f_relief * r * state.concerns
+        state.trust += 0.5 * p.story_relief * f_relief * r * (1.0 - state.trust)
+    state.informed[reached] = 1.0
+    return reached
+
+
+def transparency_update(state: State, p: Parameters, rng: np.random.Generator) -> np.ndarray:
+    """An all-staff status update: informs, and calms rumour-fed concerns."""
+    reached = rng.random(state.aware.size) < 0.8 * p.reach_scale
+    r = reached.astype(float)
+    state.aware += 0.5 * r * (1.0 - state.aware)
+    state.understand += 0.3 * p.learn_understanding * r * (1.0 - state.understand)
+    state.concerns -= p.transparency_relief * r * state.concerns
+    state.informed[reached] = 1.0
+    return reached
+
+
+def grapevine_and_rumours(
+    state: State, spread: np.ndarray, p: Parameters, anticipation: bool
+) -> None:
+    """Awareness spreads by word of mouth; the aware but uninformed grow concerns.
+
+    `spread` is the row-normalised network average of awareness. Objection
+    anticipation (answering fears before they are voiced) halves the rumour rate.
+    """
+    state.aware += 0.25 * spread * (1.0 - state.aware)
+    vacuum = state.aware * (1.0 - state.informed)
+    rate = p.rumour_rate * (0.5 if anticipation else 1.0)
+    state.concerns += rate * vacuum * (1.0 - state.concerns)
+    state.informed *= p.info_decay

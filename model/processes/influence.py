@@ -1,0 +1,79 @@
+"""Social influence: expressed attitudes follow a Friedkin-Johnsen process anchored in
+each employee's own assessment; concerns spread between colleagues."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from model.parameters import CultureParams, Parameters
+from model.scenario import ROLES
+from model.state import State
+from model.workforce import Workforce
+
+
+def disposition(wf: Workforce, p: Parameters, cp: CultureParams) -> np.ndarray:
+    """The fixed part of the own attitude (latent scale): culture, tenure, role, person."""
+    role = np.array([p.attitude_role.get(r, 0.0) for r in ROLES])[wf.role]
+    return (
+        p.attitude_base
+        + cp.openness
+        - p.attitude_tenure_per_decade * (wf.tenure - 8.7) / 10.0
+        + role
+        + wf.attitude_noise
+    )
+
+
+def own_assessment(state: State, fixed: np.ndarray, p: Parameters) -> np.ndarray:
+    """Private attitude: tanh of disposition + beliefs - concerns + trust + lever shifts."""
+    latent = (
+        fixed
+        + p.attitude_benefit * 2.5 * (state.benefit - 0.5)
+        - p.attitude_concern * 2.5 * (state.concerns.sum(axis=0) - 2.0)
+        + 0.75 * (state.trust - 0.5)
+        + state.shift
+    )
+    return np.tanh(latent)
+
+
+def susceptibility(wf: Workforce, p: Parameters, cp: CultureParams) -> np.ndarray:
+    """Weight on colleagues' views: culture's conformity times (1 - stubbornness(tenure))."""
+    stubborn = p.stubbornness_max * wf.tenure / (wf.tenure + p.stubbornness_half_tenure)
+    return cp.conformity * (1.0 - stubborn)
+
+
+def influence_matrix(adj: sp.csr_matrix, weight: np.ndarray) -> sp.csr_matrix:
+    """Row-stochastic W: row i averages i's neighbours, neighbour j weighted by weight[j].
+
+    An employee without colleagues (isolated node) keeps a self-weight of one.
+    """
+    w = adj.multiply(weight[None, :]).tocsr()
+    rows = np.asarray(w.sum(axis=1)).ravel()
+    isolated = rows <= 0
+    if isolated.any():
+        w = (w + sp.diags(isolated.astype(float))).tocsr()
+        rows = np.where(isolated, 1.0, rows)
+    return sp.diags(1.0 / rows).dot(w).tocsr()
+
+
+def fj_step(x: np.ndarray, anchor: np.ndarray, w: sp.csr_matrix, lam: np.ndarray) -> np.ndarray:
+    """One Friedkin-Johnsen step: x' = Lambda W x + (I - Lambda) anchor."""
+    return lam * (w @ x) + (1.0 - lam) * anchor
+
+
+def fj_fixed_point(anchor: np.ndarray, w: sp.csr_matrix, lam: np.ndarray) -> np.ndarray:
+    """Closed form of the FJ equilibrium: (I - Lambda W)^-1 (I - Lambda) anchor."""
+    from scipy.sparse.linalg import spsolve
+
+    n = anchor.size
+    a = sp.identity(n, format="csc") - sp.diags(lam) @ w
+    return spsolve(a.tocsc(), (1.0 - lam) * anchor)
+
+
+def influence(
+    state: State, w: sp.csr_matrix, lam: np.ndarray, p: Parameters
+) -> None:
+    """Attitudes move by one FJ step; concerns drift towards the neighbours' average."""
+    state.attitude = np.clip(fj_step(state.attitude, state.own, w, lam), -1.0, 1.0)
+    neighbour_concerns = (w @ state.concerns.T).T
+    state.concerns += p.concern_contagion * lam * (neighbour_concerns - state.concerns)

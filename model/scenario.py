@@ -1,0 +1,434 @@
+"""Scenario schema (pydantic v2, frozen, unknown keys forbidden), TOML load/dump, overrides.
+
+A scenario is everything a run needs besides its seed: the organisation, its influence
+network, the AI tool, the budget, the change strategy, the goal and the dynamics mode.
+`load_scenario` accepts a preset name (a TOML file under `scenarios/`) or a path.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from model.errors import Problem, ScenarioError
+from model.parameters import Parameters
+
+ROLES = ("executive", "middle_manager", "specialist", "admin", "operations")
+CULTURES = ("innovation", "performance", "harmony", "hierarchy")
+NETWORK_KINDS = (
+    "organisation",
+    "small_world",
+    "scale_free",
+    "erdos_renyi",
+    "complete",
+    "ring_lattice",
+)
+TRAINING_FORMATS = (
+    "lecture",
+    "manual",
+    "demo",
+    "practice",
+    "peer_teaching",
+    "microlearning",
+    "mentoring",
+)
+AUDIENCES = (
+    "all",
+    "executives",
+    "middle_managers",
+    "direct_users",
+    "indirect_users",
+    "works_council",
+)
+CHANNELS = (
+    "email",
+    "intranet",
+    "newsletter",
+    "faq_portal",
+    "video",
+    "info_event",
+    "meeting",
+    "team_workshop",
+    "hands_on",
+    "management_workshop",
+    "executive_briefing",
+    "formal_consultation",
+    "ai_breakfast",
+)
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Week = Annotated[int, Field(ge=0, le=520)]
+
+Role = Literal["executive", "middle_manager", "specialist", "admin", "operations"]
+Culture = Literal["innovation", "performance", "harmony", "hierarchy"]
+TrainingFormat = Literal[
+    "lecture", "manual", "demo", "practice", "peer_teaching", "microlearning", "mentoring"
+]
+
+
+class Strict(BaseModel):
+    """Base for every section: frozen, unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Organisation(Strict):
+    employees: int = Field(120, ge=2, le=200_000)
+    culture: Culture = "harmony"
+    departments: int = Field(5, ge=1, le=500)
+    mean_age: float = Field(43.0, ge=20.0, le=65.0)
+    mean_tenure_years: float = Field(8.7, ge=0.0, le=40.0)
+    roles: dict[Role, Annotated[float, Field(ge=0.0)]] = Field(
+        default_factory=lambda: {
+            "executive": 0.05,
+            "middle_manager": 0.12,
+            "specialist": 0.25,
+            "admin": 0.20,
+            "operations": 0.38,
+        }
+    )
+    works_council: bool = True
+
+    @model_validator(mode="after")
+    def _roles_positive(self) -> Organisation:
+        if sum(self.roles.values()) <= 0:
+            raise ValueError("roles: at least one role share must be > 0")
+        return self
+
+
+class Network(Strict):
+    kind: Literal[
+        "organisation", "small_world", "scale_free", "erdos_renyi", "complete", "ring_lattice"
+    ] = "organisation"
+    mean_degree: float = Field(8.0, ge=1.0, le=1000.0)
+    cross_department_share: Share = 0.2
+    rewiring: Share = 0.1
+
+
+class Tool(Strict):
+    usefulness: Share = 0.6
+    ease_of_use: Share = 0.6
+    reliability: Share = 0.8
+    hours_saved_per_week: float = Field(2.5, ge=0.0, le=40.0)
+    target_roles: list[Role] = Field(
+        default_factory=lambda: ["middle_manager", "specialist", "admin"], min_length=1
+    )
+    licence_eur_per_user_month: float = Field(25.0, ge=0.0)
+
+
+class Budget(Strict):
+    total_eur: float = Field(30_000.0, ge=0.0)
+    hourly_cost_eur: float = Field(45.0, gt=0.0)
+
+
+class Phases(Strict):
+    awareness: Week = 0
+    vision: Week = 6
+    empowerment: Week = 12
+    implementation: Week = 18
+    anchoring: Week = 30
+    gated: bool = False
+    max_wait_weeks: Annotated[int, Field(ge=0, le=104)] = 12
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Phases:
+        weeks = [self.awareness, self.vision, self.empowerment, self.implementation, self.anchoring]
+        if any(b < a for a, b in zip(weeks, weeks[1:], strict=False)):
+            raise ValueError(
+                "phase start weeks must not decrease: awareness <= vision <= empowerment"
+                " <= implementation <= anchoring"
+            )
+        return self
+
+
+class Communication(Strict):
+    audience: Literal[
+        "all", "executives", "middle_managers", "direct_users", "indirect_users", "works_council"
+    ] = "all"
+    channel: Literal[
+        "email",
+        "intranet",
+        "newsletter",
+        "faq_portal",
+        "video",
+        "info_event",
+        "meeting",
+        "team_workshop",
+        "hands_on",
+        "management_workshop",
+        "executive_briefing",
+        "formal_consultation",
+        "ai_breakfast",
+    ] = "email"
+    framing: Literal["technical", "benefits", "storytelling"] = "technical"
+    start_week: Week = 0
+    every_weeks: Annotated[int, Field(ge=0, le=520)] = 0
+    end_week: Week | None = None
+
+    @model_validator(mode="after")
+    def _window(self) -> Communication:
+        if self.end_week is not None and self.end_week < self.start_week:
+            raise ValueError("end_week must be >= start_week")
+        return self
+
+
+class Transparency(Strict):
+    updates_every_weeks: Annotated[int, Field(ge=0, le=52)] = 0
+
+
+class Training(Strict):
+    budget_share: Share = 0.3
+    formats: dict[TrainingFormat, Annotated[float, Field(ge=0.0)]] = Field(
+        default_factory=lambda: {"lecture": 1.0}
+    )
+    role_specific: bool = False
+    tandem_teams: bool = False
+
+    @model_validator(mode="after")
+    def _formats(self) -> Training:
+        if self.budget_share > 0 and sum(self.formats.values()) <= 0:
+            raise ValueError("formats: at least one format weight must be > 0")
+        return self
+
+
+class Champions(Strict):
+    count: Annotated[int, Field(ge=0, le=10_000)] = 0
+    selection: Literal["random", "centrality", "diversity", "critics"] = "random"
+    time_share: Annotated[float, Field(ge=0.0, le=0.5)] = 0.1
+    start_week: Week = 6
+
+
+class QuickWins(Strict):
+    pilot: Literal["none", "most_receptive", "random", "most_resistant"] = "none"
+    pilot_size: Annotated[int, Field(ge=0, le=100_000)] = 8
+    start_week: Week = 14
+    broadcast: bool = False
+
+
+class Resistance(Strict):
+    concern_board: bool = False
+    critics_as_advisors: bool = False
+    objection_anticipation: bool = False
+
+
+class WorksCouncil(Strict):
+    involvement: Literal["early", "late", "none"] = "late"
+
+
+class Leadership(Strict):
+    role_modelling: bool = False
+
+
+class Anchoring(Strict):
+    process_integration_week: Week | None = None
+    community_of_practice: bool = False
+    innovator_roles: Annotated[int, Field(ge=0, le=10_000)] = 0
+    incentives: bool = False
+
+
+class Strategy(Strict):
+    rollout: Literal["phased", "big_bang", "pilot_first"] = "phased"
+    scale_out_after_weeks: Annotated[int, Field(ge=0, le=104)] = 8
+    phases: Phases = Phases()
+    communication: list[Communication] = Field(default_factory=list)
+    transparency: Transparency = Transparency()
+    training: Training = Training()
+    champions: Champions = Champions()
+    quick_wins: QuickWins = QuickWins()
+    resistance: Resistance = Resistance()
+    works_council: WorksCouncil = WorksCouncil()
+    leadership: Leadership = Leadership()
+    anchoring: Anchoring = Anchoring()
+
+
+class Goals(Strict):
+    target_active_share: Share = 0.5
+    by_week: Annotated[int, Field(ge=1, le=520)] = 52
+
+
+class Bass(Strict):
+    p: Share = 0.03
+    q: Annotated[float, Field(ge=0.0, le=10.0)] = 0.38
+
+
+class Threshold(Strict):
+    phi: Share | list[Share] = 0.25
+    seeds: Annotated[int, Field(ge=0)] = 1
+    seed_ids: list[Annotated[int, Field(ge=0)]] | None = None
+
+
+class Dynamics(Strict):
+    mode: Literal["full", "bass", "threshold"] = "full"
+    bass: Bass = Bass()
+    threshold: Threshold = Threshold()
+
+
+class Scenario(Strict):
+    name: str = "unnamed"
+    description: str = ""
+    weeks: Annotated[int, Field(ge=1, le=520)] = 52
+    seed: Annotated[int, Field(ge=0)] = 1
+    organisation: Organisation = Organisation()
+    network: Network = Network()
+    tool: Tool = Tool()
+    budget: Budget = Budget()
+    strategy: Strategy = Strategy()
+    goals: Goals = Goals()
+    dynamics: Dynamics = Dynamics()
+    parameters: Parameters = Parameters()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        th = self.dynamics.threshold
+        n = self.organisation.employees
+        if isinstance(th.phi, list) and len(th.phi) != n:
+            raise ValueError(
+                f"dynamics.threshold.phi: a list needs one value per employee ({n}),"
+                f" got {len(th.phi)}"
+            )
+        if th.seed_ids is not None and any(i >= n for i in th.seed_ids):
+            raise ValueError(f"dynamics.threshold.seed_ids: ids must be < employees ({n})")
+        return self
+
+    def with_overrides(self, overrides: dict[str, Any], source: str = "--set") -> Scenario:
+        """A copy with dotted-key overrides applied and validated again."""
+        if not overrides:
+            return self
+        data = self.model_dump(mode="python", exclude_none=True)
+        return validate_scenario(apply_overrides(data, overrides, source), source)
+
+    def to_toml(self) -> str:
+        """TOML text that loads back into an equal scenario."""
+        return tomli_w.dumps(self.model_dump(mode="json", exclude_none=True))
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def preset_names() -> list[str]:
+    """Preset names: TOML files under scenarios/ (sub-folders as `cases/name`)."""
+    return sorted(
+        p.relative_to(SCENARIO_DIR).with_suffix("").as_posix()
+        for p in SCENARIO_DIR.rglob("*.toml")
+    )
+
+
+def resolve_path(spec: str | Path) -> Path:
+    """The file for a preset name or a path; ScenarioError if there is none."""
+    path = Path(spec)
+    if path.suffix == ".toml" or path.exists():
+        if not path.is_file():
+            raise ScenarioError([Problem(str(spec), "", str(spec), "an existing TOML file")])
+        return path
+    candidates = [SCENARIO_DIR / f"{spec}.toml"]
+    candidates += [SCENARIO_DIR / sub / f"{spec}.toml" for sub in ("cases", "validation")]
+    for cand in candidates:
+        if cand.is_file():
+            return cand
+    allowed = "a TOML file path or a preset: " + ", ".join(preset_names())
+    raise ScenarioError([Problem(str(spec), "", str(spec), allowed, "unknown scenario")])
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; malformed TOML becomes a ScenarioError naming the file."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(
+            [Problem(str(path), "", "", "valid TOML", f"malformed TOML: {exc}")]
+        ) from None
+    except OSError as exc:
+        raise ScenarioError([Problem(str(path), "", "", "a readable file", str(exc))]) from None
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Parse one `key.path=value` override; the value is read as TOML (bare words as text)."""
+    if "=" not in text:
+        raise ScenarioError(
+            [Problem("--set", text, text, "KEY=VALUE, e.g. strategy.champions.count=12")]
+        )
+    key, raw = (s.strip() for s in text.split("=", 1))
+    if not key or any(not part for part in key.split(".")):
+        raise ScenarioError([Problem("--set", key, text, "a dotted key such as weeks or a.b.c")])
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw  # bare words (e.g. culture=innovation) are taken as strings
+    return key, value
+
+
+def apply_overrides(data: dict[str, Any], overrides: dict[str, Any], source: str) -> dict:
+    """Set dotted keys in a nested dict (copied); a key through a non-table is an error."""
+    out = copy.deepcopy(data)
+    for key, value in overrides.items():
+        node = out
+        parts = key.split(".")
+        for i, part in enumerate(parts[:-1]):
+            nxt = node.setdefault(part, {})
+            if not isinstance(nxt, dict):
+                path = ".".join(parts[: i + 1])
+                raise ScenarioError(
+                    [Problem(source, key, value, f"{path} is a value, not a table")]
+                )
+            node = nxt
+        node[parts[-1]] = value
+    return out
+
+
+def validate_scenario(data: dict[str, Any], source: str) -> Scenario:
+    """Validate a raw dict; every problem becomes one line of a ScenarioError."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError([_problem(source, err) for err in exc.errors()]) from None
+
+
+def _problem(source: str, err: Any) -> Problem:
+    loc = ".".join(str(p) for p in err["loc"])
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return Problem(source, loc, err.get("input"), "no such key (see DESIGN/README keys)",
+                       "unknown key")
+    ctx = err.get("ctx") or {}
+    if kind == "literal_error":
+        allowed = "one of " + str(ctx.get("expected", ""))
+    elif "ge" in ctx or "le" in ctx or "gt" in ctx or "lt" in ctx:
+        lo = ctx.get("ge", ctx.get("gt"))
+        hi = ctx.get("le", ctx.get("lt"))
+        lo = "-inf" if lo is None else lo
+        hi = "inf" if hi is None else hi
+        allowed = f"a number in [{lo}, {hi}]"
+    else:
+        allowed = err["msg"]
+    return Problem(source, loc, err.get("input"), allowed, err["msg"])
+
+
+def load_scenario(
+    spec: str | Path | Scenario,
+    overrides: dict[str, Any] | list[str] | None = None,
+) -> Scenario:
+    """Load a preset name, a TOML path or a Scenario, then apply dotted overrides.
+
+    `overrides` is a dict {"a.b": value} or a list of "a.b=value" strings (as `--set`).
+    """
+    if isinstance(overrides, list):
+        overrides = dict(parse_override(s) for s in overrides)
+    if isinstance(spec, Scenario):
+        return spec.with_overrides(overrides or {})
+    path = resolve_path(spec)
+    data = read_toml(path)
+    scenario = validate_scenario(data, str(path))
+    return scenario.with_overrides(overrides or {})
+
+
+def dump_scenario(scenario: Scenario, path: str | Path) -> None:
+    """Write a scenario as TOML (round-trips through load_scenario)."""
+    Path(path).write_text(scenario.to_toml(), encoding="utf-8")

@@ -1,0 +1,91 @@
+"""The structure of arrays holding every employee's dynamic state (one array per variable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from model.workforce import Workforce
+
+STAGES = ("non_user", "trial", "active", "lapsed")
+NON_USER, TRIAL, ACTIVE, LAPSED = range(4)
+EXISTENTIAL, OVERLOAD, CONTROL, QUALITY = range(4)
+COMPETENCE_LEVELS = ("none", "basic", "advanced", "expert")
+COMPETENCE_CUTS = (0.25, 0.6, 0.85)  # basic, advanced, expert thresholds
+
+
+@dataclass
+class State:
+    """Dynamic per-employee state; all arrays have length n (concerns: 4 x n)."""
+
+    aware: np.ndarray
+    understand: np.ndarray
+    knows_benefit: np.ndarray
+    benefit: np.ndarray
+    concerns: np.ndarray
+    trust: np.ndarray
+    attitude: np.ndarray
+    own: np.ndarray
+    shift: np.ndarray  # lever-induced shift of the own attitude (latent scale)
+    competence: np.ndarray
+    stage: np.ndarray
+    weeks_in_stage: np.ndarray
+    informed: np.ndarray
+    access: np.ndarray
+    habit: np.ndarray
+    value: np.ndarray
+    hours_freed: np.ndarray
+    relief: np.ndarray
+    ever_user: np.ndarray
+    use_cases: np.ndarray
+    champion: np.ndarray
+    adviser: np.ndarray
+    innovator: np.ndarray
+    pilot: np.ndarray
+    support: np.ndarray  # weekly support from champions / mentors in [0, 1]
+    counters: dict = field(default_factory=dict)
+
+    @classmethod
+    def initial(cls, wf: Workforce) -> State:
+        """Week-0 state from the sampled workforce (attitude filled by the engine)."""
+        n = wf.n
+        zeros = np.zeros(n)
+        return cls(
+            aware=zeros.copy(),
+            understand=0.35 * wf.affinity,
+            knows_benefit=0.2 * wf.benefit0,
+            benefit=wf.benefit0.copy(),
+            concerns=wf.concerns0.copy(),
+            trust=wf.trust0.copy(),
+            attitude=zeros.copy(),
+            own=zeros.copy(),
+            shift=zeros.copy(),
+            competence=0.3 * wf.affinity,
+            stage=np.zeros(n, dtype=np.int8),
+            weeks_in_stage=np.zeros(n, dtype=np.int32),
+            informed=zeros.copy(),
+            access=np.zeros(n, dtype=bool),
+            habit=zeros.copy(),
+            value=zeros.copy(),
+            hours_freed=zeros.copy(),
+            relief=np.zeros(n, dtype=bool),
+            ever_user=np.zeros(n, dtype=bool),
+            use_cases=np.zeros(n, dtype=np.int32),
+            champion=np.zeros(n, dtype=bool),
+            adviser=np.zeros(n, dtype=bool),
+            innovator=np.zeros(n, dtype=bool),
+            pilot=np.zeros(n, dtype=bool),
+            support=zeros.copy(),
+        )
+
+    def set_stage(self, mask: np.ndarray, stage: int) -> None:
+        """Move the employees in `mask` to `stage`, restarting their stage clock."""
+        self.stage[mask] = stage
+        self.weeks_in_stage[mask] = 0
+        if stage in (TRIAL, ACTIVE):
+            self.ever_user[mask] = True
+
+    def competence_level(self) -> np.ndarray:
+        """Index into COMPETENCE_LEVELS."""
+        return np.digitize(self.competence, COMPETENCE_CUTS).astype(np.int8)
