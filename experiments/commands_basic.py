@@ -1,0 +1,145 @@
+"""Commands `run`, `scenarios`, `check` and `app`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from experiments.cli import add_scenario_options
+from experiments.output import write_table
+from model.errors import Problem, ScenarioError
+from model.run import run
+from model.scenario import load_scenario, preset_names
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="run one scenario; weekly table and summary")
+    p.add_argument("scenario", help="preset name or TOML path")
+    add_scenario_options(p)
+    p.add_argument("--weeks", type=int, default=None)
+    p.add_argument("--out", default=None, help="weekly table: .csv or .parquet")
+    p.add_argument("--snapshots", default=None, metavar="DIR",
+                   help="write employee snapshots (week 0 and the last week) to DIR")
+    p.add_argument("--snapshot-weeks", default="", metavar="W,W,...",
+                   help="extra snapshot weeks with --snapshots")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("scenarios", help="list presets")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_scenarios)
+
+    p = sub.add_parser("check", help="validate scenario files (exit 2 if invalid)")
+    p.add_argument("files", nargs="+")
+    add_scenario_options(p, seed=False)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("app", help="start the web UI")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--host", default="localhost")
+    p.set_defaults(func=cmd_app)
+
+
+def _weeks_list(text: str) -> list[int]:
+    try:
+        return [int(w) for w in text.split(",") if w.strip()]
+    except ValueError:
+        raise ScenarioError(
+            [Problem("--snapshot-weeks", "", text, "comma-separated week numbers")]
+        ) from None
+
+
+def check_out_path(path: str | None, flag: str = "--out") -> None:
+    """Refuse unknown table formats before running anything."""
+    if path and not path.endswith((".csv", ".parquet")):
+        raise ScenarioError([Problem(flag, "", path, "a file name ending in .csv or .parquet")])
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    check_out_path(args.out)
+    sc = load_scenario(args.scenario, args.overrides)
+    if args.weeks is not None:
+        sc = sc.with_overrides({"weeks": args.weeks}, "--weeks")
+    res = run(sc, seed=args.seed, snapshots=_weeks_list(args.snapshot_weeks))
+    if args.out:
+        write_table(res.weekly, args.out)
+    if args.snapshots:
+        out = Path(args.snapshots)
+        out.mkdir(parents=True, exist_ok=True)
+        for week, df in sorted(res.snapshots.items()):
+            df.to_csv(out / f"snapshot_week{week:03d}.csv", index=False)
+    if args.json:
+        print(json.dumps(clean_json(res.summary), indent=2))
+    else:
+        print_summary(sc.name, res.summary)
+    return 0
+
+
+def clean_json(obj):
+    """NaN/inf become null so the output is valid JSON."""
+    if isinstance(obj, dict):
+        return {k: clean_json(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [clean_json(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def print_summary(name: str, summary: dict) -> None:
+    """Human-readable run summary: the DESIGN fields, then the rest."""
+    from model.metrics import SUMMARY_FIELDS
+
+    print(f"scenario: {name}")
+    for key in SUMMARY_FIELDS:
+        print(f"  {key:28s} {_fmt(summary.get(key))}")
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.3f}"
+    return "-" if v is None else str(v)
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    rows = []
+    for name in preset_names():
+        sc = load_scenario(name)
+        rows.append({"name": name, "description": " ".join(sc.description.split())})
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for r in rows:
+            print(f"{r['name']:32s} {r['description'][:90]}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    problems = []
+    for f in args.files:
+        try:
+            sc = load_scenario(f, args.overrides)
+            print(f"{f}: ok ({sc.name}, {sc.organisation.employees} employees, {sc.weeks} weeks)")
+        except ScenarioError as exc:
+            problems += exc.problems
+    if problems:
+        raise ScenarioError(problems)
+    return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    if not APP.exists():
+        print("the UI is not built yet; running the default scenario instead")
+        print_summary("typical_sme", run("typical_sme").summary)
+        return 0
+    env = dict(os.environ, SOLARA_APP=str(APP))
+    cmd = [sys.executable, "-m", "solara", "run", str(APP), "--host", args.host,
+           "--port", str(args.port), "--production"]
+    return subprocess.call(cmd, env=env)
