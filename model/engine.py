@@ -70,6 +70,14 @@ class Simulation:
         self.weight = np.where(wf.role <= 1, self.cp.manager_weight, 1.0)
         self.w_influence = influence_matrix(self.adj, self.weight)
         self.w_plain = influence_matrix(self.adj, np.ones(wf.n))
+        self.audiences = {
+            "all": np.ones(wf.n, dtype=bool),
+            "executives": wf.role == 0,
+            "middle_managers": wf.role == 1,
+            "direct_users": wf.is_target,
+            "indirect_users": ~wf.is_target,
+            "works_council": wf.works_council,
+        }
         self.usefulness = np.full(wf.n, sc.tool.usefulness)
         self.friction = 1.0
         self.clock = PhaseClock(
@@ -319,16 +327,9 @@ class Simulation:
                 self.ledger.add("works_council", 2.0 * self.wf.works_council.sum() * hourly)
 
     def _communicate(self) -> None:
-        sc, st, wf, p, rng = self.scenario, self.state, self.wf, self.p, self.rng
+        sc, st, p, rng = self.scenario, self.state, self.p, self.rng
         hourly = sc.budget.hourly_cost_eur
-        masks = {
-            "all": np.ones(wf.n, dtype=bool),
-            "executives": wf.role == 0,
-            "middle_managers": wf.role == 1,
-            "direct_users": wf.is_target,
-            "indirect_users": ~wf.is_target,
-            "works_council": wf.works_council,
-        }
+        masks = self.audiences
         for c in sc.strategy.communication:
             if event_active(c, self.week):
                 reached = deliver(st, masks[c.audience], c.channel, c.framing, p, rng)
@@ -395,8 +396,9 @@ class Simulation:
 
     def _use_cases(self) -> None:
         st, wf, p, rng = self.state, self.wf, self.p, self.rng
-        level = np.digitize(st.competence, COMPETENCE_CUTS)
-        rate = p.use_case_rate * np.select([level == 3, level == 2], [1.0, 0.3], 0.0)
+        k = st.competence
+        expert, advanced = k >= COMPETENCE_CUTS[2], k >= COMPETENCE_CUTS[1]
+        rate = p.use_case_rate * (0.3 * advanced + 0.7 * expert)
         if self._active("community_of_practice"):
             rate = rate * 1.5
         rate = np.where(st.innovator, np.maximum(rate, 0.05) * 5.0, rate)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from model.programme import PHASES
 from model.scenario import ROLES
-from model.state import ACTIVE, COMPETENCE_LEVELS, LAPSED, STAGES, TRIAL
+from model.state import ACTIVE, COMPETENCE_CUTS, COMPETENCE_LEVELS, LAPSED, STAGES, TRIAL
 from model.workforce import CONCERNS, QUALIFICATIONS, TENURE_BANDS
 
 if TYPE_CHECKING:
@@ -80,10 +80,6 @@ class Ledger:
         return self.total - self.costs.get("licences", 0.0)
 
 
-def _share(mask: np.ndarray) -> float:
-    return float(mask.mean()) if mask.size else 0.0
-
-
 class Recorder:
     """Collects one row per week into a preallocated array."""
 
@@ -107,47 +103,55 @@ class Recorder:
         sim = sim or self._sim
         st, wf = sim.state, sim.wf
         t = wf.is_target
+        n = st.attitude.size
+        n_t = max(int(np.count_nonzero(t)), 1)
+        count = np.count_nonzero
         stage_t = st.stage[t]
         comp_t = st.competence[t]
-        level_t = st.competence_level()[t]
-        held = st.concerns >= 0.5
+        basic, advanced, expert = COMPETENCE_CUTS
+        held = count(st.concerns >= 0.5, axis=1) / n
         users = (st.stage != 0) & t
-        promoters = users & (st.attitude > 0.5) & (st.stage == ACTIVE)
-        detractors = users & ((st.attitude < 0.0) | (st.stage == LAPSED))
-        n_users = users.sum()
-        nps = 100.0 * (promoters.sum() - detractors.sum()) / n_users if n_users else np.nan
+        n_users = count(users)
+        att = st.attitude
+        if n_users:
+            promoters = count(users & (att > 0.5) & (st.stage == ACTIVE))
+            detractors = count(users & ((att < 0.0) | (st.stage == LAPSED)))
+            nps = 100.0 * (promoters - detractors) / n_users
+        else:
+            nps = np.nan
         cost = sim.ledger.total
         benefit = sim.ledger.benefit_eur
-        row = (
-            _share(st.aware >= 0.5),
-            _share((st.understand >= 0.5) & (st.aware >= 0.5)),
-            _share(st.knows_benefit[t] >= 0.5),
-            _share(st.benefit >= 0.5),
-            _share(st.attitude > POSITIVE_ATTITUDE),
-            float(st.attitude.mean()),
-            _share(st.attitude < 0.0),
-            _share(stage_t == TRIAL),
-            _share(stage_t == ACTIVE),
-            _share(stage_t == LAPSED),
-            _share(level_t == 1),
-            _share(level_t == 2),
-            _share(level_t == 3),
+        aware = st.aware >= 0.5
+        row = self.rows[sim.week]
+        row[:] = (
+            count(aware) / n,
+            count((st.understand >= 0.5) & aware) / n,
+            count(st.knows_benefit[t] >= 0.5) / n_t,
+            count(st.benefit >= 0.5) / n,
+            count(att > POSITIVE_ATTITUDE) / n,
+            att.sum() / n,
+            count(att < 0.0) / n,
+            count(stage_t == TRIAL) / n_t,
+            count(stage_t == ACTIVE) / n_t,
+            count(stage_t == LAPSED) / n_t,
+            count((comp_t >= basic) & (comp_t < advanced)) / n_t,
+            count((comp_t >= advanced) & (comp_t < expert)) / n_t,
+            count(comp_t >= expert) / n_t,
             self.support_requests(sim),
             nps,
-            float(st.trust.mean()),
-            _share(st.relief[t]),
-            _share(held[0]),
-            _share(held[1]),
-            _share(held[2]),
-            _share(held[3]),
+            st.trust.sum() / n,
+            count(st.relief[t]) / n_t,
+            held[0],
+            held[1],
+            held[2],
+            held[3],
             float(st.use_cases.sum()),
             float(st.hours_freed.sum()),
-            float(comp_t.mean()) if comp_t.size else 0.0,
+            comp_t.sum() / n_t if comp_t.size else 0.0,
             cost,
             benefit,
             (benefit - cost) / cost if cost > 0 else 0.0,
         )
-        self.rows[sim.week] = row
         self.phases.append(sim.phase if sim.mode == "full" else sim.mode)
         if sim.week in self.snapshot_weeks:
             self.snapshots[sim.week] = snapshot(sim)

@@ -82,7 +82,7 @@ class Strict(BaseModel):
 class Organisation(Strict):
     employees: int = Field(120, ge=2, le=200_000)
     culture: Culture = "harmony"
-    departments: int = Field(5, ge=1, le=500)
+    departments: int = Field(5, ge=1, le=20_000)
     mean_age: float = Field(43.0, ge=20.0, le=65.0)
     mean_tenure_years: float = Field(8.7, ge=0.0, le=40.0)
     roles: dict[Role, Annotated[float, Field(ge=0.0)]] = Field(
