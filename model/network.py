@@ -98,7 +98,7 @@ def organisation(
         if src.size == 0:
             return
         offset = np.rint(rng.normal(0.0, 1.0, src.size) * sd[src]).astype(np.int64)
-        pos = np.clip(rank_in(src) + offset, 0, width[src] - 1)
+        pos = _reflect(rank_in(src) + offset, width[src])
         pairs_src.append(src)
         pairs_dst.append(order[lo[src] + pos])
 
@@ -114,11 +114,23 @@ def organisation(
         src = np.repeat(np.arange(n), reps)
         offset = np.rint(rng.normal(0.0, n / 4.0, src.size)).astype(np.int64)
         pairs_src.append(src)
-        pairs_dst.append(global_order[np.clip(grank[src] + offset, 0, n - 1)])
+        pairs_dst.append(global_order[_reflect(grank[src] + offset, np.full(src.size, n))])
     src, dst = _reporting_lines(wf, rng)
     pairs_src.append(src)
     pairs_dst.append(dst)
     return _from_pairs(n, np.concatenate(pairs_src), np.concatenate(pairs_dst))
+
+
+def _reflect(pos: np.ndarray, width: np.ndarray) -> np.ndarray:
+    """Fold positions into [0, width - 1] by mirroring at both ends.
+
+    Clipping instead would pile every draw past an end onto the youngest and oldest
+    employee, turning them into hubs with 10x the mean degree.
+    """
+    top = np.maximum(width - 1, 0)
+    period = np.maximum(2 * top, 1)
+    x = np.abs(pos) % period
+    return np.where(x > top, period - x, x)
 
 
 def _reporting_lines(wf: Workforce, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
