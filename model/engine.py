@@ -14,6 +14,7 @@ from model.network import build_network
 from model.processes import limiting
 from model.processes.adoption import experience, experienced_value, transitions, try_tool
 from model.processes.communication import deliver, grapevine_and_rumours, transparency_update
+from model.processes.concerns import aggravate, relieve
 from model.processes.influence import (
     disposition,
     influence,
@@ -33,7 +34,7 @@ from model.programme import (
     training_hours_per_trainee,
 )
 from model.scenario import Scenario
-from model.state import ACTIVE, COMPETENCE_CUTS, CONTROL, EXISTENTIAL, TRIAL, State
+from model.state import ACTIVE, COMPETENCE_CUTS, CONTROL, EXISTENTIAL, QUALITY, TRIAL, State
 from model.workforce import sample_workforce
 
 SeedLike = int | np.random.SeedSequence | None
@@ -244,10 +245,16 @@ class Simulation:
             rebuild = True
         # critics become advisers
         if strat.resistance.critics_as_advisors and self._started("vision") and self._once("adv"):
-            chosen = select_advisers(max(1, round(wf.n / 40)), self.adj, st.attitude, rng)
+            chosen = select_advisers(max(2, round(wf.n / 20)), self.adj, st.attitude, rng)
             st.adviser[chosen] = True
+            # their objections shape the design: colleagues see their worries addressed
+            near = (self.adj @ st.adviser.astype(float)) > 0
+            relieve(st, 0.3 * near, p, CONTROL)
+            relieve(st, 0.3 * near, p, QUALITY)
             st.shift[chosen] += p.adviser_shift
-            st.concerns[CONTROL, chosen] *= 0.5
+            st.concerns[CONTROL, chosen] = np.minimum(
+                st.concerns[CONTROL, chosen], p.concern_floor * st.concerns0[CONTROL, chosen]
+            )
             self.weight[chosen] *= p.adviser_weight
             self.friction *= 0.9  # their design feedback removes friction
             rebuild = True
@@ -255,8 +262,8 @@ class Simulation:
         if strat.resistance.objection_anticipation and self._started("awareness") and self._once(
             "anticipate"
         ):
-            st.concerns[EXISTENTIAL] *= 1.0 - p.anticipation_relief
-            st.concerns[CONTROL] *= 1.0 - 0.5 * p.anticipation_relief
+            relieve(st, p.anticipation_relief, p, EXISTENTIAL)
+            relieve(st, 0.5 * p.anticipation_relief, p, CONTROL)
             self.ledger.add("resistance", 16.0 * hourly)
         self._works_council_agreement()
         # anchoring roles
@@ -296,8 +303,8 @@ class Simulation:
         elif inv == "late" and impl is not None:
             due, strength = impl + 6, 0.5
         if due is not None and self.week >= due and self._once("agreement"):
-            st.concerns[CONTROL] *= 1.0 - p.works_council_relief * strength
-            st.concerns[EXISTENTIAL] *= 1.0 - 0.5 * p.works_council_relief * strength
+            relieve(st, p.works_council_relief * strength, p, CONTROL)
+            relieve(st, 0.5 * p.works_council_relief * strength, p, EXISTENTIAL)
             st.trust += 0.1 * strength * (1.0 - st.trust)
             st.shift[self.wf.works_council] += 0.5 * strength
             hours = 30.0 + 2.0 * self.wf.works_council.sum()
@@ -309,7 +316,7 @@ class Simulation:
         hourly = sc.budget.hourly_cost_eur
         if sc.strategy.resistance.concern_board and self._started("awareness"):
             posting = (st.aware > 0.5) & (rng.random(st.aware.size) < 0.5)
-            st.concerns -= p.board_relief * posting * st.concerns
+            relieve(st, p.board_relief * posting, p)
             if self.week % 4 == 0:
                 self.friction = max(0.7, self.friction * 0.98)  # design feedback
             self.ledger.add("resistance", (4.0 + 0.05 * posting.sum()) * hourly)
@@ -320,7 +327,7 @@ class Simulation:
             conflict = inv == "none" or (inv == "late" and "agreement" not in self.done)
             if conflict:
                 rate = p.works_council_conflict * (0.5 if inv == "none" else 1.0)
-                st.concerns[CONTROL] += rate * (1.0 - st.concerns[CONTROL])
+                aggravate(st, rate, p, CONTROL)
                 st.trust -= 0.5 * rate * st.trust
         if sc.strategy.works_council.involvement == "early" and sc.organisation.works_council:
             if self._started("awareness") and self.week % 4 == 0:
@@ -389,7 +396,7 @@ class Simulation:
             strength = p.persuasion * stories / 3.0 * aware
             st.benefit += strength * (1.0 - st.benefit)
             st.knows_benefit += strength * (1.0 - st.knows_benefit)
-            st.concerns -= p.story_relief * stories / 3.0 * aware * st.concerns
+            relieve(st, p.story_relief * stories / 3.0 * aware, p)
             self.communicated += self.pending_stories
             self.ledger.add("quick_wins", 4.0 * self.scenario.budget.hourly_cost_eur)
         self.pending_stories = int(new.sum()) if st.pilot.any() else 0

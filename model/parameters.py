@@ -101,6 +101,9 @@ class Parameters(_Frozen):
     )
     attitude_noise: Positive = 0.5
     culture: dict[str, CultureParams] = Field(default_factory=_cultures)
+    # --- band of concerns (model/processes/concerns.py)
+    concern_floor: Rate = 0.7
+    concern_ceiling: Rate = 0.5
     # --- communication and rumours
     reach_scale: Rate = 1.0
     learn_understanding: Rate = 0.45
@@ -150,7 +153,7 @@ class Parameters(_Frozen):
     works_council_conflict: Rate = 0.03
     board_relief: Rate = 0.06
     anticipation_relief: Rate = 0.25
-    adviser_shift: Coef = 0.8
+    adviser_shift: Coef = 1.5
     incentive_shift: Coef = 0.15
     mandate_rate: Rate = 0.08
     habit_integration: Rate = 0.6

@@ -24,6 +24,7 @@ class State:
     knows_benefit: np.ndarray
     benefit: np.ndarray
     concerns: np.ndarray
+    concerns0: np.ndarray  # initial intensities: the band concerns move in
     trust: np.ndarray
     attitude: np.ndarray
     own: np.ndarray
@@ -57,6 +58,7 @@ class State:
             knows_benefit=0.2 * wf.benefit0,
             benefit=wf.benefit0.copy(),
             concerns=wf.concerns0.copy(),
+            concerns0=wf.concerns0.copy(),
             trust=wf.trust0.copy(),
             attitude=zeros.copy(),
             own=zeros.copy(),

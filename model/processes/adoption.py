@@ -7,6 +7,7 @@ import numpy as np
 from scipy.special import expit
 
 from model.parameters import CultureParams, Parameters
+from model.processes.concerns import aggravate, relieve
 from model.scenario import Tool
 from model.state import ACTIVE, EXISTENTIAL, LAPSED, NON_USER, OVERLOAD, QUALITY, TRIAL, State
 
@@ -78,12 +79,12 @@ def experience(
     """Using the tool updates trust, quality worries, expected benefit and job fears."""
     users = ((state.stage == TRIAL) | (state.stage == ACTIVE)).astype(float)
     state.trust += p.trust_learn * users * (tool.reliability - state.trust)
-    state.concerns[QUALITY] -= p.trust_learn * users * (tool.reliability - 0.5) * state.concerns[
-        QUALITY
-    ]
+    good = p.trust_learn * users * (tool.reliability - 0.5)
+    relieve(state, np.maximum(good, 0.0), p, QUALITY)
+    aggravate(state, np.maximum(-good, 0.0), p, QUALITY)
     target = expit(4.0 * value)
     state.benefit += p.experience_update * users * (target - state.benefit)
     relieved = hours_freed >= 1.0
-    state.concerns[EXISTENTIAL] -= 0.02 * relieved * state.concerns[EXISTENTIAL]
-    state.concerns[OVERLOAD] -= 0.03 * relieved * state.concerns[OVERLOAD]
+    relieve(state, 0.02 * relieved, p, EXISTENTIAL)
+    relieve(state, 0.03 * relieved, p, OVERLOAD)
     state.relief = relieved & (state.concerns[OVERLOAD] < 0.5)

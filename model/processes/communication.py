@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.parameters import Parameters
+from model.processes.concerns import aggravate, relieve
 from model.programme import CHANNELS, FRAMINGS
 from model.state import State
 
@@ -30,7 +31,7 @@ def deliver(
     receptive = 0.5 + 0.25 * (1.0 + state.attitude)  # motivated reasoning
     state.benefit += p.persuasion * f_pers * r * receptive * (1.0 - state.benefit)
     if f_relief:
-        state.concerns -= p.story_relief * f_relief * r * state.concerns
+        relieve(state, p.story_relief * f_relief * r, p)
         state.trust += 0.5 * p.story_relief * f_relief * r * (1.0 - state.trust)
     state.informed[reached] = 1.0
     return reached
@@ -42,7 +43,7 @@ def transparency_update(state: State, p: Parameters, rng: np.random.Generator) -
     r = reached.astype(float)
     state.aware += 0.5 * r * (1.0 - state.aware)
     state.understand += 0.3 * p.learn_understanding * r * (1.0 - state.understand)
-    state.concerns -= p.transparency_relief * r * state.concerns
+    relieve(state, p.transparency_relief * r, p)
     state.informed[reached] = 1.0
     return reached
 
@@ -58,5 +59,5 @@ def grapevine_and_rumours(
     state.aware += 0.25 * spread * (1.0 - state.aware)
     vacuum = state.aware * (1.0 - state.informed)
     rate = p.rumour_rate * (0.5 if anticipation else 1.0)
-    state.concerns += rate * vacuum * (1.0 - state.concerns)
+    aggravate(state, rate * vacuum, p)
     state.informed *= p.info_decay

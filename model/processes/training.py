@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.parameters import Parameters
+from model.processes.concerns import relieve
 from model.state import ACTIVE, OVERLOAD, TRIAL, State
 
 
@@ -13,7 +14,7 @@ def train(state: State, effective_hours: np.ndarray, p: Parameters) -> None:
     """Apply retention-weighted training hours (already scaled by fit and format)."""
     gain = 1.0 - np.exp(-p.learn_per_hour * effective_hours)
     state.competence += gain * (1.0 - state.competence)
-    state.concerns[OVERLOAD] -= p.training_relief * gain * state.concerns[OVERLOAD]
+    relieve(state, np.minimum(p.training_relief * gain, 1.0), p, OVERLOAD)
     state.understand += 0.5 * gain * (1.0 - state.understand)
     trained = effective_hours > 0
     state.aware[trained] = np.maximum(state.aware[trained], 0.9)

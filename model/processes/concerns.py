@@ -1,0 +1,33 @@
+"""Concerns move within a band around each employee's initial level.
+
+Facts, answers and good experience *relieve* a concern towards a floor (by default half
+the initial intensity: a baseline fear can be eased, not abolished); rumours, conflict
+and bad experience *aggravate* it towards a ceiling (by default half-way from the
+initial intensity to 1). Every lever that acts on concerns goes through these two.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.parameters import Parameters
+from model.state import State
+
+
+def relieve(
+    state: State, amount: np.ndarray | float, p: Parameters, which: int | slice = slice(None)
+) -> None:
+    """Move concern(s) `which` a fraction `amount` (per employee) towards the floor."""
+    c = state.concerns[which]
+    floor = p.concern_floor * state.concerns0[which]
+    c -= amount * np.maximum(c - floor, 0.0)
+
+
+def aggravate(
+    state: State, amount: np.ndarray | float, p: Parameters, which: int | slice = slice(None)
+) -> None:
+    """Move concern(s) `which` a fraction `amount` (per employee) towards the ceiling."""
+    c = state.concerns[which]
+    c0 = state.concerns0[which]
+    ceiling = c0 + p.concern_ceiling * (1.0 - c0)
+    c += amount * np.maximum(ceiling - c, 0.0)
