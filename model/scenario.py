@@ -10,7 +10,8 @@ from __future__ import annotations
 import copy
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -401,14 +402,57 @@ def _problem(source: str, err: Any) -> Problem:
     if kind == "literal_error":
         allowed = "one of " + str(ctx.get("expected", ""))
     elif "ge" in ctx or "le" in ctx or "gt" in ctx or "lt" in ctx:
-        lo = ctx.get("ge", ctx.get("gt"))
-        hi = ctx.get("le", ctx.get("lt"))
+        # pydantic names only the violated bound: report the field's whole range
+        bounds = _declared_bounds(err["loc"]) or ctx
+        lo = bounds.get("ge", bounds.get("gt"))
+        hi = bounds.get("le", bounds.get("lt"))
+        left = "(" if "gt" in bounds or lo is None else "["
+        right = ")" if "lt" in bounds or hi is None else "]"
         lo = "-inf" if lo is None else lo
         hi = "inf" if hi is None else hi
-        allowed = f"a number in [{lo}, {hi}]"
+        allowed = f"a number in {left}{lo}, {hi}{right}"
     else:
         allowed = err["msg"]
     return Problem(source, loc, err.get("input"), allowed, err["msg"])
+
+
+def _unwrap(tp: Any, meta: list) -> Any:
+    """Strip Annotated (collecting its constraints into `meta`) and `X | None`."""
+    while True:
+        if get_origin(tp) is Annotated:
+            args = get_args(tp)
+            for m in args[1:]:
+                meta.extend(getattr(m, "metadata", [m]))
+            tp = args[0]
+        elif get_origin(tp) in (Union, UnionType):
+            rest = [a for a in get_args(tp) if a is not type(None)]
+            if len(rest) != 1:
+                return tp
+            tp = rest[0]
+        else:
+            return tp
+
+
+def _declared_bounds(loc: tuple) -> dict[str, Any] | None:
+    """The numeric bounds (ge/gt/le/lt) declared for the scenario key at `loc`."""
+    tp: Any = Scenario
+    meta: list = []
+    for part in loc:
+        tp = _unwrap(tp, meta)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = tp.model_fields.get(str(part))
+            if field is None:
+                return None
+            tp, meta = field.annotation, list(field.metadata)
+        elif get_origin(tp) is dict:
+            tp, meta = get_args(tp)[1], []
+        elif get_origin(tp) is list and isinstance(part, int):
+            tp, meta = get_args(tp)[0], []
+        else:
+            return None
+    _unwrap(tp, meta)
+    bounds = {k: getattr(m, k) for m in meta for k in ("ge", "gt", "le", "lt") if hasattr(m, k)}
+    return bounds or None
 
 
 def load_scenario(
