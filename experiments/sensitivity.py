@@ -1,0 +1,678 @@
+"""Command `sensitivity`: global sensitivity analysis with SALib (Sobol or Morris).
+
+Problem file (TOML), e.g. `experiments/sensitivity_example.toml`:
+
+    outputs = ["final_active_share", "goal_reached", "roi"]   # numeric run-summary fields
+    [[parameter]]
+    key = "strategy.champions.count"    # any numeric, integer or boolean scenario key
+    bounds = [0, 15]                    # integer keys are rounded; booleans: x >= 0.5
+    distribution = "uniform"            # optional, SALib's distributions
+
+Optional top-level keys: `method` ("sobol"/"morris"), `samples` (N), `second_order`
+(bool); the command-line flags win. Distributions and their `bounds`: uniform/unif
+[lo, hi]; loguniform/logunif [lo, hi] (> 0); triangular/triang [lo, hi, peak as a
+fraction of the width in [0, 1)]; normal/norm [mean, sd]; truncnorm [lo, hi, mean, sd];
+lognormal/lognorm [log-mean, log-sd].
+
+Design: SALib's Sobol (Saltelli) sample of N base rows -> N(D+2) points, N(2D+2) with
+second order; Morris: N trajectories of D+1 points on `--levels` levels. Each point is run
+`--runs` times (default 1) on the run seeds of `runner.run_seed`, the same seeds for
+every point (common random numbers: the noise is frozen across the design, so indices
+measure parameter effects, not seed noise); its output is the mean over those runs.
+Week fields that are undefined (goal never reached, ...) count as weeks + 1 (censored at
+the horizon); another undefined output is reported and its indices are skipped.
+
+Runs go through the shared runner, executors and result store: `--out DIR` resumes.
+`change_roi` needs a counterfactual run per run and is computed only when it is an output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import hashlib
+import json
+import math
+import re
+import sys
+import tomllib
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments.commands_basic import clean_json
+from experiments.commands_batch import (
+    add_batch_options,
+    check_batch_args,
+    identity,
+    report_timing,
+    run_batch,
+)
+from experiments.runner import Batch, load_plans, make_context, parse_overrides
+from model.errors import Problem, ScenarioError
+from model.metrics import NUMERIC_COLUMNS, SUMMARY_FIELDS
+from model.scenario import Scenario
+
+METHODS = ("sobol", "morris")
+DISTRIBUTIONS = {  # our name -> (SALib name, number of bounds values, meaning)
+    "uniform": ("unif", 2, "[low, high]"),
+    "unif": ("unif", 2, "[low, high]"),
+    "loguniform": ("logunif", 2, "[low, high], both > 0"),
+    "logunif": ("logunif", 2, "[low, high], both > 0"),
+    "triangular": ("triang", 3, "[low, high, peak as a fraction of the width in [0, 1)]"),
+    "triang": ("triang", 3, "[low, high, peak as a fraction of the width in [0, 1)]"),
+    "normal": ("norm", 2, "[mean, sd > 0]"),
+    "norm": ("norm", 2, "[mean, sd > 0]"),
+    "truncnorm": ("truncnorm", 4, "[low, high, mean, sd > 0]"),
+    "lognormal": ("lognorm", 2, "[log-mean, log-sd > 0]"),
+    "lognorm": ("lognorm", 2, "[log-mean, log-sd > 0]"),
+}
+TOP_KEYS = ("outputs", "parameter", "method", "samples", "second_order", "description")
+PARAM_KEYS = ("key", "bounds", "distribution", "name")
+NON_NUMERIC = ("main_barrier", "final_phase")
+WEEK_FIELDS = re.compile(r"^(goal_week|stable_use_week|criterion_[a-z_]+_week)$")
+COST_FIELD = re.compile(r"^cost_[a-z_]+_eur$")
+DEFAULT_CI_TARGET = 0.1
+
+
+@dataclass
+class Parameter:
+    key: str
+    bounds: list[float]
+    dist: str  # SALib name
+    kind: str = "float"  # "float", "int" or "bool"
+    label: str = ""
+
+
+@dataclass
+class ProblemSpec:
+    path: str
+    parameters: list[Parameter]
+    outputs: list[str]
+    method: str | None = None
+    samples: int | None = None
+    second_order: bool | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def salib(self) -> dict[str, Any]:
+        return {
+            "num_vars": len(self.parameters),
+            "names": [p.key for p in self.parameters],
+            "bounds": [list(p.bounds) for p in self.parameters],
+            "dists": [p.dist for p in self.parameters],
+        }
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sensitivity", help="SALib Sobol or Morris global sensitivity analysis")
+    p.add_argument("scenario", help="preset name or TOML path")
+    p.add_argument("--problem", required=True, metavar="F.toml",
+                   help="problem file: parameters (dotted keys, bounds), outputs")
+    p.add_argument("--method", default=None, metavar="sobol|morris",
+                   help="sobol (first and total order) or morris (mu*, sigma); default sobol")
+    p.add_argument("--samples", type=int, default=None, metavar="N",
+                   help="Sobol base samples N (a power of 2) or Morris trajectories "
+                        "(default 256 / 20)")
+    p.add_argument("--outputs", default=None, metavar="F,F,...",
+                   help="run-summary fields to analyse (default: the problem file's)")
+    p.add_argument("--second-order", action="store_true", default=None,
+                   help="Sobol: also second-order indices (N(2D+2) runs instead of N(D+2))")
+    p.add_argument("--levels", type=int, default=4, help="Morris grid levels (default 4)")
+    p.add_argument("--ci-target", type=float, default=DEFAULT_CI_TARGET, metavar="W",
+                   help="largest acceptable 95%% CI half-width: of a Sobol index, or of mu* "
+                        "relative to the largest mu* of the output (default 0.1)")
+    add_batch_options(p, runs_default=1, change_roi_flag=False)
+    p.set_defaults(func=cmd_sensitivity)
+
+
+# --------------------------------------------------------------------------- problem file
+
+
+def known_output(name: str) -> bool:
+    numeric = set(SUMMARY_FIELDS) - set(NON_NUMERIC)
+    numeric |= {"change_cost_eur", "benefit_total_eur"}
+    numeric |= {f"final_{c}" for c in NUMERIC_COLUMNS}
+    return name in numeric or bool(COST_FIELD.match(name))
+
+
+OUTPUTS_ALLOWED = ("numeric run-summary fields, e.g. final_active_share, goal_reached, roi, "
+                   "change_roi, goal_week, final_resistant_share, final_<weekly column>, "
+                   "cost_<lever>_eur")
+
+
+def check_outputs(outputs: Any, source: str, key: str) -> tuple[list[str], list[Problem]]:
+    if isinstance(outputs, str):
+        outputs = [s.strip() for s in outputs.split(",") if s.strip()]
+    if not isinstance(outputs, list) or not outputs or not all(
+        isinstance(o, str) for o in outputs
+    ):
+        return [], [Problem(source, key, outputs, "a non-empty list of " + OUTPUTS_ALLOWED)]
+    problems = []
+    for o in outputs:
+        if o in NON_NUMERIC:
+            problems.append(Problem(source, key, o, OUTPUTS_ALLOWED, "not a numeric output"))
+        elif not known_output(o):
+            near = difflib.get_close_matches(o, _output_names(), n=2)
+            hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+            problems.append(Problem(source, key, o, OUTPUTS_ALLOWED + hint, "unknown output"))
+    if len(set(outputs)) != len(outputs):
+        problems.append(Problem(source, key, outputs, "each output once"))
+    return list(outputs), problems
+
+
+def _output_names() -> list[str]:
+    names = [f for f in SUMMARY_FIELDS if f not in NON_NUMERIC]
+    return names + [f"final_{c}" for c in NUMERIC_COLUMNS]
+
+
+def load_problem(path: str | Path) -> tuple[ProblemSpec, list[Problem]]:
+    """Parse a problem file; returns the spec and every problem found (not raised)."""
+    src = str(path)
+    p = Path(path)
+    if not p.is_file():
+        raise ScenarioError([Problem("--problem", "", src, "an existing TOML problem file")])
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(src, "", "", "valid TOML", f"malformed TOML: {exc}")]) \
+            from None
+    problems: list[Problem] = []
+    for key in data:
+        if key not in TOP_KEYS:
+            problems.append(Problem(src, key, data[key], "top-level keys " + ", ".join(TOP_KEYS),
+                                    "unknown key"))
+    outputs: list[str] = []
+    if "outputs" in data:
+        outputs, probs = check_outputs(data["outputs"], src, "outputs")
+        problems += probs
+    params: list[Parameter] = []
+    raw = data.get("parameter")
+    if raw is None:
+        problems.append(Problem(src, "parameter", "missing",
+                                "one or more [[parameter]] tables with key and bounds",
+                                "missing key"))
+        raw = []
+    elif not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
+        problems.append(Problem(src, "parameter", raw, "[[parameter]] tables"))
+        raw = []
+    seen: set[str] = set()
+    for i, entry in enumerate(raw):
+        where = f"parameter[{i}]"
+        for k in entry:
+            if k not in PARAM_KEYS:
+                problems.append(Problem(src, f"{where}.{k}", entry[k],
+                                        "keys " + ", ".join(PARAM_KEYS), "unknown key"))
+        key = entry.get("key")
+        if not isinstance(key, str) or not key:
+            problems.append(Problem(src, f"{where}.key", key if key is not None else "missing",
+                                    "a dotted scenario key such as strategy.champions.count",
+                                    "missing key" if key is None else "invalid value"))
+            continue
+        if key in seen:
+            problems.append(Problem(src, f"{where}.key", key, "each key once", "duplicate key"))
+        seen.add(key)
+        dist_name = entry.get("distribution", "uniform")
+        if dist_name not in DISTRIBUTIONS:
+            problems.append(Problem(src, f"{where}.distribution", dist_name,
+                                    "one of " + ", ".join(DISTRIBUTIONS)))
+            continue
+        dist, n_bounds, meaning = DISTRIBUTIONS[dist_name]
+        bounds = entry.get("bounds")
+        if bounds is None:
+            problems.append(Problem(src, f"{where}.bounds", "missing",
+                                    f"{dist_name}: {meaning}", "missing key"))
+            continue
+        if (not isinstance(bounds, list) or len(bounds) != n_bounds
+                or not all(_is_real(b) for b in bounds)):
+            problems.append(Problem(src, f"{where}.bounds", bounds,
+                                    f"{n_bounds} numbers for {dist_name}: {meaning}"))
+            continue
+        bad = _bad_bounds(dist, [float(b) for b in bounds])
+        if bad:
+            problems.append(Problem(src, f"{where}.bounds", bounds,
+                                    f"{dist_name}: {meaning}", bad))
+            continue
+        params.append(Parameter(key, [float(b) for b in bounds], dist,
+                                label=str(entry.get("name", key))))
+    method = data.get("method")
+    if method is not None and method not in METHODS:
+        problems.append(Problem(src, "method", method, " or ".join(METHODS)))
+    samples = data.get("samples")
+    if samples is not None and (not isinstance(samples, int) or isinstance(samples, bool)
+                                or samples < 2):
+        problems.append(Problem(src, "samples", samples, "an integer >= 2"))
+    second = data.get("second_order")
+    if second is not None and not isinstance(second, bool):
+        problems.append(Problem(src, "second_order", second, "true or false"))
+    spec = ProblemSpec(src, params, outputs, method, samples, second,
+                       {"has_outputs": "outputs" in data})
+    return spec, problems
+
+
+def _is_real(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _bad_bounds(dist: str, b: list[float]) -> str:
+    if dist in ("unif", "triang", "truncnorm", "logunif") and not b[0] < b[1]:
+        return "lower bound must be < upper bound"
+    if dist == "logunif" and b[0] <= 0:
+        return "log-uniform bounds must be > 0"
+    if dist == "triang" and not 0 <= b[2] < 1:
+        return "the peak must be a fraction in [0, 1)"
+    if dist in ("norm", "lognorm") and b[1] <= 0:
+        return "the standard deviation must be > 0"
+    if dist == "truncnorm" and b[3] <= 0:
+        return "the standard deviation must be > 0"
+    return ""
+
+
+def check_against_scenario(spec: ProblemSpec, sc: Scenario) -> list[Problem]:
+    """Every key exists and is numeric; its bounds are values the scenario accepts.
+
+    Sets each parameter's kind (float, int or bool) from the type the scenario stores.
+    """
+    problems: list[Problem] = []
+    tree = sc.model_dump(mode="python")
+    leaves = list(_leaves(tree))
+    for i, par in enumerate(spec.parameters):
+        where = f"parameter[{i}].key"
+        found, value = _lookup(tree, par.key)
+        if not found:
+            near = difflib.get_close_matches(par.key, leaves, n=3, cutoff=0.6)
+            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            problems.append(Problem(spec.path, where, par.key,
+                                    "a dotted key of the scenario, e.g. "
+                                    "strategy.champions.count" + hint, "unknown scenario key"))
+            continue
+        if isinstance(value, dict | list | str):
+            what = "a table" if isinstance(value, dict) else type(value).__name__
+            problems.append(Problem(spec.path, where, par.key,
+                                    "a numeric, integer or boolean key", f"{what}, not a number"))
+            continue
+        lo, hi = _support(par)
+        try:
+            probe = sc.with_overrides({par.key: _as_given(lo)}, spec.path)
+        except ScenarioError as exc:
+            problems += [_rebound(spec.path, i, par, lo, e) for e in exc.problems]
+            continue
+        kind_value = _lookup(probe.model_dump(mode="python"), par.key)[1]
+        par.kind = ("bool" if isinstance(kind_value, bool) else
+                    "int" if isinstance(kind_value, int) else "float")
+        if par.kind == "bool" and (lo < 0 or hi > 1):
+            problems.append(Problem(spec.path, f"parameter[{i}].bounds", par.bounds,
+                                    "bounds within [0, 1] for a boolean key (true when >= 0.5)"))
+            continue
+        for v in (lo, hi):
+            try:
+                sc.with_overrides({par.key: convert(par, v)}, spec.path)
+            except ScenarioError as exc:
+                problems += [_rebound(spec.path, i, par, v, e) for e in exc.problems]
+                break
+    return problems
+
+
+def _as_given(v: float) -> Any:
+    return int(v) if float(v).is_integer() else v
+
+
+def _support(par: Parameter) -> tuple[float, float]:
+    """The range values are drawn from (unbounded distributions: 0.1%-99.9% quantiles)."""
+    from scipy import stats as st
+
+    b = par.bounds
+    if par.dist in ("unif", "logunif", "triang", "truncnorm"):
+        return b[0], b[1]
+    if par.dist == "norm":
+        return float(st.norm.ppf(0.001, b[0], b[1])), float(st.norm.ppf(0.999, b[0], b[1]))
+    lo, hi = st.norm.ppf([0.001, 0.999], b[0], b[1])  # lognorm
+    return float(np.exp(lo)), float(np.exp(hi))
+
+
+def _rebound(path: str, i: int, par: Parameter, v: float, e: Problem) -> Problem:
+    return Problem(path, f"parameter[{i}].bounds", par.bounds,
+                   f"values of {par.key} that the scenario accepts: {e.allowed}",
+                   f"{par.key} = {v:g} is invalid ({e.message})")
+
+
+def _leaves(tree: Any, prefix: str = ""):
+    if isinstance(tree, dict):
+        for k, v in tree.items():
+            yield from _leaves(v, f"{prefix}{k}.")
+    else:
+        yield prefix[:-1]
+
+
+def _lookup(tree: Any, key: str) -> tuple[bool, Any]:
+    node = tree
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False, None
+        node = node[part]
+    return True, node
+
+
+def convert(par: Parameter, x: float) -> Any:
+    """A sampled number as the scenario value: rounded for integers, x >= 0.5 for booleans."""
+    if par.kind == "int":
+        return int(round(float(x)))
+    if par.kind == "bool":
+        return bool(x >= 0.5)
+    return float(x)
+
+
+# --------------------------------------------------------------------------- design
+
+
+def sample(spec: ProblemSpec, method: str, n: int, second_order: bool, levels: int,
+           seed: int) -> np.ndarray:
+    problem = spec.salib()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if method == "sobol":
+            from SALib.sample import sobol
+
+            return sobol.sample(problem, n, calc_second_order=second_order, seed=seed)
+        from SALib.sample import morris
+
+        return morris.sample(problem, n, num_levels=levels, seed=seed)
+
+
+def points_of(spec: ProblemSpec, X: np.ndarray) -> list[dict[str, Any]]:
+    pars = spec.parameters
+    return [{p.key: convert(p, x) for p, x in zip(pars, row, strict=True)} for row in X]
+
+
+def output_matrix(df: pd.DataFrame, outputs: list[str], n_points: int, weeks: int
+                  ) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """Per output, the mean over runs of every design point; reasons for skipped outputs."""
+    ys: dict[str, np.ndarray] = {}
+    skipped: dict[str, str] = {}
+    for out in outputs:
+        if out not in df:
+            skipped[out] = "not in the run summaries of this scenario"
+            continue
+        s = df[out]
+        x = pd.to_numeric(s.astype("Float64") if s.dtype == "boolean" else s, errors="coerce")
+        x = x.astype(float)
+        if WEEK_FIELDS.match(out):
+            x = x.fillna(float(weeks + 1))
+        if x.isna().any():
+            skipped[out] = f"undefined in {int(x.isna().sum())} of {len(x)} runs"
+            continue
+        y = x.groupby(df["point"]).mean().reindex(range(n_points)).to_numpy(dtype=float)
+        if np.isnan(y).any():
+            skipped[out] = "some design points have no runs"
+            continue
+        if np.nanstd(y) == 0:
+            skipped[out] = f"constant ({y[0]:g}) over the design: no variance to apportion"
+            continue
+        ys[out] = y
+    return ys, skipped
+
+
+def analyse(spec: ProblemSpec, method: str, X: np.ndarray, ys: dict[str, np.ndarray],
+            second_order: bool, levels: int, seed: int
+            ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """Indices per output (first/total order or mu*/sigma), and second order tables."""
+    problem = spec.salib()
+    names = problem["names"]
+    first: dict[str, pd.DataFrame] = {}
+    second: dict[str, pd.DataFrame] = {}
+    for out, y in ys.items():
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            if method == "sobol":
+                from SALib.analyze import sobol
+
+                si = sobol.analyze(problem, y, calc_second_order=second_order,
+                                   conf_level=0.95, num_resamples=200, seed=seed)
+                first[out] = pd.DataFrame({
+                    "parameter": names, "S1": si["S1"], "S1_conf": si["S1_conf"],
+                    "ST": si["ST"], "ST_conf": si["ST_conf"]})
+                if second_order:
+                    rows = []
+                    for a in range(len(names)):
+                        for b in range(a + 1, len(names)):
+                            rows.append({"parameter_1": names[a], "parameter_2": names[b],
+                                         "S2": si["S2"][a, b], "S2_conf": si["S2_conf"][a, b]})
+                    second[out] = pd.DataFrame(rows)
+            else:
+                from SALib.analyze import morris
+
+                si = morris.analyze(problem, X, y, conf_level=0.95, num_levels=levels,
+                                    num_resamples=200, seed=seed)
+                first[out] = pd.DataFrame({
+                    "parameter": names, "mu": np.asarray(si["mu"], dtype=float),
+                    "mu_star": np.asarray(si["mu_star"], dtype=float),
+                    "mu_star_conf": np.asarray(si["mu_star_conf"], dtype=float),
+                    "sigma": np.asarray(si["sigma"], dtype=float)})
+    return first, second
+
+
+def precision(method: str, tables: dict[str, pd.DataFrame], target: float, n: int
+              ) -> dict[str, Any]:
+    """Are the 95% CIs narrow enough? If not, the N expected to make them so.
+
+    CI half-widths shrink like 1/sqrt(N): N' = N (widest / target)^2, rounded up to a
+    power of 2 (Sobol) and at least 2N.
+    """
+    widest, where = 0.0, ""
+    for out, t in tables.items():
+        if method == "sobol":
+            for col in ("S1_conf", "ST_conf"):
+                vals = t[col].to_numpy(dtype=float)
+                vals = np.where(np.isfinite(vals), vals, np.inf)
+                j = int(np.argmax(vals))
+                if vals[j] > widest:
+                    widest, where = float(vals[j]), f"{col[:2]} of {t['parameter'][j]} on {out}"
+        else:
+            scale = float(np.nanmax(t["mu_star"])) if len(t) else 0.0
+            if scale <= 0:
+                continue
+            vals = t["mu_star_conf"].to_numpy(dtype=float) / scale
+            j = int(np.nanargmax(vals))
+            if vals[j] > widest:
+                widest, where = float(vals[j]), f"mu* of {t['parameter'][j]} on {out} " \
+                                                 "(relative to the largest mu*)"
+    ok = widest <= target
+    suggested = None
+    if not ok:
+        need = n * (widest / target) ** 2 if math.isfinite(widest) else 4 * n
+        need = max(2 * n, math.ceil(need))
+        suggested = 2 ** math.ceil(math.log2(need)) if method == "sobol" else need
+    return {"narrow_enough": ok, "ci_target": target,
+            "widest_ci_halfwidth": widest if math.isfinite(widest) else None,
+            "widest_at": where, "suggested_samples": suggested}
+
+
+def runs_for(method: str, n: int, d: int, second_order: bool) -> int:
+    if method == "sobol":
+        return n * (2 * d + 2 if second_order else d + 2)
+    return n * (d + 1)
+
+
+# --------------------------------------------------------------------------- command
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    check_batch_args(args)
+    spec, problems = load_problem(args.problem)
+    method = args.method or spec.method or "sobol"
+    if args.method is not None and args.method not in METHODS:
+        problems.append(Problem("--method", "", args.method, " or ".join(METHODS)))
+    elif method not in METHODS:
+        method = "sobol"  # already reported for the file
+    if args.outputs is not None:
+        spec.outputs, probs = check_outputs(args.outputs, "--outputs", "")
+        problems += probs
+    elif not spec.extra.get("has_outputs"):
+        problems.append(Problem(spec.path, "outputs", "missing",
+                                "a list of " + OUTPUTS_ALLOWED + " (or --outputs)",
+                                "missing key"))
+    n = args.samples if args.samples is not None else spec.samples
+    n = n if n is not None else (256 if method == "sobol" else 20)
+    if n < 2:
+        problems.append(Problem("--samples", "", n, "an integer >= 2"))
+    if args.levels < 2 or args.levels % 2:
+        problems.append(Problem("--levels", "", args.levels, "an even integer >= 2"))
+    if not args.ci_target > 0:
+        problems.append(Problem("--ci-target", "", args.ci_target, "a number > 0"))
+    overrides = parse_overrides(args.overrides)
+    plans = load_plans([args.scenario], overrides)
+    problems += check_against_scenario(spec, plans[0])
+    if problems:
+        raise ScenarioError(problems)
+    if len(spec.parameters) < 2:
+        raise ScenarioError([Problem(spec.path, "parameter", len(spec.parameters),
+                                     "at least 2 parameters")])
+    second = bool(args.second_order if args.second_order is not None else spec.second_order)
+    if method == "sobol" and n & (n - 1) and not args.json:
+        print(f"note: Sobol sequences converge best when N is a power of 2 (got {n})",
+              file=sys.stderr)
+    counterfactual = "change_roi" in spec.outputs
+    ctx = make_context(plans, overrides, args.seed, args.population, counterfactual)
+    X = sample(spec, method, n, second, args.levels, ctx.seed)
+    points = points_of(spec, X)
+    _check_corners(spec, plans[0], X)
+    design = {
+        "method": method, "samples": n, "second_order": second if method == "sobol" else None,
+        "levels": args.levels if method == "morris" else None,
+        "parameters": [{"key": p.key, "bounds": p.bounds, "distribution": p.dist}
+                       for p in spec.parameters],
+        "design_sha256": hashlib.sha256(np.ascontiguousarray(X).tobytes()).hexdigest(),
+    }
+    batch = Batch(ctx, [(0, pt) for pt in points], args.runs)
+    ident = identity("sensitivity", plans, overrides, ctx, design)
+    if args.out and not args.json:
+        print(f"{method}: {len(points)} design points x {args.runs} run(s) = {batch.size} runs",
+              file=sys.stderr)
+    store, df, timing = run_batch(args, batch, ident, label=method)
+    weeks = plans[0].weeks
+    ys, skipped = output_matrix(df, spec.outputs, len(points), weeks)
+    tables, second_tables = analyse(spec, method, X, ys, second, args.levels, ctx.seed)
+    prec = precision(method, tables, args.ci_target, n)
+    result = build_result(method, n, batch, spec, tables, second_tables, skipped, prec, timing)
+    if store.path is not None:
+        write_reports(store, method, spec, X, points, ys, tables, second_tables, result,
+                      plans[0].name)
+    if args.json:
+        print(json.dumps(clean_json(result), indent=2))
+        return 0
+    print_report(result, tables, second_tables, method, plans[0].name, timing, batch.size)
+    if store.path is not None:
+        print(f"indices: {store.file('indices.csv')}, {store.file('indices.json')}; "
+              f"chart: {store.file('indices.png')}")
+    else:
+        print("(use --out DIR to keep the indices as CSV and JSON, the chart, and to resume)")
+    return 0
+
+
+def _check_corners(spec: ProblemSpec, sc: Scenario, X: np.ndarray) -> None:
+    """All parameters at their sampled minimum together, then at their maximum: catches
+    combinations the scenario refuses (e.g. phase weeks out of order) before any run."""
+    problems = []
+    for agg, name in ((np.min, "lowest"), (np.max, "highest")):
+        vals = agg(X, axis=0)
+        ov = {p.key: convert(p, v) for p, v in zip(spec.parameters, vals, strict=True)}
+        try:
+            sc.with_overrides(ov, spec.path)
+        except ScenarioError as exc:
+            for e in exc.problems:
+                problems.append(Problem(spec.path, e.key, e.value, e.allowed,
+                                        f"with every parameter at its {name} sampled value: "
+                                        f"{e.message}"))
+    if problems:
+        raise ScenarioError(problems)
+
+
+def build_result(method, n, batch, spec, tables, second_tables, skipped, prec, timing):
+    indices: dict[str, Any] = {}
+    for out, t in tables.items():
+        cols = [c for c in t.columns if c != "parameter"]
+        indices[out] = {row["parameter"]: {c: _f(row[c]) for c in cols}
+                        for row in t.to_dict("records")}
+    result: dict[str, Any] = {
+        "method": method,
+        "samples": n,
+        "design_points": len(batch.points),
+        "runs_per_point": batch.runs,
+        "runs": batch.size,
+        "parameters": [p.key for p in spec.parameters],
+        "outputs": spec.outputs,
+        "indices": indices,
+    }
+    if second_tables:
+        result["second_order"] = {out: t.to_dict("records") for out, t in second_tables.items()}
+    if skipped:
+        result["skipped"] = skipped
+    result.update(prec)
+    result["seconds"] = round(timing["seconds"], 3)
+    return result
+
+
+def _f(v: Any) -> float | None:
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def write_reports(store, method, spec, X, points, ys, tables, second_tables, result,
+                  name) -> None:
+    from experiments.charts import indices_chart
+    from experiments.output import write_table
+
+    long = pd.concat([t.assign(output=out) for out, t in tables.items()], ignore_index=True) \
+        if tables else pd.DataFrame(columns=["output", "parameter"])
+    long = long[["output"] + [c for c in long.columns if c != "output"]]
+    write_table(long, store.file("indices.csv"))
+    if second_tables:
+        s2 = pd.concat([t.assign(output=out) for out, t in second_tables.items()],
+                       ignore_index=True)
+        write_table(s2[["output"] + [c for c in s2.columns if c != "output"]],
+                    store.file("indices_second_order.csv"))
+    store.write_json("indices.json", clean_json(result))
+    design = pd.DataFrame(X, columns=[p.key for p in spec.parameters])
+    design.insert(0, "point", np.arange(len(X)))
+    for out, y in ys.items():
+        design[out] = y
+    write_table(design, store.file("design.csv"))
+    if tables:
+        indices_chart(method, tables, store.file("indices.png"),
+                      f"{name}: {method}, N = {result['samples']}, {result['runs']} runs")
+
+
+def print_report(result, tables, second_tables, method, name, timing, total) -> None:
+    print(f"sensitivity {name}: {method}, N = {result['samples']}, "
+          f"{result['design_points']} design points x {result['runs_per_point']} run(s)")
+    print(report_timing(timing, total))
+    for out, t in tables.items():
+        print(f"\n  {out}")
+        if method == "sobol":
+            print(f"    {'parameter':40s} {'S1':>7s} {'+-':>6s} {'ST':>7s} {'+-':>6s}")
+            for r in t.sort_values("ST", ascending=False).to_dict("records"):
+                print(f"    {r['parameter']:40s} {r['S1']:7.3f} {r['S1_conf']:6.3f} "
+                      f"{r['ST']:7.3f} {r['ST_conf']:6.3f}")
+        else:
+            print(f"    {'parameter':40s} {'mu*':>9s} {'+-':>8s} {'sigma':>9s} {'mu':>9s}")
+            for r in t.sort_values("mu_star", ascending=False).to_dict("records"):
+                print(f"    {r['parameter']:40s} {r['mu_star']:9.4f} {r['mu_star_conf']:8.4f} "
+                      f"{r['sigma']:9.4f} {r['mu']:9.4f}")
+    for out, reason in result.get("skipped", {}).items():
+        print(f"\n  {out}: skipped ({reason})")
+    w = result["widest_ci_halfwidth"]
+    if result["narrow_enough"]:
+        print(f"\nCIs narrow enough: widest 95% half-width {w:.3f} <= {result['ci_target']}")
+    elif tables:
+        wtext = "infinite" if w is None else f"{w:.3f}"
+        runs = runs_for(method, result["suggested_samples"], len(result["parameters"]),
+                        "second_order" in result) * result["runs_per_point"]
+        print(f"\nCIs too wide: widest 95% half-width {wtext} ({result['widest_at']}) > "
+              f"{result['ci_target']}; rerun with --samples {result['suggested_samples']} "
+              f"(about {runs:,} runs) in a new --out directory")
