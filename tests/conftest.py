@@ -42,3 +42,30 @@ def workforce(sme: Scenario) -> Workforce:
 def state(workforce: Workforce) -> State:
     """The week-0 state of `workforce` (attitudes neutral)."""
     return State.initial(workforce)
+
+
+# The output contracts of DESIGN.md section 4, spelled out here (not imported from the
+# code) so that a drift in model/metrics.py fails the tests.
+DESIGN_WEEKLY_COLUMNS = (
+    "week", "phase", "aware_share", "understanding_share", "benefit_share",
+    "expects_benefit_share", "positive_share", "mean_attitude", "resistant_share",
+    "trial_share", "active_share", "lapsed_share", "basic_share", "advanced_share",
+    "expert_share", "support_requests", "nps", "trust", "relief_share",
+    "concern_existential_share", "concern_overload_share", "concern_control_share",
+    "concern_quality_share", "new_use_cases", "hours_freed", "mean_competence",
+    "cost_cumulative_eur", "benefit_cumulative_eur", "roi",
+)  # fmt: skip
+DESIGN_SNAPSHOT_COLUMNS = (
+    "id", "age", "tenure", "tenure_band", "role", "department", "qualification",
+    "is_target_user", "is_champion", "attitude", "expects_benefit", "concern_existential",
+    "concern_overload", "concern_control", "concern_quality", "trust", "competence",
+    "competence_level", "stage",
+)  # fmt: skip
+DESIGN_SUMMARY_FIELDS = (
+    "goal_reached", "goal_week", "final_active_share", "peak_active_share",
+    "stable_use_week", "initial_positive_share", "final_positive_share",
+    "final_resistant_share", "benefits_realised", "cost_total_eur", "hours_freed_total",
+    "roi", "change_roi", "criterion_awareness_week", "criterion_vision_week",
+    "criterion_competence_week", "criterion_quick_wins_week", "criterion_anchoring_week",
+    "main_barrier",
+)  # fmt: skip
