@@ -346,6 +346,10 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ScenarioError(
             [Problem(str(path), "", "", "valid TOML", f"malformed TOML: {exc}")]
         ) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            [Problem(str(path), "", "", "a UTF-8 text file (TOML)", f"not UTF-8 text: {exc}")]
+        ) from None
     except OSError as exc:
         raise ScenarioError([Problem(str(path), "", "", "a readable file", str(exc))]) from None
 
