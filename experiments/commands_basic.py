@@ -8,6 +8,8 @@ import math
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from experiments.cli import add_scenario_options
@@ -62,19 +64,39 @@ def check_out_path(path: str | None, flag: str = "--out") -> None:
         raise ScenarioError([Problem(flag, "", path, "a file name ending in .csv or .parquet")])
 
 
+def check_seed(seed: int | None, flag: str = "--seed") -> None:
+    """Seeds are non-negative integers (numpy refuses negative ones)."""
+    if seed is not None and seed < 0:
+        raise ScenarioError([Problem(flag, "", seed, "an integer >= 0")])
+
+
+@contextmanager
+def _writing(flag: str, path: str | Path) -> Iterator[None]:
+    """Turn an OS error while writing an output into a user error naming the flag."""
+    try:
+        yield
+    except OSError as exc:
+        raise ScenarioError(
+            [Problem(flag, "", str(path), "a writable path", f"cannot write: {exc}")]
+        ) from None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     check_out_path(args.out)
+    check_seed(args.seed)
     sc = load_scenario(args.scenario, args.overrides)
     if args.weeks is not None:
         sc = sc.with_overrides({"weeks": args.weeks}, "--weeks")
     res = run(sc, seed=args.seed, snapshots=_weeks_list(args.snapshot_weeks))
     if args.out:
-        write_table(res.weekly, args.out)
+        with _writing("--out", args.out):
+            write_table(res.weekly, args.out)
     if args.snapshots:
         out = Path(args.snapshots)
-        out.mkdir(parents=True, exist_ok=True)
-        for week, df in sorted(res.snapshots.items()):
-            df.to_csv(out / f"snapshot_week{week:03d}.csv", index=False)
+        with _writing("--snapshots", out):
+            out.mkdir(parents=True, exist_ok=True)
+            for week, df in sorted(res.snapshots.items()):
+                df.to_csv(out / f"snapshot_week{week:03d}.csv", index=False)
     if args.json:
         print(json.dumps(clean_json(res.summary), indent=2))
     else:
