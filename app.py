@@ -1,0 +1,43 @@
+"""adoptsim web UI (Solara): `make app`, `adoptsim app` or `solara run app.py`.
+
+Three views, one tab each: What-if (strategists), Compare (plans side by side with
+uncertainty bands) and Workshop (trainers). Everything renders offline: charts are
+matplotlib PNGs, tables plain HTML. The code lives in the `ui` package.
+"""
+
+from __future__ import annotations
+
+import solara
+import solara.lab
+
+from ui.compare import CompareView
+from ui.store import Store
+from ui.whatif import WhatIfView
+from ui.workshop_view import WorkshopView
+
+TABS = ("What-if", "Compare", "Workshop")
+
+
+@solara.component
+def Page():
+    store = solara.use_memo(Store, [])
+    tab, set_tab = solara.use_state(0)
+    solara.Title("adoptsim - AI adoption simulator")
+    with solara.Column(gap="4px", style={"padding": "8px 16px", "max-width": "1800px"}):
+        with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap"}):
+            solara.Text("adoptsim", style={"font-size": "22px", "font-weight": "700"})
+            solara.Text("try AI rollout and change strategies before rolling out",
+                        style={"color": "#555"})
+        with solara.lab.Tabs(value=tab, on_value=set_tab):
+            with solara.lab.Tab(TABS[0]):
+                WhatIfView(store)
+            with solara.lab.Tab(TABS[1]):
+                CompareView(store)
+            with solara.lab.Tab(TABS[2]):
+                WorkshopView(store)
+
+
+@solara.component
+def Layout(children=[]):  # noqa: B006 - Solara's layout signature
+    """No app bar or sidebar: the page is the whole app."""
+    return solara.Column(children=children, style={"padding": "0"})

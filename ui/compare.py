@@ -1,0 +1,195 @@
+"""Compare view: two or more plans on the What-if organisation, ensembles with common
+random numbers in a background thread, bands, and paired differences with 95% CIs."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+import numpy as np
+import pandas as pd
+import solara
+import solara.lab
+
+from ui.charts import PLAN_COLOURS, band_figure
+from ui.ensemble import CompareResult, differences, plan_table, plans_from_names, run_compare
+from ui.state import fmt_eur, fmt_num, fmt_pct, plan_presets
+from ui.store import Store
+from ui.whatif import CARD_STYLE, TABLE_CSS, ChartCard, safe_png
+from ui.widgets import Download, Heading, Para
+
+log = logging.getLogger("adoptsim.ui")
+
+EDITED = "edited (What-if)"
+MAX_RUNS = 500
+
+
+def fmt_value(x: float, kind: str) -> str:
+    if x is None or not np.isfinite(x):
+        return "-"
+    if kind in ("share", "rate"):
+        return fmt_pct(x, 1)
+    if kind == "eur":
+        return fmt_eur(x)
+    return fmt_num(x, 2)
+
+
+def fmt_diff(x: float, kind: str) -> str:
+    if x is None or not np.isfinite(x):
+        return "-"
+    if kind in ("share", "rate"):
+        return f"{100 * x:+.1f} pts"
+    if kind == "eur":
+        return f"{'+' if x >= 0 else '-'}EUR {abs(x):,.0f}"
+    return f"{x:+.2f}"
+
+
+def plan_table_html(result: CompareResult) -> str:
+    df = plan_table(result)
+    head = "".join(f"<th style='color:{PLAN_COLOURS[j % len(PLAN_COLOURS)]}'>"
+                   f"{html.escape(p)}</th>" for j, p in enumerate(result.plans))
+    rows = []
+    for r in df.to_dict("records"):
+        cells = []
+        for p in result.plans:
+            m, lo, hi = r[p]
+            kind = r["kind"]
+            cells.append(f"<td class='v'>{fmt_value(m, kind)}<br><span style='color:#777;"
+                         f"font-weight:400'>[{fmt_value(lo, kind)}, {fmt_value(hi, kind)}]"
+                         "</span></td>")
+        rows.append(f"<tr><td>{html.escape(r['label'])}</td>{''.join(cells)}</tr>")
+    return (f"<table class='kpi compare-plans'><tr><th>mean [95% CI]</th>{head}</tr>"
+            f"{''.join(rows)}</table>")
+
+
+def differences_html(diff: pd.DataFrame) -> str:
+    rows = []
+    for r in diff.itertuples(index=False):
+        sig = "&#9733;" if r.significant else ""
+        better = "-" if not np.isfinite(r.better_share) else f"{100 * r.better_share:.0f}%"
+        rows.append(
+            f"<tr><td>{html.escape(r.plan)}</td><td>{html.escape(r.label)}</td>"
+            f"<td class='v'>{fmt_value(r.reference_mean, r.kind)}</td>"
+            f"<td class='v'>{fmt_value(r.plan_mean, r.kind)}</td>"
+            f"<td class='v'>{fmt_diff(r.difference, r.kind)} {sig}</td>"
+            f"<td class='v'>[{fmt_diff(r.ci_low, r.kind)}, {fmt_diff(r.ci_high, r.kind)}]</td>"
+            f"<td class='v'>{better}</td></tr>"
+        )
+    head = ("<tr><th>plan</th><th>measure</th><th>reference</th><th>plan</th>"
+            "<th>difference</th><th>95% CI</th><th>runs better</th></tr>")
+    return f"<table class='kpi compare-diff'>{head}{''.join(rows)}</table>"
+
+
+@solara.component
+def CompareResults(result: CompareResult, reference: str):
+    active = solara.use_memo(
+        lambda: safe_png(band_figure, result, "active_share", "Active use of target users"),
+        [result])
+    resist = solara.use_memo(
+        lambda: safe_png(band_figure, result, "resistant_share", "Resistant staff"),
+        [result])
+    ref = reference if reference in result.plans else result.plans[0]
+    diff = solara.use_memo(lambda: differences(result, ref), [result, ref])
+    solara.Style(TABLE_CSS)
+    solara.Text(f"{result.runs} runs per plan, seed {result.seed}, common random numbers; "
+                f"computed in {result.seconds:.1f} s.", classes=["compare-done"],
+                style={"font-size": "13px"})
+    with solara.Row(style={"flex-wrap": "wrap", "gap": "8px"}):
+        ChartCard("Active use (band: 5-95% of runs)", *active, "compare_active.png",
+                  ["chart-compare-active"])
+        ChartCard("Resistance (band: 5-95% of runs)", *resist, "compare_resistance.png",
+                  ["chart-compare-resistance"])
+    with solara.Card(margin=0, style=CARD_STYLE):
+        solara.Text(f"Differences to the reference plan '{ref}' (paired by run; 95% CI of "
+                    "the mean difference; a star marks a CI that excludes zero)",
+                    style={"font-weight": "600"})
+        solara.HTML(unsafe_innerHTML=differences_html(diff))
+    with solara.Card(margin=0, style=CARD_STYLE):
+        solara.Text("Plan outcomes", style={"font-weight": "600"})
+        solara.HTML(unsafe_innerHTML=plan_table_html(result))
+        Download(result.runs_table().to_csv(index=False), "compare_runs.csv",
+                 "Per-run summaries (CSV)", "text/csv")
+
+
+@solara.component
+def CompareView(store: Store):
+    draft = store.draft.value
+    base, problems = solara.use_memo(draft.build, [draft])
+    choices = [EDITED, *plan_presets()]
+    chosen = [p for p in store.compare_plans.value if p in choices]
+    reference, set_reference = solara.use_state(chosen[0] if chosen else "")
+    runs = store.compare_runs.value
+    seed = store.compare_seed.value
+    message, set_message = solara.use_state(None)
+
+    def job(plans, runs_, seed_):
+        def progress(pct: float) -> None:
+            task.progress = pct
+
+        return run_compare(plans, runs_, seed_, on_progress=progress,
+                           should_stop=lambda: not task.is_current())
+
+    task = solara.lab.use_task(job, dependencies=None, raise_error=False)
+
+    def start() -> None:
+        try:
+            plans = plans_from_names(base, chosen, edited=base, edited_label=EDITED)
+        except Exception as exc:  # noqa: BLE001 - e.g. a preset that does not load
+            log.exception("compare setup failed")
+            set_message(f"Could not set up the plans: {exc}")
+            return
+        set_message(None)
+        task(plans, int(runs), int(seed))
+
+    bad_runs = not isinstance(runs, int) or not 2 <= runs <= MAX_RUNS
+    running = task.pending
+    can_run = base is not None and len(chosen) >= 2 and not bad_runs and not running
+    with solara.Column(gap="8px", classes=["compare"]):
+        with solara.Card(margin=0, style=CARD_STYLE):
+            Heading("Plans to compare")
+            if base is not None:
+                org = base.organisation
+                Para(f"Organisation, network, tool, goal and horizon from the What-if scenario "
+                     f"'{base.name}': {org.employees} employees, {org.culture} culture, "
+                     f"{base.weeks} weeks. Each plan brings its strategy and budget.",
+                     style={"margin-bottom": "12px"})
+            else:
+                solara.Error("The What-if scenario has problems; fix them first.")
+            solara.SelectMultiple("Plans (two or more)", values=chosen, all_values=choices,
+                                  on_value=store.compare_plans.set, dense=True)
+            if len(chosen) < 2:
+                solara.Text("Pick at least two plans.", style={"color": "#b00020"})
+            with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
+                solara.Select("Reference plan", values=chosen,
+                              value=reference if reference in chosen else
+                              (chosen[0] if chosen else None),
+                              on_value=set_reference, dense=True)
+                with solara.Column(gap="0px"):
+                    solara.InputInt("Runs per plan", value=runs, dense=True,
+                                    on_value=store.compare_runs.set)
+                    if bad_runs:
+                        solara.Text(f"between 2 and {MAX_RUNS}", style={"color": "#b00020",
+                                                                       "font-size": "12px"})
+                solara.InputInt("Seed", value=seed, dense=True, on_value=store.compare_seed.set)
+                solara.Button("Run comparison", icon_name="mdi-play", color="primary",
+                              on_click=start, disabled=not can_run)
+                if running:
+                    solara.Button("Cancel", on_click=task.cancel, text=True)
+            if running:
+                pct = task.progress or 0.0
+                solara.ProgressLinear(pct if pct > 0 else True)
+                total = runs * len(chosen)
+                solara.Text(f"Running {total} simulations in the background: {pct:.0f}% "
+                            "done. You can keep working in the other tabs.",
+                            classes=["compare-progress"], style={"font-size": "13px"})
+            if message:
+                solara.Error(message)
+            if task.error:
+                solara.Error(f"The comparison failed: {task.exception}")
+        result = task.value if task.finished else task.latest
+        if isinstance(result, CompareResult):
+            ref = reference if reference in result.plans else result.plans[0]
+            CompareResults(result, ref)
+        elif not running:
+            solara.Info("Choose plans and press Run comparison. Every plan runs with the "
+                        "same seeds (common random numbers), so differences are paired.")

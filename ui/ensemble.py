@@ -1,0 +1,200 @@
+"""Compare plans on one organisation: ensembles with common random numbers, bands, CIs.
+
+Every plan runs with the same R seeds, `numpy.random.SeedSequence(seed).spawn(R)`, so
+run r of every plan sees the same workforce, network and random draws as far as the
+plans allow: differences are paired, and their confidence intervals are much narrower
+than those of two independent ensembles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from model import Scenario, load_scenario, run
+
+BAND_COLUMNS = ("active_share", "resistant_share", "positive_share", "cost_cumulative_eur")
+
+# (summary field, label, kind) for the tables; kind: share | eur | number | rate
+COMPARE_FIELDS = (
+    ("final_active_share", "active use at the end", "share"),
+    ("peak_active_share", "peak active use", "share"),
+    ("final_resistant_share", "resistant at the end", "share"),
+    ("final_positive_share", "positive at the end", "share"),
+    ("goal_reached", "goal reached", "rate"),
+    ("final_nps", "NPS at the end", "number"),
+    ("final_mean_competence", "mean competence", "share"),
+    ("hours_freed_total", "hours freed", "number"),
+    ("cost_total_eur", "total cost", "eur"),
+    ("benefit_total_eur", "benefit", "eur"),
+    ("roi", "ROI", "number"),
+)
+# a higher value is better for all fields except these
+LOWER_IS_BETTER = {"final_resistant_share", "cost_total_eur"}
+
+
+def plan_on_organisation(base: Scenario, plan: Scenario) -> Scenario:
+    """The plan's strategy and budget applied to the base scenario's organisation.
+
+    Organisation, network, tool, goals, horizon, seed, dynamics and parameters come from
+    `base`; only what a planner decides (strategy and budget) comes from `plan`.
+    """
+    return base.model_copy(
+        update={
+            "name": plan.name,
+            "description": plan.description,
+            "strategy": plan.strategy,
+            "budget": plan.budget,
+        }
+    )
+
+
+def seeds(seed: int, runs: int) -> list[np.random.SeedSequence]:
+    """The common random numbers: one child seed per run, shared by every plan."""
+    return np.random.SeedSequence(int(seed)).spawn(int(runs))
+
+
+@dataclass
+class CompareResult:
+    plans: list[str]
+    runs: int
+    seed: int
+    weekly: dict[str, dict[str, np.ndarray]]  # plan -> column -> (runs, weeks + 1)
+    summaries: dict[str, pd.DataFrame]  # plan -> one row per run
+    seconds: float = 0.0
+
+    @property
+    def weeks(self) -> np.ndarray:
+        first = self.weekly[self.plans[0]]["active_share"]
+        return np.arange(first.shape[1])
+
+    def band(self, plan: str, column: str, lo: float = 5.0, hi: float = 95.0) -> pd.DataFrame:
+        """Median and the lo-hi percentile band of a weekly column, week by week."""
+        arr = self.weekly[plan][column]
+        q = np.nanpercentile(arr, [lo, 50.0, hi], axis=0)
+        return pd.DataFrame({"week": self.weeks, "lo": q[0], "median": q[1], "hi": q[2]})
+
+    def runs_table(self) -> pd.DataFrame:
+        """All per-run summaries, one row per plan and run (for the CSV download)."""
+        parts = []
+        for plan in self.plans:
+            df = self.summaries[plan].copy()
+            df.insert(0, "run", np.arange(len(df)))
+            df.insert(0, "plan", plan)
+            parts.append(df)
+        return pd.concat(parts, ignore_index=True)
+
+
+def run_compare(
+    plans: dict[str, Scenario],
+    runs: int = 20,
+    seed: int = 1,
+    on_progress: Callable[[float], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> CompareResult | None:
+    """Run every plan `runs` times with common random numbers; None if stopped early."""
+    import time
+
+    t0 = time.perf_counter()
+    children = seeds(seed, runs)
+    names = list(plans)
+    weekly: dict[str, dict[str, list[np.ndarray]]] = {p: {c: [] for c in BAND_COLUMNS}
+                                                     for p in names}
+    rows: dict[str, list[dict]] = {p: [] for p in names}
+    total = len(names) * runs
+    done = 0
+    for child in children:
+        for name in names:
+            if should_stop is not None and should_stop():
+                return None
+            res = run(plans[name], seed=child, counterfactual=False)
+            for c in BAND_COLUMNS:
+                weekly[name][c].append(res.weekly[c].to_numpy(dtype=float))
+            rows[name].append(res.summary)
+            done += 1
+        if on_progress is not None:
+            on_progress(100.0 * done / total)
+    return CompareResult(
+        plans=names,
+        runs=runs,
+        seed=seed,
+        weekly={p: {c: np.vstack(v) for c, v in cols.items()} for p, cols in weekly.items()},
+        summaries={p: pd.DataFrame(rows[p]) for p in names},
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def _values(df: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in df:
+        return np.full(len(df), np.nan)
+    return pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float)
+
+
+def mean_ci(x: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and the t-based confidence interval (NaN-safe; zero width for n < 2)."""
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return np.nan, np.nan, np.nan
+    m = float(x.mean())
+    if x.size < 2:
+        return m, m, m
+    half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
+    return m, m - half, m + half
+
+
+def plan_table(result: CompareResult) -> pd.DataFrame:
+    """Mean and 95% CI of every compared field, one row per field, one column per plan."""
+    out = []
+    for name, label, kind in COMPARE_FIELDS:
+        row = {"field": name, "label": label, "kind": kind}
+        for plan in result.plans:
+            row[plan] = mean_ci(_values(result.summaries[plan], name))
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def differences(result: CompareResult, reference: str | None = None) -> pd.DataFrame:
+    """Paired differences (plan - reference) with 95% CIs, per plan and field.
+
+    `better_share` is the share of runs in which the plan beats the reference
+    (lower is better for resistance and cost).
+    """
+    reference = reference or result.plans[0]
+    ref = result.summaries[reference]
+    out = []
+    for plan in result.plans:
+        if plan == reference:
+            continue
+        df = result.summaries[plan]
+        for name, label, kind in COMPARE_FIELDS:
+            a, b = _values(df, name), _values(ref, name)
+            d = a - b
+            m, lo, hi = mean_ci(d)
+            ok = np.isfinite(d)
+            sign = -1.0 if name in LOWER_IS_BETTER else 1.0
+            better = float(np.mean(sign * d[ok] > 1e-12)) if ok.any() else np.nan
+            significant = bool(np.isfinite(lo) and (lo > 0 or hi < 0))
+            out.append({
+                "plan": plan, "reference": reference, "field": name, "label": label,
+                "kind": kind, "reference_mean": float(np.nanmean(b)) if ok.any() else np.nan,
+                "plan_mean": float(np.nanmean(a)) if ok.any() else np.nan,
+                "difference": m, "ci_low": lo, "ci_high": hi, "better_share": better,
+                "significant": significant,
+            })
+    return pd.DataFrame(out)
+
+
+def plans_from_names(base: Scenario, names: list[str], edited: Scenario | None = None,
+                     edited_label: str = "edited (What-if)") -> dict[str, Scenario]:
+    """Scenarios for the chosen plan names on the base organisation."""
+    out: dict[str, Scenario] = {}
+    for name in names:
+        if name == edited_label and edited is not None:
+            out[name] = plan_on_organisation(base, edited)
+        else:
+            out[name] = plan_on_organisation(base, load_scenario(name))
+    return out

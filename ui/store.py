@@ -1,0 +1,92 @@
+"""Per-session UI state (one `Store` per browser tab) and the error guard of handlers."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import solara
+
+from model import ScenarioError
+from ui.state import DEFAULT_PRESET, Draft, LiveRun
+from ui.workshop import WorkshopSession, default_budget
+
+log = logging.getLogger("adoptsim.ui")
+
+
+class Store:
+    """Reactive state shared by the three views of one session."""
+
+    def __init__(self, preset: str = DEFAULT_PRESET, workshop_preset: str = DEFAULT_PRESET):
+        draft = Draft.preset(preset)
+        scenario, _ = draft.build()
+        # What-if
+        self.draft = solara.reactive(draft)
+        self.upload_problems: solara.Reactive[list[str]] = solara.reactive([])
+        self.live: solara.Reactive[LiveRun | None] = solara.reactive(
+            LiveRun(scenario) if scenario is not None else None
+        )
+        self.version = solara.reactive(0)  # bumped after the live run was advanced
+        self.colour_by = solara.reactive("stage")
+        self.error: solara.Reactive[str | None] = solara.reactive(None)
+        # Compare
+        self.compare_plans: solara.Reactive[list[str]] = solara.reactive(
+            ["typical_sme", "five_phase"]
+        )
+        self.compare_runs = solara.reactive(20)
+        self.compare_seed = solara.reactive(1)
+        # Workshop
+        ws = Draft.preset(workshop_preset).base
+        self.ws_preset = solara.reactive(workshop_preset)
+        self.ws_seed = solara.reactive(int(ws.seed))
+        self.ws_budget = solara.reactive(default_budget(ws))
+        self.ws_session = solara.reactive(WorkshopSession(ws, int(ws.seed), default_budget(ws)))
+        self.ws_version = solara.reactive(0)
+        self.ws_reveal = solara.reactive(False)
+        self.ws_colour_by = solara.reactive("stage")
+        self.ws_error: solara.Reactive[str | None] = solara.reactive(None)
+
+    # ------------------------------------------------------------------ what-if
+    def set_draft(self, draft: Draft) -> None:
+        """A new draft; when it is valid the run restarts at week 0 on it."""
+        self.draft.value = draft
+        scenario, _ = draft.build()
+        if scenario is not None:
+            self.live.value = LiveRun(scenario)
+            self.version.value += 1
+
+    def edit(self, key: str, value: Any) -> None:
+        self.set_draft(self.draft.value.set(key, value))
+
+    def advance(self, action: Callable[[LiveRun], None]) -> None:
+        live = self.live.value
+        if live is None:
+            return
+        action(live)
+        self.version.value += 1
+
+
+def guarded(report: Callable[[str | None], None]) -> Callable:
+    """Decorator for event handlers: a failure becomes a friendly message, never a
+    traceback on the page (the traceback goes to the server log)."""
+
+    def deco(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                result = fn(*args, **kwargs)
+                report(None)
+                return result
+            except ScenarioError as exc:
+                report("; ".join(str(p) for p in exc.problems))
+            except Exception as exc:  # noqa: BLE001 - shown to the user, logged in full
+                log.exception("UI action failed")
+                report(f"That did not work ({type(exc).__name__}: {exc}). "
+                       "Details are in the server log.")
+            return None
+
+        return wrapper
+
+    return deco
