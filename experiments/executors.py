@@ -112,7 +112,7 @@ class DaskExecutor:
             pending.add(self.client.submit(run_chunk, ctx_future, chunk, pure=False))
             if len(pending) >= limit:
                 break
-        ac = as_completed(list(pending))
+        ac = as_completed(list(pending), loop=self.client.loop)
         try:
             for fut in ac:
                 result = fut.result()

@@ -86,6 +86,7 @@ class Parameter:
     dist: str  # SALib name
     kind: str = "float"  # "float", "int" or "bool"
     label: str = ""
+    index: int = 0  # position in the problem file
 
 
 @dataclass
@@ -237,7 +238,7 @@ def load_problem(path: str | Path) -> tuple[ProblemSpec, list[Problem]]:
                                     f"{dist_name}: {meaning}", bad))
             continue
         params.append(Parameter(key, [float(b) for b in bounds], dist,
-                                label=str(entry.get("name", key))))
+                                label=str(entry.get("name", key)), index=i))
     method = data.get("method")
     if method is not None and method not in METHODS:
         problems.append(Problem(src, "method", method, " or ".join(METHODS)))
@@ -279,7 +280,8 @@ def check_against_scenario(spec: ProblemSpec, sc: Scenario) -> list[Problem]:
     problems: list[Problem] = []
     tree = sc.model_dump(mode="python")
     leaves = list(_leaves(tree))
-    for i, par in enumerate(spec.parameters):
+    for par in spec.parameters:
+        i = par.index
         where = f"parameter[{i}].key"
         found, value = _lookup(tree, par.key)
         if not found:
