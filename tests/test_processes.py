@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -40,9 +42,8 @@ def everyone(state) -> np.ndarray:
 
 
 def _copy(state):
-    """An independent copy of a State (every array copied)."""
-    return type(state)(**{k: (v.copy() if isinstance(v, np.ndarray) else v)
-                          for k, v in vars(state).items()})
+    """An independent copy of a State (arrays and caches)."""
+    return copy.deepcopy(state)
 
 
 # --------------------------------------------------------------------------- communication
