@@ -8,6 +8,7 @@ import logging
 
 import numpy as np
 import pandas as pd
+import reacton.core
 import solara
 import solara.lab
 
@@ -113,6 +114,7 @@ def CompareResults(result: CompareResult, reference: str):
 
 @solara.component
 def CompareView(store: Store):
+    store.attach(reacton.core.get_render_context(required=False))
     draft = store.draft.value
     base, problems = solara.use_memo(draft.build, [draft])
     choices = [EDITED, *plan_presets()]

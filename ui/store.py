@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 from collections.abc import Callable
@@ -47,15 +48,31 @@ class Store:
         self.ws_reveal = solara.reactive(False)
         self.ws_colour_by = solara.reactive("stage")
         self.ws_error: solara.Reactive[str | None] = solara.reactive(None)
+        self._rc: Any = None
+
+    # ------------------------------------------------------------------ batching
+    def attach(self, render_context: Any) -> None:
+        """Remember the page's render context (views call this while rendering)."""
+        if render_context is not None:
+            self._rc = render_context
+
+    def batch(self) -> Any:
+        """Context manager: several state changes, one re-render of the page."""
+        rc = self._rc
+        if rc is None or getattr(rc, "_closing", False):
+            return contextlib.nullcontext()
+        return rc
 
     # ------------------------------------------------------------------ what-if
     def set_draft(self, draft: Draft) -> None:
         """A new draft; when it is valid the run restarts at week 0 on it."""
-        self.draft.value = draft
         scenario, _ = draft.build()
-        if scenario is not None:
-            self.live.value = LiveRun(scenario)
-            self.version.value += 1
+        live = LiveRun(scenario) if scenario is not None else None
+        with self.batch():
+            self.draft.value = draft
+            if live is not None:
+                self.live.value = live
+                self.version.value += 1
 
     def edit(self, key: str, value: Any) -> None:
         self.set_draft(self.draft.value.set(key, value))
@@ -65,7 +82,8 @@ class Store:
         if live is None:
             return
         action(live)
-        self.version.value += 1
+        with self.batch():
+            self.version.value += 1
 
 
 def guarded(report: Callable[[str | None], None]) -> Callable:

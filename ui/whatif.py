@@ -12,8 +12,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import reacton.core
 import solara
 
+from model import ScenarioError
 from model.programme import PHASES
 from ui.charts import (
     groups_figure,
@@ -76,6 +78,19 @@ def html_table(rows: list[tuple[str, str]], cls: str = "kpi") -> str:
 # --------------------------------------------------------------------------- source
 
 
+def handle_upload(store: Store, name: str, data: bytes) -> bool:
+    """Load an uploaded scenario TOML into the What-if view; problems are listed under
+    the drop zone (the current scenario stays). Returns whether it loaded."""
+    try:
+        scenario = load_uploaded(name, data)
+    except ScenarioError as exc:
+        store.upload_problems.value = [str(p) for p in exc.problems]
+        return False
+    store.upload_problems.value = []
+    store.set_draft(Draft(scenario, f"upload: {name}"))
+    return True
+
+
 @solara.component
 def SourcePanel(store: Store, problems: list):
     draft = store.draft.value
@@ -90,20 +105,10 @@ def SourcePanel(store: Store, problems: list):
 
     @guarded(report)
     def on_file(info: dict) -> None:
-        name = info.get("name", "upload.toml")
         data = info.get("data")
         if data is None:
             data = info["file_obj"].read()
-        try:
-            scenario = load_uploaded(name, data)
-        except Exception as exc:
-            problems_ = getattr(exc, "problems", None)
-            store.upload_problems.value = (
-                [str(p) for p in problems_] if problems_ else [f"{name}: {exc}"]
-            )
-            return
-        store.upload_problems.value = []
-        store.set_draft(Draft(scenario, f"upload: {name}"))
+        handle_upload(store, info.get("name") or "upload.toml", data)
 
     @guarded(report)
     def undo() -> None:
@@ -414,6 +419,7 @@ def Results(store: Store):
 
 @solara.component
 def WhatIfView(store: Store):
+    store.attach(reacton.core.get_render_context(required=False))
     draft = store.draft.value
     scenario, problems = solara.use_memo(draft.build, [draft])
     by_field = problems_by_field(problems)

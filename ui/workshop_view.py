@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+import reacton.core
 import solara
 
 from model import load_scenario
@@ -144,6 +145,7 @@ def Debrief(session: WorkshopSession, version: int):
 
 @solara.component
 def WorkshopView(store: Store):
+    store.attach(reacton.core.get_render_context(required=False))
     session = store.ws_session.value
     version = store.ws_version.value
     reveal = store.ws_reveal.value

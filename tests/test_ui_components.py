@@ -1,0 +1,308 @@
+"""UI tests without a browser: the logic behind the views and every view rendered with
+`solara.render` (widgets in this process), driven by clicking its buttons."""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable
+
+import ipyvuetify as v
+import ipywidgets as widgets
+import numpy as np
+import pytest
+import solara
+
+from model import load_scenario
+from ui.ensemble import differences, plan_on_organisation, plans_from_names, run_compare, seeds
+from ui.state import Draft, LiveRun, load_uploaded, problems_by_field
+from ui.store import Store, guarded
+from ui.workshop import LEVERS, WorkshopSession
+
+# --------------------------------------------------------------------------- helpers
+
+
+def all_widgets(root: widgets.Widget) -> list[widgets.Widget]:
+    """Every widget below root, in document order."""
+    seen: set[int] = set()
+    stack, out = [root], []
+    while stack:
+        w = stack.pop()
+        if id(w) in seen:
+            continue
+        seen.add(id(w))
+        out.append(w)
+        below = []
+        for name in w.keys:
+            value = getattr(w, name, None)
+            for item in value if isinstance(value, list | tuple) else [value]:
+                if isinstance(item, widgets.Widget):
+                    below.append(item)
+        stack.extend(reversed(below))
+    return out
+
+
+def page_text(root: widgets.Widget) -> str:
+    parts = []
+    for w in all_widgets(root):
+        children = getattr(w, "children", None)
+        if isinstance(children, list | tuple):
+            parts += [c for c in children if isinstance(c, str)]
+        inner = getattr(w, "unsafe_innerHTML", None)
+        if isinstance(inner, str):
+            parts.append(html.unescape(inner))
+    return "\n".join(parts)
+
+
+def button(root: widgets.Widget, label: str) -> v.Btn:
+    found = [w for w in all_widgets(root) if isinstance(w, v.Btn) and label in w.children]
+    assert len(found) == 1, f"{len(found)} buttons labelled {label!r}"
+    return found[0]
+
+
+def images(root: widgets.Widget, *classes: str) -> list[widgets.Image]:
+    return [w for w in all_widgets(root) if isinstance(w, widgets.Image)
+            and all(c in w._dom_classes for c in classes)]
+
+
+def wait_until(cond: Callable[[], bool], timeout: float = 30.0) -> None:
+    t0 = time.monotonic()
+    while not cond():
+        if time.monotonic() - t0 > timeout:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def render():
+    """solara.render with cleanup; returns the root widget."""
+    contexts = []
+
+    def _render(element):
+        box, rc = solara.render(element, handle_error=False)
+        contexts.append(rc)
+        return box
+
+    yield _render
+    for rc in contexts:
+        rc.close()
+
+
+# --------------------------------------------------------------------------- logic
+
+
+def test_draft_edits_and_problems_by_field():
+    d = Draft.preset("typical_sme")
+    assert d.build()[0] is not None and not d.overrides
+    d2 = d.set("organisation.employees", 1).set("strategy.phases.vision", 50)
+    sc, problems = d2.build()
+    assert sc is None
+    by = problems_by_field(problems)
+    assert "organisation.employees" in by and "strategy.phases" in by
+    assert any("2" in m for m in by["organisation.employees"])  # says what is allowed
+    # an edit back to the base value disappears from the overrides
+    assert d.set("organisation.employees", 7).set("organisation.employees", 120).overrides == {}
+
+
+def test_uploaded_toml_is_validated():
+    good = load_scenario("typical_sme").to_toml().encode()
+    assert load_uploaded("mine.toml", good).name == "typical_sme"
+    with pytest.raises(Exception) as exc:
+        load_uploaded("bad.toml", b"[organisation]\nemployees = -3\n")
+    assert exc.value.problems[0].key == "organisation.employees"
+    with pytest.raises(Exception) as exc:
+        load_uploaded("broken.toml", b"this is = = not toml")
+    assert "malformed" in str(exc.value)
+
+
+def test_live_run_steps_and_groups():
+    live = LiveRun(load_scenario("typical_sme", {"weeks": 12}))
+    live.step()
+    assert live.week == 1 and len(live.weekly()) == 2
+    live.run_to_end()
+    assert live.finished and live.week == 12
+    assert len(live.groups.table("role")) == 13
+    assert set(live.groups.table("age band").columns) <= {"under 35", "35-49", "50+"}
+    assert live.summary()["final_active_share"] == live.weekly()["active_share"].iloc[-1]
+
+
+def test_compare_uses_common_random_numbers():
+    base = load_scenario("typical_sme", {"organisation.employees": 40, "weeks": 10})
+    a = [s.entropy for s in seeds(5, 4)]
+    assert a == [s.entropy for s in seeds(5, 4)]
+    assert [s.spawn_key for s in seeds(5, 4)] == [(i,) for i in range(4)]
+    plans = plans_from_names(base, ["typical_sme", "five_phase"])
+    plans["again"] = plan_on_organisation(base, load_scenario("typical_sme"))
+    assert plans["five_phase"].organisation == base.organisation
+    progress = []
+    res = run_compare(plans, runs=4, seed=5, on_progress=progress.append)
+    assert progress[-1] == pytest.approx(100.0)
+    diff = differences(res, "typical_sme")
+    same = diff[diff.plan == "again"]
+    assert np.allclose(same.difference.fillna(0), 0.0)  # identical plan, identical runs
+    band = res.band("five_phase", "active_share")
+    assert (band.lo <= band["median"] + 1e-12).all() and (band["median"] <= band.hi + 1e-12).all()
+    assert run_compare(plans, runs=2, should_stop=lambda: True) is None
+
+
+def test_workshop_levers_budget_and_replay():
+    sc = load_scenario("typical_sme", {"weeks": 20})
+    s = WorkshopSession(sc, seed=3, budget_eur=20_000)
+    s.step(2)
+    s.apply("storytelling")
+    s.apply("concern_board")
+    assert s.sim.scenario.strategy.resistance.concern_board
+    assert {st.key: st.enabled for st in s.status()}["concern_board"] is False
+    s.step(3)
+    s.apply("champions")
+    assert s.sim.state.champion.sum() == 2
+    assert s.committed_eur <= s.budget_eur
+    # the budget blocks what it cannot pay for
+    poor = WorkshopSession(sc, seed=3, budget_eur=100)
+    assert not any(st.enabled for st in poor.status() if st.price > 100)
+    with pytest.raises(ValueError):
+        poor.apply("hands_on")
+    # replay with the same seed reproduces the run exactly
+    again = s.replay()
+    cols = [c for c in s.weekly().columns if c != "phase"]
+    assert np.allclose(again.weekly()[cols], s.weekly()[cols], equal_nan=True)
+    scripted = s.replay_script()
+    scripted.step(s.week)  # decisions of the current week are re-applied on the next step
+    assert [d.lever for d in scripted.log] == [d.lever for d in s.log if d.week < s.week]
+    assert [d.lever for d in scripted.script] == ["champions"]
+    assert np.allclose(scripted.weekly()[cols], s.weekly()[cols], equal_nan=True)
+    s.run_to_end()
+    d = s.debrief()
+    assert len(d.effects) == 3 and d.lines and 0 <= d.resistance_peak <= 1
+    assert set(LEVERS) >= {"storytelling", "champions", "concern_board"}
+
+
+def test_guarded_turns_errors_into_messages():
+    messages = []
+
+    @guarded(messages.append)
+    def boom():
+        raise RuntimeError("kaputt")
+
+    boom()
+    assert "kaputt" in messages[-1] and "Traceback" not in messages[-1]
+
+
+# --------------------------------------------------------------------------- views
+
+
+def test_page_has_three_tabs(render):
+    import app
+
+    root = render(app.Page())
+    tabs = [w for w in all_widgets(root) if isinstance(w, v.Tab)]
+    labels = [c for t in tabs for c in t.children if isinstance(c, str)]
+    assert labels == ["What-if", "Compare", "Workshop"]
+    text = page_text(root)
+    assert "Traceback" not in text
+
+
+def test_whatif_run_step_reset(render):
+    from ui.whatif import WhatIfView
+
+    store = Store()
+    root = render(WhatIfView(store))
+    assert "Week 0 of 52" in page_text(root)
+    button(root, "Step").click()
+    assert "Week 1 of 52" in page_text(root)
+    assert images(root, "chart-stages", "week-1")
+    button(root, "Run").click()
+    text = page_text(root)
+    assert "Week 52 of 52" in text
+    assert images(root, "chart-stages", "week-52")
+    assert "Phase criteria checklist" in text and "Business impact" in text
+    assert "Costs and ROI" in text and "change ROI" in text
+    wait_until(lambda: images(root, "chart-network", "week-52")
+               and images(root, "chart-groups", "week-52")
+               and images(root, "chart-resistance", "week-52"))
+    assert button(root, "Run").disabled
+    button(root, "Reset").click()
+    assert "Week 0 of 52" in page_text(root)
+    assert "Traceback" not in page_text(root)
+
+
+def test_whatif_invalid_edit_shows_message_next_to_field(render):
+    from ui.whatif import WhatIfView
+
+    store = Store()
+    root = render(WhatIfView(store))
+    store.edit("organisation.employees", 1)
+    # the message sits in the same column as the Employees input
+    columns = [w for w in all_widgets(root) if isinstance(w, v.Sheet)
+               and any(isinstance(c, v.TextField) and c.label == "Employees"
+                       for c in w.children)]
+    assert len(columns) == 1
+    errors = [c for c in columns[0].children
+              if isinstance(c, v.Html) and "field-error" in (c.class_ or "")]
+    assert errors and "greater than or equal to 2" in errors[0].children[0]
+    assert button(root, "Run").disabled
+    # phase order: a section-level problem next to the timeline
+    store.edit("organisation.employees", 60)
+    store.edit("strategy.phases.vision", 40)
+    assert "phase start weeks must not decrease" in page_text(root)
+    assert button(root, "Run").disabled
+    store.edit("strategy.phases.vision", 2)
+    assert not button(root, "Run").disabled
+    assert "field-error" not in " ".join(
+        w.class_ or "" for w in all_widgets(root) if isinstance(w, v.Html))
+
+
+def test_whatif_upload_and_preset(render):
+    from ui.whatif import WhatIfView, handle_upload
+
+    store = Store()
+    root = render(WhatIfView(store))
+    assert not handle_upload(store, "bad.toml", b"[tool]\nusefulness = 3\n")
+    assert "tool.usefulness" in page_text(root)
+    sc = load_scenario("five_phase", {"organisation.employees": 50})
+    assert handle_upload(store, "mine.toml", sc.to_toml().encode())
+    assert store.draft.value.label == "upload: mine.toml"
+    assert "Loaded mine.toml" in page_text(root)
+    assert store.live.value.scenario.organisation.employees == 50
+
+
+def test_compare_runs_in_background(render):
+    from ui.compare import CompareView
+
+    store = Store()
+    store.edit("organisation.employees", 40)
+    store.compare_runs.value = 3
+    root = render(CompareView(store))
+    button(root, "Run comparison").click()
+    wait_until(lambda: "common random numbers; computed" in page_text(root))
+    text = page_text(root)
+    assert "active use at the end" in text and "95% CI" in text
+    assert images(root, "chart-compare-active") and images(root, "chart-compare-resistance")
+    store.compare_plans.value = ["typical_sme"]
+    assert "Pick at least two plans." in page_text(root)
+    assert button(root, "Run comparison").disabled
+
+
+def test_workshop_session(render):
+    from ui.workshop_view import WorkshopView
+
+    store = Store()
+    root = render(WorkshopView(store))
+    button(root, "Next week").click()
+    assert "Week 1 of 52" in page_text(root)
+    button(root, "Run a storytelling town hall").click()
+    assert "heard colleagues' stories" in page_text(root)
+    assert button(root, "Run a storytelling town hall").disabled is False  # repeatable
+    button(root, "+4 weeks").click()
+    assert images(root, "chart-workshop", "week-5")
+    store.ws_reveal.value = True
+    assert images(root, "chart-workshop-network", "concerns")
+    button(root, "To the end").click()
+    text = page_text(root)
+    assert "Debrief" in text and "Resistance peaked" in text
+    final = store.ws_session.value.weekly()["active_share"].iloc[-1]
+    button(root, "Replay (same seed)").click()
+    assert "Week 0 of 52" in page_text(root)
+    button(root, "To the end").click()
+    assert store.ws_session.value.weekly()["active_share"].iloc[-1] == final
+    assert "Traceback" not in page_text(root)
