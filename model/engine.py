@@ -377,6 +377,9 @@ class Simulation:
 
     def _hours_freed(self) -> None:
         st, tool = self.state, self.scenario.tool
+        if not st.ever_user.any():
+            st.hours_freed = np.zeros(self.wf.n)
+            return
         per_user = tool.hours_saved_per_week * (0.3 + 0.7 * st.competence) * tool.reliability
         per_user = per_user * (self.usefulness / max(tool.usefulness, 1e-9))
         use = np.where(st.stage == ACTIVE, 1.0, np.where(st.stage == TRIAL, 0.3, 0.0))
@@ -403,6 +406,10 @@ class Simulation:
 
     def _use_cases(self) -> None:
         st, wf, p, rng = self.state, self.wf, self.p, self.rng
+        draw = rng.random(wf.n)
+        active = (st.stage == ACTIVE) & wf.is_target
+        if not active.any():
+            return
         k = st.competence
         expert, advanced = k >= COMPETENCE_CUTS[2], k >= COMPETENCE_CUTS[1]
         rate = p.use_case_rate * (0.3 * advanced + 0.7 * expert)
@@ -411,7 +418,7 @@ class Simulation:
         rate = np.where(st.innovator, np.maximum(rate, 0.05) * 5.0, rate)
         if self.scenario.strategy.anchoring.incentives and self._started("anchoring"):
             rate = rate * 1.3
-        new = (st.stage == ACTIVE) & wf.is_target & (rng.random(wf.n) < rate)
+        new = active & (draw < rate)
         st.use_cases += new
         if new.any():
             per_dep = np.bincount(wf.department[new], minlength=wf.department.max() + 1)

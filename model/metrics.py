@@ -9,6 +9,7 @@ work (knows_benefit >= 0.5).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -87,7 +88,7 @@ class Recorder:
         self._sim = sim
         self.rows = np.full((sim.scenario.weeks + 1, len(NUMERIC_COLUMNS)), np.nan)
         self.phases: list[str] = []
-        self.snapshots: dict[int, pd.DataFrame] = {}
+        self.snapshots = Snapshots(sim.wf)
         self.snapshot_weeks: set[int] = {0} | set(snapshot_weeks or ())
 
     @staticmethod
@@ -106,9 +107,10 @@ class Recorder:
         n = st.attitude.size
         n_t = max(int(np.count_nonzero(t)), 1)
         count = np.count_nonzero
-        stage_t = st.stage[t]
+        stages = np.bincount(st.stage[t], minlength=4) / n_t
         comp_t = st.competence[t]
-        basic, advanced, expert = COMPETENCE_CUTS
+        levels = np.bincount(np.searchsorted(COMPETENCE_CUTS, comp_t, side="right"),
+                             minlength=4) / n_t
         held = count(st.concerns >= 0.5, axis=1) / n
         users = (st.stage != 0) & t
         n_users = count(users)
@@ -131,12 +133,12 @@ class Recorder:
             count(att > POSITIVE_ATTITUDE) / n,
             att.sum() / n,
             count(att < 0.0) / n,
-            count(stage_t == TRIAL) / n_t,
-            count(stage_t == ACTIVE) / n_t,
-            count(stage_t == LAPSED) / n_t,
-            count((comp_t >= basic) & (comp_t < advanced)) / n_t,
-            count((comp_t >= advanced) & (comp_t < expert)) / n_t,
-            count(comp_t >= expert) / n_t,
+            stages[TRIAL],
+            stages[ACTIVE],
+            stages[LAPSED],
+            levels[1],
+            levels[2],
+            levels[3],
             self.support_requests(sim),
             nps,
             st.trust.sum() / n,
@@ -154,7 +156,7 @@ class Recorder:
         )
         self.phases.append(sim.phase if sim.mode == "full" else sim.mode)
         if sim.week in self.snapshot_weeks:
-            self.snapshots[sim.week] = snapshot(sim)
+            self.snapshots.keep(sim.week, sim)
 
     def weekly(self, weeks: int) -> pd.DataFrame:
         """The weekly table (weeks 0..weeks) with the DESIGN columns in order."""
@@ -164,9 +166,16 @@ class Recorder:
         return df
 
 
-def snapshot(sim: Simulation) -> pd.DataFrame:
+_SNAPSHOT_STATE = ("attitude", "benefit", "concerns", "trust", "competence", "stage", "champion")
+
+
+def _state_copy(sim: Simulation) -> dict[str, np.ndarray]:
+    """The per-employee arrays a snapshot needs, copied (cheap; no DataFrame yet)."""
+    return {name: getattr(sim.state, name).copy() for name in _SNAPSHOT_STATE}
+
+
+def _frame(wf, raw: dict[str, np.ndarray]) -> pd.DataFrame:
     """One row per employee with the DESIGN snapshot columns."""
-    st, wf = sim.state, sim.wf
     return pd.DataFrame(
         {
             "id": np.arange(wf.n),
@@ -177,16 +186,48 @@ def snapshot(sim: Simulation) -> pd.DataFrame:
             "department": wf.department,
             "qualification": np.asarray(QUALIFICATIONS)[wf.qualification],
             "is_target_user": wf.is_target.copy(),
-            "is_champion": st.champion.copy(),
-            "attitude": st.attitude.copy(),
-            "expects_benefit": st.benefit >= 0.5,
-            **{f"concern_{c}": st.concerns[i].copy() for i, c in enumerate(CONCERNS)},
-            "trust": st.trust.copy(),
-            "competence": st.competence.copy(),
-            "competence_level": np.asarray(COMPETENCE_LEVELS)[st.competence_level()],
-            "stage": np.asarray(STAGES)[st.stage],
+            "is_champion": raw["champion"],
+            "attitude": raw["attitude"],
+            "expects_benefit": raw["benefit"] >= 0.5,
+            **{f"concern_{c}": raw["concerns"][i] for i, c in enumerate(CONCERNS)},
+            "trust": raw["trust"],
+            "competence": raw["competence"],
+            "competence_level": np.asarray(COMPETENCE_LEVELS)[
+                np.searchsorted(COMPETENCE_CUTS, raw["competence"], side="right")
+            ],
+            "stage": np.asarray(STAGES)[raw["stage"]],
         }
     )
+
+
+def snapshot(sim: Simulation) -> pd.DataFrame:
+    """Employee snapshot of the simulation's current week."""
+    return _frame(sim.wf, _state_copy(sim))
+
+
+class Snapshots(Mapping):
+    """Week -> employee snapshot; the arrays are copied during the run, the DataFrames
+    are built only when asked for (batch runs that never look at them stay fast)."""
+
+    def __init__(self, wf) -> None:
+        self._wf = wf
+        self._raw: dict[int, dict[str, np.ndarray]] = {}
+        self._frames: dict[int, pd.DataFrame] = {}
+
+    def keep(self, week: int, sim: Simulation) -> None:
+        self._raw[week] = _state_copy(sim)
+        self._frames.pop(week, None)
+
+    def __getitem__(self, week: int) -> pd.DataFrame:
+        if week not in self._frames:
+            self._frames[week] = _frame(self._wf, self._raw[week])
+        return self._frames[week]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(sorted(self._raw))
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
 def stable_use_week(active: np.ndarray, band: float = 0.05) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,7 @@ class RunResult:
 
     weekly: pd.DataFrame
     summary: dict[str, Any]
-    snapshots: dict[int, pd.DataFrame] = field(default_factory=dict)
+    snapshots: Mapping[int, pd.DataFrame] = field(default_factory=dict)
 
     def snapshot(self, week: int) -> pd.DataFrame:
         """Employee snapshot of `week` (week 0 and the last week are always recorded)."""
@@ -72,7 +72,7 @@ def run(
     summary = summarise(sim, weekly)
     if counterfactual and sc.dynamics.mode == "full":
         summary["change_roi"] = change_roi(sim, seed)
-    return RunResult(weekly, summary, dict(sim.recorder.snapshots))
+    return RunResult(weekly, summary, sim.recorder.snapshots)
 
 
 def change_roi(sim: Simulation, seed: SeedLike) -> float | None:

@@ -77,7 +77,11 @@ def experience(
     state: State, tool: Tool, value: np.ndarray, p: Parameters, hours_freed: np.ndarray
 ) -> None:
     """Using the tool updates trust, quality worries, expected benefit and job fears."""
-    users = ((state.stage == TRIAL) | (state.stage == ACTIVE)).astype(float)
+    in_use = (state.stage == TRIAL) | (state.stage == ACTIVE)
+    if not in_use.any():
+        state.relief[:] = False
+        return
+    users = in_use.astype(float)
     state.trust += p.trust_learn * users * (tool.reliability - state.trust)
     good = p.trust_learn * users * (tool.reliability - 0.5)
     relieve(state, np.maximum(good, 0.0), p, QUALITY)

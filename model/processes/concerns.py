@@ -14,13 +14,22 @@ from model.parameters import Parameters
 from model.state import State
 
 
+def band(state: State, p: Parameters) -> tuple[np.ndarray, np.ndarray]:
+    """(floor, ceiling) of every concern, computed once per state and parameter set."""
+    cached = state.counters.get("band")
+    if cached is None or cached[0] is not p:
+        c0 = state.concerns0
+        cached = (p, p.concern_floor * c0, c0 + p.concern_ceiling * (1.0 - c0))
+        state.counters["band"] = cached
+    return cached[1], cached[2]
+
+
 def relieve(
     state: State, amount: np.ndarray | float, p: Parameters, which: int | slice = slice(None)
 ) -> None:
     """Move concern(s) `which` a fraction `amount` (per employee) towards the floor."""
     c = state.concerns[which]
-    floor = p.concern_floor * state.concerns0[which]
-    c -= amount * np.maximum(c - floor, 0.0)
+    c -= amount * np.maximum(c - band(state, p)[0][which], 0.0)
 
 
 def aggravate(
@@ -28,6 +37,4 @@ def aggravate(
 ) -> None:
     """Move concern(s) `which` a fraction `amount` (per employee) towards the ceiling."""
     c = state.concerns[which]
-    c0 = state.concerns0[which]
-    ceiling = c0 + p.concern_ceiling * (1.0 - c0)
-    c += amount * np.maximum(ceiling - c, 0.0)
+    c += amount * np.maximum(band(state, p)[1][which] - c, 0.0)
