@@ -21,6 +21,7 @@ seed) is shipped once per worker, never re-loaded from disk per run.
 from __future__ import annotations
 
 import math
+import os
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -179,8 +180,14 @@ def make_bar(n: int, progress: bool, label: str, initial: int = 0, total: int | 
         return None
     from tqdm import tqdm
 
+    try:
+        sized = os.get_terminal_size(sys.stderr.fileno()).columns > 0
+    except (OSError, ValueError):
+        sized = False
+    # a pseudo-terminal without a size (e.g. under `script`) would get an empty bar
     return tqdm(total=total or n, initial=initial, unit=" runs", desc=label, file=sys.stderr,
-                dynamic_ncols=True, smoothing=0.1)
+                dynamic_ncols=sized, ncols=None if sized else 100,
+                nrows=None if sized else 20, smoothing=0.1)
 
 
 # --------------------------------------------------------------------------- plans

@@ -156,7 +156,7 @@ def test_resume_after_kill(tmp_path):
     the rerun keeps every finished part, adds the missing runs, none twice, and the
     result equals a clean run."""
     out = tmp_path / "killed"
-    runs = 96
+    runs = 64
     argv = [sys.executable, "-m", "experiments", *ensemble(out, runs, "--chunk-size", "4",
                                                            "--workers", "2", "--json")]
     proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL,
@@ -189,6 +189,6 @@ def test_resume_after_kill(tmp_path):
     assert len(raw) == runs  # nothing was computed twice
 
     clean = tmp_path / "clean"
-    assert main(ensemble(clean, runs, "--json")) == 0
+    assert main(ensemble(clean, runs, "--workers", "2", "--json")) == 0
     pd.testing.assert_frame_equal(df, stored(clean))
     assert json.loads(rerun.stdout) == json.loads((clean / "summary.json").read_text())
