@@ -17,9 +17,9 @@ class Problem:
     message: str = "invalid value"
 
     def __str__(self) -> str:
-        key = self.key or "(file)"
+        where = f"{self.source}: {self.key}" if self.key else self.source  # whole file/flag
         value = repr(self.value) if self.value not in ("", None) else "-"
-        return f"{self.source}: {key}: {self.message}: got {value}; allowed: {self.allowed}"
+        return f"{where}: {self.message}: got {value}; allowed: {self.allowed}"
 
 
 class ScenarioError(ValueError):
