@@ -69,8 +69,9 @@ class Simulation:
         self.fixed = disposition(wf, self.p, self.cp)
         self.lam = susceptibility(wf, self.p, self.cp)
         self.weight = np.where(wf.role <= 1, self.cp.manager_weight, 1.0)
-        self.w_influence = influence_matrix(self.adj, self.weight)
         self.w_plain = influence_matrix(self.adj, np.ones(wf.n))
+        full = self.mode == "full"
+        self.w_influence = influence_matrix(self.adj, self.weight) if full else self.w_plain
         self.audiences = {
             "all": np.ones(wf.n, dtype=bool),
             "executives": wf.role == 0,
@@ -402,7 +403,7 @@ class Simulation:
             relieve(st, p.story_relief * stories / 3.0 * aware, p)
             self.communicated += self.pending_stories
             self.ledger.add("quick_wins", 4.0 * self.scenario.budget.hourly_cost_eur)
-        self.pending_stories = int(new.sum()) if st.pilot.any() else 0
+        self.pending_stories = int(new.sum())
 
     def _use_cases(self) -> None:
         st, wf, p, rng = self.state, self.wf, self.p, self.rng

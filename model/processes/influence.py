@@ -47,13 +47,15 @@ def influence_matrix(adj: sp.csr_matrix, weight: np.ndarray) -> sp.csr_matrix:
 
     An employee without colleagues (isolated node) keeps a self-weight of one.
     """
-    w = adj.multiply(weight[None, :]).tocsr()
-    rows = np.asarray(w.sum(axis=1)).ravel()
-    isolated = rows <= 0
+    n = adj.shape[0]
+    row = np.repeat(np.arange(n), np.diff(adj.indptr))
+    data = adj.data * weight[adj.indices]
+    sums = np.bincount(row, weights=data, minlength=n)
+    isolated = sums <= 0
     if isolated.any():
-        w = (w + sp.diags(isolated.astype(float))).tocsr()
-        rows = np.where(isolated, 1.0, rows)
-    return sp.diags(1.0 / rows).dot(w).tocsr()
+        loops = sp.diags(isolated.astype(float), format="csr")
+        return influence_matrix((adj + loops).tocsr(), np.where(isolated, 1.0, weight))
+    return sp.csr_matrix((data / sums[row], adj.indices, adj.indptr), shape=adj.shape)
 
 
 def fj_step(x: np.ndarray, anchor: np.ndarray, w: sp.csr_matrix, lam: np.ndarray) -> np.ndarray:
