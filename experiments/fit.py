@@ -313,8 +313,8 @@ def write_mix(mix: dict[str, float], path: Path | None = None) -> None:
     """Put the fitted culture mix into CULTURE_MIX of model/population.py (in place)."""
     path = path or POPULATION_FILE
     text = path.read_text(encoding="utf-8")
-    body = ", ".join(f'"{c}": {_fmt(mix[c])}' for c in CULTURES)
-    text, n = re.subn(r"^CULTURE_MIX = \{.*?\}", f"CULTURE_MIX = {{{body}}}", text, count=1,
+    body = "".join(f'    "{c}": {_fmt(mix[c])},\n' for c in CULTURES)
+    text, n = re.subn(r"^CULTURE_MIX = \{.*?\}", f"CULTURE_MIX = {{\n{body}}}", text, count=1,
                       flags=re.M | re.S)
     if n != 1:
         raise RuntimeError(f"could not write CULTURE_MIX into {path}")

@@ -35,19 +35,19 @@ class CultureParams(_Frozen):
 def _cultures() -> dict[str, CultureParams]:
     return {
         "innovation": CultureParams(
-            openness=0.55, conformity=0.30, manager_weight=1.0, error_tolerance=0.10,
+            openness=0.55, conformity=0.30, manager_weight=1.0, error_tolerance=-0.0618,
             experimentation=1.5,
         ),
         "performance": CultureParams(
-            openness=0.25, conformity=0.30, manager_weight=1.6, error_tolerance=0.02,
+            openness=0.25, conformity=0.30, manager_weight=1.6, error_tolerance=-0.087,
             experimentation=1.1,
         ),
         "harmony": CultureParams(
-            openness=0.0, conformity=0.45, manager_weight=1.2, error_tolerance=-0.03,
+            openness=0.0, conformity=0.45, manager_weight=1.2, error_tolerance=-0.0651,
             experimentation=0.8,
         ),
         "hierarchy": CultureParams(
-            openness=-0.30, conformity=0.35, manager_weight=3.0, error_tolerance=-0.10,
+            openness=-0.30, conformity=0.35, manager_weight=3.0, error_tolerance=-0.0566,
             experimentation=0.55,
         ),
     }
@@ -65,27 +65,27 @@ class Parameters(_Frozen):
     """Every coefficient of the weekly processes and of the initial conditions."""
 
     # --- initial beliefs and concerns: intensity = Phi(latent), held when latent >= 0
-    benefit_base: Coef = 0.16
-    benefit_age_per_decade: Coef = 0.30
-    existential_base: Coef = 0.0
+    benefit_base: Coef = 0.2471
+    benefit_age_per_decade: Coef = 0.2851
+    existential_base: Coef = -0.0355
     existential_role: dict[str, Coef] = Field(
         default_factory=lambda: _role(
-            executive=-0.6, middle_manager=-0.1, specialist=0.05, admin=0.62, operations=0.25
+            executive=-0.6, middle_manager=-0.1, specialist=0.05, admin=0.6483, operations=0.25
         )
     )
-    overload_base: Coef = 0.03
+    overload_base: Coef = 0.0103
     overload_age_per_decade: Coef = 0.50
     overload_affinity: Coef = -1.5
     control_base: Coef = -0.5
     control_role: dict[str, Coef] = Field(
         default_factory=lambda: _role(
-            executive=0.3, middle_manager=0.73, specialist=0.2, admin=0.0, operations=-0.1
+            executive=0.3, middle_manager=0.7275, specialist=0.2, admin=0.0, operations=-0.1
         )
     )
     quality_base: Coef = -0.4
     quality_role: dict[str, Coef] = Field(
         default_factory=lambda: _role(
-            executive=0.1, middle_manager=0.2, specialist=0.43, admin=0.0, operations=-0.1
+            executive=0.1, middle_manager=0.2, specialist=0.4251, admin=0.0, operations=-0.1
         )
     )
     trust_base: Coef = 0.0
@@ -127,7 +127,7 @@ class Parameters(_Frozen):
     champion_weight: Positive = 4.0
     adviser_weight: Positive = 3.0
     # --- trial and adoption
-    trial_rate: Rate = 0.10
+    trial_rate: Rate = 0.0605
     trial_social: Positive = 2.0
     intent_threshold: Coef = -0.05
     intent_slope: Positive = 6.0

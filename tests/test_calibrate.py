@@ -1,0 +1,251 @@
+"""`adoptsim calibrate` on reduced run counts, its JSON shape and exit codes; the fit
+script's writers; every case preset loads, checks and runs."""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from experiments.calibrate import (
+    DEFAULT_TARGETS,
+    Target,
+    evaluate,
+    load_targets,
+    run_scenario,
+)
+from experiments.cli import main
+from model import load_scenario, run
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = sorted((ROOT / "scenarios" / "cases").glob("*.toml"))
+ONE_OF_EACH = [
+    "existential_admin",  # share
+    "culture_innovation",  # run_mean
+    "time_to_stable_use",  # run_median
+    "tenure_resistance",  # order
+    "middle_management_resists_most",  # highest
+]
+
+
+def _calibrate(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["calibrate", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _targets_file(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "targets.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_json_shape_and_one_target_of_each_kind(capsys):
+    code, out, _ = _calibrate(
+        capsys, "--only", ",".join(ONE_OF_EACH), "--runs-scale", "0.25", "--json"
+    )
+    data = json.loads(out)
+    assert set(data) == {"targets", "passed", "total"}
+    assert data["total"] == len(ONE_OF_EACH)
+    assert data["passed"] == sum(t["pass"] for t in data["targets"])
+    assert code == (0 if data["passed"] == data["total"] else 1)
+    by_id = {t["id"]: t for t in data["targets"]}
+    file_order = [t.id for t in load_targets()]
+    assert list(by_id) == [i for i in file_order if i in ONE_OF_EACH]  # file order
+    for t in data["targets"]:
+        assert set(t) == {"id", "model", "value", "tolerance", "pass"}
+    share = by_id["existential_admin"]
+    assert 0.0 <= share["model"] <= 1.0 and share["value"] == 0.73 and share["tolerance"] == 0.05
+    mean = by_id["culture_innovation"]
+    assert 0.0 <= mean["model"] <= 1.0 and mean["tolerance"] == 0.07
+    median = by_id["time_to_stable_use"]
+    assert 0 <= median["model"] <= 52 and median["value"] == 34.5
+    order = by_id["tenure_resistance"]
+    assert set(order["model"]) == {"0-2", "3-7", "8-14", "15+"}
+    assert order["value"] == {"order": "increasing", "groups": ["0-2", "3-7", "8-14", "15+"]}
+    assert order["tolerance"] is None
+    highest = by_id["middle_management_resists_most"]
+    assert highest["value"] == "middle_manager"
+    assert set(highest["model"]) == {"executive", "middle_manager", "specialist", "admin",
+                                      "operations"}
+    # the initial-condition targets pool thousands of employees at 25 runs
+    assert share["pass"] and order["pass"] and highest["pass"]
+
+
+def test_table_output(capsys):
+    code, out, _ = _calibrate(capsys, "--only", "quality_experts", "--runs-scale", "0.05",
+                              "--workers", "1")
+    assert code in (0, 1)
+    assert "quality_experts" in out and ("PASS" in out or "FAIL" in out)
+    assert "targets pass" in out and "0.51" in out
+
+
+def test_same_result_for_any_worker_count(capsys):
+    args = ["--only", "culture_hierarchy,overload_over_45", "--runs-scale", "0.03", "--json"]
+    _, one, _ = _calibrate(capsys, *args, "--workers", "1")
+    _, two, _ = _calibrate(capsys, *args, "--workers", "2")
+    assert json.loads(one) == json.loads(two)
+
+
+def test_impossible_target_fails_with_exit_1(tmp_path, capsys):
+    path = _targets_file(tmp_path, """
+[[target]]
+id = "impossible"
+scenario = "typical_sme"
+runs = 2
+kind = "share"
+where = "expects_benefit"
+value = 2.0
+tolerance = 0.0
+
+[[target]]
+id = "wrong_order"
+scenario = "typical_sme"
+runs = 2
+kind = "order"
+group_by = "tenure_band"
+groups = ["0-2", "3-7", "8-14", "15+"]
+where = "attitude < 0"
+order = "decreasing"
+""")
+    code, out, _ = _calibrate(capsys, "--targets", str(path), "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["passed"] == 0 and data["total"] == 2
+    assert not any(t["pass"] for t in data["targets"])
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ("this is [not toml", "malformed TOML"),
+        ("x = 1", "target"),
+        ('[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 1\nkind = "mode"', "kind"),
+        ('[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 1\nkind = "share"\n'
+         "value = 0.5\ntolerance = 0.1", "where"),
+        ('[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 0\nkind = "run_mean"\n'
+         'field = "goal_reached"\nvalue = 0.5\ntolerance = 0.1', "runs"),
+        ('[[target]]\nid = "a"\nscenario = "no_such_preset"\nruns = 1\nkind = "run_mean"\n'
+         'field = "goal_reached"\nvalue = 0.5\ntolerance = 0.1', "no_such_preset"),
+        ('[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 1\nkind = "run_mean"\n'
+         'field = "no_such_field"\nvalue = 0.5\ntolerance = 0.1', "no_such_field"),
+        ('[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 1\nkind = "share"\n'
+         'where = "no_such_column > 1"\nvalue = 0.5\ntolerance = 0.1', "where"),
+        ('[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 1\nkind = "run_mean"\n'
+         'set = { "organisation.culture" = "anarchy" }\nfield = "goal_reached"\n'
+         "value = 0.5\ntolerance = 0.1", "organisation.culture"),
+        ('[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 1\nkind = "highest"\n'
+         'group_by = "role"\ngroup = "admin"\nwhere = "attitude < 0"\ncolour = 1', "colour"),
+    ],
+)
+def test_bad_targets_file_exits_2(tmp_path, capsys, body, needle):
+    path = _targets_file(tmp_path, body)
+    code, out, err = _calibrate(capsys, "--targets", str(path))
+    assert code == 2
+    assert needle in err and str(path) in err
+    assert "Traceback" not in err and out == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--only", "no_such_target"], "no_such_target"),
+        (["--targets", "missing_targets.toml"], "missing_targets.toml"),
+        (["--runs-scale", "0"], "--runs-scale"),
+        (["--workers", "0"], "--workers"),
+    ],
+)
+def test_bad_arguments_exit_2(capsys, args, needle):
+    code, _, err = _calibrate(capsys, *args)
+    assert code == 2 and needle in err
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+def test_default_targets_file_has_every_kind():
+    targets = load_targets()
+    assert DEFAULT_TARGETS.is_file() and len(targets) == 16
+    assert {t.kind for t in targets} == {"share", "run_mean", "run_median", "order", "highest"}
+
+
+def test_population_draw_then_set():
+    t = next(t for t in load_targets() if t.id == "culture_innovation")
+    base = load_scenario(t.scenario)
+    seqs = np.random.SeedSequence(5).spawn(6)
+    scs = [run_scenario(t, base, s) for s in seqs]
+    assert all(sc.organisation.culture == "innovation" for sc in scs)
+    assert len({sc.organisation.employees for sc in scs}) > 1  # a different organisation each
+
+
+def _t(**kw) -> Target:
+    base = dict(id="t", scenario="typical_sme", runs=2, kind="order", where="x")
+    return Target(**{**base, **kw})
+
+
+def test_evaluate_order_highest_and_run_kinds():
+    runs = [{"a": (1, 10), "b": (2, 10)}, {"a": (1, 10), "b": (4, 10)}]
+    up = evaluate(_t(kind="order", group_by="g", groups=("a", "b"), order="increasing"), runs)
+    assert up.passed and up.model == {"a": 0.1, "b": 0.3}
+    down = evaluate(_t(kind="order", group_by="g", groups=("a", "b"), order="decreasing"), runs)
+    assert not down.passed
+    missing = evaluate(_t(kind="order", group_by="g", groups=("a", "c"), order="increasing"),
+                       runs)
+    assert not missing.passed
+    assert evaluate(_t(kind="highest", group_by="g", group="b"), runs).passed
+    assert not evaluate(_t(kind="highest", group_by="g", group="a"), runs).passed
+    tie = [{"a": (1, 10), "b": (1, 10)}]
+    assert not evaluate(_t(kind="highest", group_by="g", group="a"), tie).passed
+    share = evaluate(_t(kind="share", value=0.25, tolerance=0.05), [{"": (1, 4)}, {"": (1, 4)}])
+    assert share.passed and share.model == 0.25
+    med = evaluate(_t(kind="run_median", field="f", value=3.0, tolerance=0.5), [1.0, 3.0, 9.0])
+    assert med.passed and med.model == 3.0
+    mean = evaluate(_t(kind="run_mean", field="f", value=3.0, tolerance=0.5), [1.0, 3.0, 9.0])
+    assert not mean.passed and mean.model == pytest.approx(13 / 3)
+
+
+def test_fit_writers_round_trip(tmp_path):
+    from experiments import fit
+
+    params = tmp_path / "parameters.py"
+    shutil.copy(fit.PARAMETERS_FILE, params)
+    values = {"benefit_base": 0.1234, "existential_role.admin": 0.777,
+              "culture.harmony.error_tolerance": -0.0421, "trial_rate": 0.0567}
+    fit.write_parameters(values, params)
+    text = params.read_text()
+    ast.parse(text)
+    for v in ("0.1234", "admin=0.777", "-0.0421", "0.0567"):
+        assert v in text
+    pop = tmp_path / "population.py"
+    shutil.copy(fit.POPULATION_FILE, pop)
+    mix = {"innovation": 0.1, "performance": 0.2, "harmony": 0.4, "hierarchy": 0.3}
+    fit.write_mix(mix, pop)
+    tree = ast.parse(pop.read_text())
+    found = [n for n in tree.body if isinstance(n, ast.Assign)
+             and getattr(n.targets[0], "id", "") == "CULTURE_MIX"]
+    assert ast.literal_eval(found[0].value) == mix
+
+
+# --------------------------------------------------------------------------- case presets
+
+
+def test_there_are_case_presets():
+    assert len(CASES) >= 6
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_case_preset_checks_and_runs(path, capsys):
+    assert main(["check", str(path)]) == 0
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Case:") and "Taken from the case" in text and "Assumed" in text
+    sc = load_scenario(f"cases/{path.stem}")
+    res = run(sc, seed=1, counterfactual=False)
+    assert len(res.weekly) == sc.weeks + 1
+    assert 0.0 <= res.summary["final_active_share"] <= 1.0
