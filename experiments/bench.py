@@ -6,7 +6,8 @@
     `run_250_change_roi_runs_per_s` is the same with the counterfactual run behind
     `change_roi` (two simulations per run).
 (b) `*_agent_steps_per_s`: employees x weeks per second of stepping an `AdoptionModel`
-    (the mesa.Model, DataCollector included) at 10,000 employees over 52 weeks, against
+    (the mesa.Model, DataCollector included) at 10,000 employees over 52 weeks (and of
+    the bare numpy `Simulation`, `adoptsim_engine_*`), against
     Mesa's own `virus_on_network` example (mesa.examples, unchanged: its defaults except
     `num_nodes`) stepped in the same process; builds are timed separately.
 (c) `large_*`: 100,000 employees x 52 weeks in a fresh subprocess: wall time of `run()`
@@ -114,6 +115,14 @@ def bench_steps(agents: int, weeks: int, virus_steps: int) -> dict:
     t2 = time.perf_counter()
     ours = agents * weeks / (t2 - t1)
 
+    from model.engine import Simulation
+
+    sim = Simulation(sc, seed=1)  # the numpy engine alone, without the Mesa wrapper
+    t6 = time.perf_counter()
+    for _ in range(weeks):
+        sim.step()
+    engine = agents * weeks / (time.perf_counter() - t6)
+
     virus = virus_model()
     t3 = time.perf_counter()
     vm = virus(num_nodes=agents, seed=1)
@@ -126,6 +135,7 @@ def bench_steps(agents: int, weeks: int, virus_steps: int) -> dict:
         "steps_agents": agents,
         "adoptsim_build_s": t1 - t0,
         "adoptsim_agent_steps_per_s": ours,
+        "adoptsim_engine_agent_steps_per_s": engine,
         "mesa_virus_build_s": t4 - t3,
         "mesa_virus_steps": virus_steps,
         "mesa_virus_agent_steps_per_s": theirs,
