@@ -77,7 +77,7 @@ TrainingFormat = Literal[
 class Strict(BaseModel):
     """Base for every section: frozen, unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Organisation(Strict):
