@@ -297,14 +297,18 @@ def check_against_scenario(spec: ProblemSpec, sc: Scenario) -> list[Problem]:
                                     "a numeric, integer or boolean key", f"{what}, not a number"))
             continue
         lo, hi = _support(par)
-        try:
-            probe = sc.with_overrides({par.key: _as_given(lo)}, spec.path)
-        except ScenarioError as exc:
-            problems += [_rebound(spec.path, i, par, lo, e) for e in exc.problems]
-            continue
-        kind_value = _lookup(probe.model_dump(mode="python"), par.key)[1]
-        par.kind = ("bool" if isinstance(kind_value, bool) else
-                    "int" if isinstance(kind_value, int) else "float")
+        if isinstance(value, bool):
+            par.kind = "bool"
+        elif isinstance(value, int):
+            par.kind = "int"
+        elif isinstance(value, float):
+            par.kind = "float"
+        else:  # unset optional key (e.g. a week that may be None): probe its type
+            kind = _probe_kind(sc, par, lo, spec.path)
+            if isinstance(kind, list):
+                problems += kind
+                continue
+            par.kind = kind
         if par.kind == "bool" and (lo < 0 or hi > 1):
             problems.append(Problem(spec.path, f"parameter[{i}].bounds", par.bounds,
                                     "bounds within [0, 1] for a boolean key (true when >= 0.5)"))
@@ -318,8 +322,20 @@ def check_against_scenario(spec: ProblemSpec, sc: Scenario) -> list[Problem]:
     return problems
 
 
-def _as_given(v: float) -> Any:
-    return int(v) if float(v).is_integer() else v
+def _probe_kind(sc: Scenario, par: Parameter, lo: float, path: str) -> str | list[Problem]:
+    """'int' or 'float': the type the scenario stores for an unset key."""
+    last: list[Problem] = []
+    for kind, value in (("int", int(round(lo))), ("float", float(lo))):
+        try:
+            probe = sc.with_overrides({par.key: value}, path)
+        except ScenarioError as exc:
+            last = [_rebound(path, par.index, par, lo, e) for e in exc.problems]
+            continue
+        stored = _lookup(probe.model_dump(mode="python"), par.key)[1]
+        if kind == "int" and isinstance(stored, float):
+            return "float"
+        return kind
+    return last
 
 
 def _support(par: Parameter) -> tuple[float, float]:
