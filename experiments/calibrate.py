@@ -19,6 +19,10 @@ Run `i` of a target uses the seed `SeedSequence(base_seed).spawn(runs)[i]` (base
 `--seed`, else the scenario's `seed`); with `population = "sme"` its organisation is
 drawn from the SME population with that seed sequence, then the target's `set`
 overrides are applied. Results never depend on worker count or chunking.
+
+`--runs-scale X` scales the run count of the targets that simulate weeks (CI runs a
+reduced version with 0.25); week-0 snapshot targets always use their full run count,
+since each of their runs only builds a workforce.
 """
 
 from __future__ import annotations
@@ -85,8 +89,19 @@ class Target:
     group: str | None = None
     fact: str = ""
 
+    @property
+    def cheap(self) -> bool:
+        """A week-0 snapshot target: each run is only the build of the organisation."""
+        return self.kind in SNAPSHOT_KINDS and self.week == 0
+
     def scaled(self, scale: float) -> Target:
-        """The target with `runs` scaled (at least one run)."""
+        """The target with `runs` scaled (at least one run).
+
+        Week-0 snapshot targets keep their run count: a run costs only the build of the
+        workforce (milliseconds), so scaling them would lose power and save nothing.
+        """
+        if self.cheap:
+            return self
         runs = max(1, int(math.ceil(self.runs * scale)))
         return Target(**{**self.__dict__, "runs": runs})
 
@@ -352,7 +367,7 @@ def run_targets(
     tasks: list[tuple[int, list[int]]] = []
     for ti, t in enumerate(targets):
         # full runs are ~20x dearer than a week-0 construction: smaller chunks for them
-        size = 25 if t.kind in ("run_mean", "run_median") else 50
+        size = 50 if t.cheap else 25
         size = max(1, min(size, math.ceil(t.runs / max(workers, 1))))
         for start in range(0, t.runs, size):
             tasks.append((ti, list(range(start, min(start + size, t.runs)))))
@@ -391,7 +406,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--only", action="append", default=[], metavar="ID",
                    help="run only this target (repeatable, or comma-separated ids)")
     p.add_argument("--runs-scale", type=float, default=1.0, metavar="X",
-                   help="scale every target's run count (e.g. 0.25 for CI); default 1")
+                   help="scale the run count of every target that simulates weeks (e.g. "
+                   "0.25 for CI; week-0 snapshot targets always run in full, they are "
+                   "cheap); default 1")
     p.add_argument("--workers", type=int, default=2, metavar="N",
                    help="worker processes (default 2; 1 = in-process)")
     p.add_argument("--seed", type=int, default=None,
