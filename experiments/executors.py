@@ -56,8 +56,11 @@ class ProcessExecutor:
         self.workers = max(1, workers)
 
     def map_chunks(self, ctx: Context, chunks: Sequence[list[Task]]) -> Iterator[ChunkResult]:
-        fork = multiprocessing.get_context("fork")
-        pool = ProcessPoolExecutor(self.workers, mp_context=fork, initializer=_init_worker,
+        try:
+            mp = multiprocessing.get_context("fork")
+        except ValueError:  # no fork on this platform: the context is pickled once instead
+            mp = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(self.workers, mp_context=mp, initializer=_init_worker,
                                    initargs=(ctx,))
         pending = set()
         queue = iter(chunks)
