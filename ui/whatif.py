@@ -120,7 +120,7 @@ def SourcePanel(store: Store, problems: list):
         solara.Select("Preset", values=presets,
                       value=draft.label if draft.label in presets else None,
                       on_value=choose, dense=True)
-        solara.FileDrop(label="... or drop a scenario TOML file here (or click to pick one)",
+        solara.FileDrop(label="... or drag and drop a scenario TOML file here",
                         on_file=on_file, lazy=False)
         for msg in store.upload_problems.value:
             solara.Text(msg, style=ERROR_STYLE, classes=["field-error"])

@@ -1,0 +1,243 @@
+"""Browser tests: a real `solara run app.py --production` server driven by Debian's
+Chromium through Playwright.
+
+Every test fails on a page error, a console error, a failed request, an HTTP error
+response or the word "Traceback" on the page. The tests skip only when no Chromium is
+installed *and* CI is not set; in CI (CI=true, see .ci/run) a missing Chromium fails.
+
+The What-if test measures the time from pressing Run to the adoption chart of a
+52-week run of 250 employees being visible (the issue's target is 1.5 s); it prints
+the figure and reports it as a warning so it shows in the pytest summary. The bound
+asserted is generous (machines under load are slow) unless ADOPTSIM_STRICT_PERF=1.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import warnings
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+TARGET_SECONDS = 1.5
+LOOSE_SECONDS = 6.0
+TIMEOUT_MS = 60_000
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def chromium_path() -> str:
+    """The Chromium executable; skip without one, but fail in CI."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path:
+        return path
+    if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
+        pytest.fail("CI is set but no Chromium is installed: the browser tests are "
+                    "mandatory in CI (.ci/run installs the Debian package `chromium`)")
+    pytest.skip("no Chromium installed (apt-get install chromium); set CI=true to make "
+                "this a failure")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    path = chromium_path()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def ui_server(chromium, tmp_path_factory):
+    """`solara run app.py --production` on a free port; its log is shown on failure."""
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("solara") / "server.log"
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               SOLARA_TELEMETRY_MIXPANEL_ENABLE="False")
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "solara", "run", "app.py", "--port", str(port),
+             "--host", "127.0.0.1", "--production", "--no-check-version"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
+        )
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"solara exited ({proc.returncode}):\n{log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"solara did not serve {url} in time:\n{log_path.read_text()}")
+            time.sleep(0.2)
+        try:
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    server_log = log_path.read_text(errors="replace")
+    assert "Traceback" not in server_log, server_log
+
+
+@pytest.fixture
+def ui(chromium, ui_server):
+    """A fresh page on the app (a new session), watched for any error."""
+    context = chromium.new_context(viewport={"width": 1500, "height": 1000},
+                                   accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("console", lambda msg: problems.append(f"console error: {msg.text}")
+            if msg.type == "error" else None)
+    page.on("requestfailed", lambda req: problems.append(
+        f"failed request: {req.url} ({req.failure})"))
+    page.on("response", lambda resp: problems.append(f"HTTP {resp.status}: {resp.url}")
+            if resp.status >= 400 else None)
+    page.goto(ui_server)
+    page.get_by_role("tab", name="What-if").wait_for()
+    page.locator("img.chart-stages.week-0").wait_for()
+    yield page
+    body = page.inner_text("body")
+    context.close()
+    assert "Traceback" not in body
+    assert not problems, "\n".join(problems)
+
+
+def enter_value(page, label: str, value: str, until) -> None:
+    """Type a value into a field and press Enter until `until()` holds (a panel that is
+    still opening can swallow the first attempt)."""
+    field = page.get_by_label(label, exact=True)
+    for _ in range(5):
+        field.click()
+        field.fill(value)
+        field.press("Enter")
+        try:
+            until(5_000)
+            return
+        except AssertionError:
+            continue
+    until(TIMEOUT_MS)
+
+
+def wait_idle(page) -> None:
+    """The detail charts of the current week are drawn (nothing pending)."""
+    page.locator("img.chart-network").first.wait_for()
+    page.wait_for_function(
+        "() => { const s = document.querySelector('img.chart-stages');"
+        " const n = document.querySelector('img.chart-network');"
+        " if (!s || !n) return false;"
+        " const w = c => [...c.classList].find(x => x.startsWith('week-'));"
+        " return w(s) === w(n); }")
+
+
+def test_whatif_load_run_step_reset(ui):
+    page = ui
+    run = page.get_by_role("button", name="Run", exact=True)
+    expect(page.get_by_text("Week 0 of 52")).to_be_visible()
+    # 250 employees (the issue's performance case)
+    page.get_by_text("Organisation", exact=True).click()
+    error = page.locator(".field-error").first
+    enter_value(page, "Employees", "1", lambda ms: expect(error).to_contain_text(
+        "greater than or equal to 2", timeout=ms))
+    expect(run).to_be_disabled()
+    enter_value(page, "Employees", "250", lambda ms: expect(
+        page.locator(".field-error")).to_have_count(0, timeout=ms))
+    expect(page.get_by_text("1 edit", exact=True)).to_be_visible()
+    expect(run).to_be_enabled()
+    wait_idle(page)
+    t0 = time.perf_counter()
+    run.click()
+    page.locator("img.chart-stages.week-52").wait_for(state="visible")
+    to_chart = time.perf_counter() - t0
+    page.locator("img.chart-network.week-52").wait_for(state="visible")
+    page.locator("img.chart-groups.week-52").wait_for(state="visible")
+    page.locator("img.chart-resistance.week-52").wait_for(state="visible")
+    to_all = time.perf_counter() - t0
+    message = (f"UI Run -> adoption chart of a 52-week run of 250 employees: {to_chart:.2f} s "
+               f"(all charts: {to_all:.2f} s; target {TARGET_SECONDS} s)")
+    print(message)
+    warnings.warn(message, stacklevel=1)
+    bound = TARGET_SECONDS if os.environ.get("ADOPTSIM_STRICT_PERF") == "1" else LOOSE_SECONDS
+    assert to_chart <= bound, message
+    expect(page.get_by_text("Week 52 of 52")).to_be_visible()
+    for text in ("Adoption and use", "Competence and self-reliance",
+                 "Acceptance and satisfaction", "Business impact",
+                 "Phase criteria checklist", "Costs and ROI"):
+        expect(page.get_by_text(text, exact=True)).to_be_visible()
+    # downloads: the weekly table as CSV
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Weekly table (CSV)").click()
+    csv = Path(dl.value.path()).read_text()
+    assert csv.startswith("week,phase,") and len(csv.splitlines()) == 54
+    # Reset, then Step one week
+    page.get_by_role("button", name="Reset", exact=True).click()
+    page.locator("img.chart-stages.week-0").wait_for()
+    page.get_by_role("button", name="Step", exact=True).click()
+    page.locator("img.chart-stages.week-1").wait_for()
+    expect(page.get_by_text("Week 1 of 52")).to_be_visible()
+    wait_idle(page)
+
+
+def test_compare_two_plans(ui):
+    page = ui
+    page.get_by_role("tab", name="Compare").click()
+    runs = page.get_by_label("Runs per plan")
+    runs.fill("6")
+    runs.press("Enter")
+    page.get_by_role("button", name="Run comparison").click()
+    page.locator(".compare-done").wait_for()
+    page.locator("img.chart-compare-active").wait_for(state="visible")
+    page.locator("img.chart-compare-resistance").wait_for(state="visible")
+    table = page.locator("table.compare-diff")
+    expect(table).to_contain_text("active use at the end")
+    expect(table).to_contain_text("95% CI")
+    # back to What-if: its state survived the tab switch
+    page.get_by_role("tab", name="What-if").click()
+    page.get_by_role("button", name="Run", exact=True).wait_for(state="visible")
+
+
+def test_workshop_step_lever_reveal_debrief(ui):
+    page = ui
+    page.get_by_role("tab", name="Workshop").click()
+    page.get_by_role("button", name="Next week").click()
+    page.locator("img.chart-workshop.week-1").wait_for()
+    page.get_by_role("button", name="Open a concern board").click()
+    expect(page.locator("table.decision-log")).to_contain_text("Open a concern board")
+    expect(page.get_by_role("button", name="Open a concern board")).to_be_disabled()
+    page.get_by_role("button", name="+4 weeks").click()
+    page.locator("img.chart-workshop.week-5").wait_for()
+    page.get_by_text("Reveal hidden concerns").click()
+    page.locator("img.chart-workshop-network.concerns").wait_for(state="visible")
+    page.get_by_role("button", name="To the end").click()
+    expect(page.locator(".debrief")).to_contain_text("Resistance peaked")
+    page.get_by_role("button", name="Replay (same seed)").click()
+    page.locator("img.chart-workshop.week-0").wait_for()
