@@ -322,7 +322,7 @@ class Simulation:
                 self.friction = max(0.7, self.friction * 0.98)  # design feedback
             self.ledger.add("resistance", (4.0 + 0.05 * posting.sum()) * hourly)
         if sc.strategy.resistance.critics_as_advisors and self._started("vision"):
-            self.ledger.add("resistance", 2.0 * st.adviser.sum() * hourly)
+            self.ledger.add("resistance", 1.0 * st.adviser.sum() * hourly)
         if sc.organisation.works_council and self._started("implementation"):
             inv = sc.strategy.works_council.involvement
             conflict = inv == "none" or (inv == "late" and "agreement" not in self.done)
