@@ -279,7 +279,7 @@ def test_compare_runs_in_background(render):
     assert "active use at the end" in text and "95% CI" in text
     assert images(root, "chart-compare-active") and images(root, "chart-compare-resistance")
     store.compare_plans.value = ["typical_sme"]
-    assert "Pick at least two plans." in page_text(root)
+    wait_until(lambda: "Pick at least two plans." in page_text(root))
     assert button(root, "Run comparison").disabled
 
 
