@@ -19,60 +19,34 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from model.errors import Problem, ScenarioError
 from model.parameters import Parameters
 
-ROLES = ("executive", "middle_manager", "specialist", "admin", "operations")
-CULTURES = ("innovation", "performance", "harmony", "hierarchy")
-NETWORK_KINDS = (
-    "organisation",
-    "small_world",
-    "scale_free",
-    "erdos_renyi",
-    "complete",
-    "ring_lattice",
-)
-TRAINING_FORMATS = (
-    "lecture",
-    "manual",
-    "demo",
-    "practice",
-    "peer_teaching",
-    "microlearning",
-    "mentoring",
-)
-AUDIENCES = (
-    "all",
-    "executives",
-    "middle_managers",
-    "direct_users",
-    "indirect_users",
-    "works_council",
-)
-CHANNELS = (
-    "email",
-    "intranet",
-    "newsletter",
-    "faq_portal",
-    "video",
-    "info_event",
-    "meeting",
-    "team_workshop",
-    "hands_on",
-    "management_workshop",
-    "executive_briefing",
-    "formal_consultation",
-    "ai_breakfast",
-)
+Role = Literal["executive", "middle_manager", "specialist", "admin", "operations"]
+Culture = Literal["innovation", "performance", "harmony", "hierarchy"]
+NetworkKind = Literal[
+    "organisation", "small_world", "scale_free", "erdos_renyi", "complete", "ring_lattice"
+]
+TrainingFormat = Literal[
+    "lecture", "manual", "demo", "practice", "peer_teaching", "microlearning", "mentoring"
+]
+Audience = Literal[
+    "all", "executives", "middle_managers", "direct_users", "indirect_users", "works_council"
+]
+Channel = Literal[
+    "email", "intranet", "newsletter", "faq_portal", "video", "info_event", "meeting",
+    "team_workshop", "hands_on", "management_workshop", "executive_briefing",
+    "formal_consultation", "ai_breakfast",
+]  # fmt: skip
+
+ROLES: tuple[str, ...] = get_args(Role)
+CULTURES: tuple[str, ...] = get_args(Culture)
+NETWORK_KINDS: tuple[str, ...] = get_args(NetworkKind)
+TRAINING_FORMATS: tuple[str, ...] = get_args(TrainingFormat)
+AUDIENCES: tuple[str, ...] = get_args(Audience)
+CHANNELS: tuple[str, ...] = get_args(Channel)
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Week = Annotated[int, Field(ge=0, le=520)]
-
-Role = Literal["executive", "middle_manager", "specialist", "admin", "operations"]
-Culture = Literal["innovation", "performance", "harmony", "hierarchy"]
-TrainingFormat = Literal[
-    "lecture", "manual", "demo", "practice", "peer_teaching", "microlearning", "mentoring"
-]
-
 
 class Strict(BaseModel):
     """Base for every section: frozen, unknown keys are errors."""
@@ -105,9 +79,7 @@ class Organisation(Strict):
 
 
 class Network(Strict):
-    kind: Literal[
-        "organisation", "small_world", "scale_free", "erdos_renyi", "complete", "ring_lattice"
-    ] = "organisation"
+    kind: NetworkKind = "organisation"
     mean_degree: float = Field(8.0, ge=1.0, le=1000.0)
     cross_department_share: Share = 0.2
     rewiring: Share = 0.1
@@ -150,24 +122,8 @@ class Phases(Strict):
 
 
 class Communication(Strict):
-    audience: Literal[
-        "all", "executives", "middle_managers", "direct_users", "indirect_users", "works_council"
-    ] = "all"
-    channel: Literal[
-        "email",
-        "intranet",
-        "newsletter",
-        "faq_portal",
-        "video",
-        "info_event",
-        "meeting",
-        "team_workshop",
-        "hands_on",
-        "management_workshop",
-        "executive_briefing",
-        "formal_consultation",
-        "ai_breakfast",
-    ] = "email"
+    audience: Audience = "all"
+    channel: Channel = "email"
     framing: Literal["technical", "benefits", "storytelling"] = "technical"
     start_week: Week = 0
     every_weeks: Annotated[int, Field(ge=0, le=520)] = 0
