@@ -16,25 +16,31 @@ from ui.whatif import WhatIfView
 from ui.workshop_view import WorkshopView
 
 TABS = ("What-if", "Compare", "Workshop")
+VIEWS = (WhatIfView, CompareView, WorkshopView)
 
 
 @solara.component
 def Page():
     store = solara.use_memo(Store, [])
     tab, set_tab = solara.use_state(0)
+    # a view is built the first time its tab is opened, then kept (with its state)
+    visited, set_visited = solara.use_state(frozenset({0}))
+
+    def open_tab(i: int) -> None:
+        set_tab(i)
+        set_visited(visited | {i})
+
     solara.Title("adoptsim - AI adoption simulator")
     with solara.Column(gap="4px", style={"padding": "8px 16px", "max-width": "1800px"}):
         with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap"}):
             solara.Text("adoptsim", style={"font-size": "22px", "font-weight": "700"})
             solara.Text("try AI rollout and change strategies before rolling out",
                         style={"color": "#555"})
-        with solara.lab.Tabs(value=tab, on_value=set_tab):
-            with solara.lab.Tab(TABS[0]):
-                WhatIfView(store)
-            with solara.lab.Tab(TABS[1]):
-                CompareView(store)
-            with solara.lab.Tab(TABS[2]):
-                WorkshopView(store)
+        with solara.lab.Tabs(value=tab, on_value=open_tab):
+            for i, (label, view) in enumerate(zip(TABS, VIEWS, strict=True)):
+                with solara.lab.Tab(label):
+                    if i in visited:
+                        view(store)
 
 
 @solara.component
