@@ -356,10 +356,17 @@ def _problem(source: str, err: Any) -> Problem:
     loc = ".".join(str(p) for p in err["loc"])
     kind = err["type"]
     if kind == "extra_forbidden":
-        return Problem(source, loc, err.get("input"), "no such key (see DESIGN/README keys)",
-                       "unknown key")
+        parent = _walk(err["loc"][:-1])
+        known = (
+            ", ".join(parent[0].model_fields)
+            if parent and isinstance(parent[0], type) and issubclass(parent[0], BaseModel)
+            else "see the README's scenario keys"
+        )
+        return Problem(source, loc, err.get("input"), f"one of the keys {known}", "unknown key")
     ctx = err.get("ctx") or {}
-    if kind == "literal_error":
+    if kind in _TYPE_WORDS:
+        allowed = _TYPE_WORDS[kind]
+    elif kind == "literal_error":
         allowed = "one of " + str(ctx.get("expected", ""))
     elif "ge" in ctx or "le" in ctx or "gt" in ctx or "lt" in ctx:
         # pydantic names only the violated bound: report the field's whole range
@@ -393,8 +400,8 @@ def _unwrap(tp: Any, meta: list) -> Any:
             return tp
 
 
-def _declared_bounds(loc: tuple) -> dict[str, Any] | None:
-    """The numeric bounds (ge/gt/le/lt) declared for the scenario key at `loc`."""
+def _walk(loc: tuple) -> tuple[Any, list] | None:
+    """The declared type (and its constraints) of the scenario key at `loc`."""
     tp: Any = Scenario
     meta: list = []
     for part in loc:
@@ -410,9 +417,32 @@ def _declared_bounds(loc: tuple) -> dict[str, Any] | None:
             tp, meta = get_args(tp)[0], []
         else:
             return None
-    _unwrap(tp, meta)
-    bounds = {k: getattr(m, k) for m in meta for k in ("ge", "gt", "le", "lt") if hasattr(m, k)}
+    return _unwrap(tp, meta), meta
+
+
+def _declared_bounds(loc: tuple) -> dict[str, Any] | None:
+    """The numeric bounds (ge/gt/le/lt) declared for the scenario key at `loc`."""
+    found = _walk(loc)
+    if found is None:
+        return None
+    bounds = {k: getattr(m, k) for m in found[1] for k in ("ge", "gt", "le", "lt") if hasattr(m, k)}
     return bounds or None
+
+
+_TYPE_WORDS = {
+    "int_type": "an integer (whole number)",
+    "int_parsing": "an integer (whole number)",
+    "int_from_float": "an integer (whole number)",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "string_type": "text in quotes",
+    "list_type": "a list [...]",
+    "dict_type": "a table {...}",
+    "model_type": "a table {...}",
+    "model_attributes_type": "a table {...}",
+}
 
 
 def load_scenario(

@@ -163,7 +163,7 @@ def _bad_toml(tmp_path: Path, text: str) -> str:
 BAD_INPUTS = {
     # name: (argv builder, substrings every one of which the error line must contain)
     "unknown key": (lambda t: ["run", _bad_toml(t, "[tool]\ncolour = 1\n")],
-                    ["bad.toml", "tool.colour", "1", "no such key"]),
+                    ["bad.toml", "tool.colour", "1", "one of the keys usefulness"]),
     "wrong type": (lambda t: ["run", _bad_toml(t, "[organisation]\nemployees = 'ten'\n")],
                    ["bad.toml", "organisation.employees", "'ten'", "integer"]),
     "out of range": (lambda t: ["run", _bad_toml(t, "[tool]\nreliability = 1.2\n")],

@@ -29,21 +29,22 @@ def _same_run(a: dict, b: dict, seed: int = 5) -> tuple:
     return ra, rb
 
 
-@pytest.mark.parametrize(
-    ("off_a", "off_b"),
-    [
-        ({"strategy.champions.count": 0}, {"strategy.champions.count": 0,
-                                          "strategy.champions.selection": "centrality",
-                                          "strategy.champions.time_share": 0.2}),
-        ({"strategy.quick_wins.pilot": "none"}, {"strategy.quick_wins.pilot": "none",
-                                                 "strategy.quick_wins.pilot_size": 30}),
-        ({"strategy.training.budget_share": 0.0},
-         {"strategy.training.budget_share": 0.0,
-          "strategy.training.formats": {"mentoring": 1.0}, "strategy.training.role_specific": True}),
-        ({"strategy.anchoring.innovator_roles": 0}, {"strategy.anchoring.innovator_roles": 0,
-                                                     "strategy.anchoring.community_of_practice": False}),
-    ],
-)
+_OFF_PAIRS = [
+    ({"strategy.champions.count": 0},
+     {"strategy.champions.count": 0, "strategy.champions.selection": "centrality",
+      "strategy.champions.time_share": 0.2}),
+    ({"strategy.quick_wins.pilot": "none"},
+     {"strategy.quick_wins.pilot": "none", "strategy.quick_wins.pilot_size": 30}),
+    ({"strategy.training.budget_share": 0.0},
+     {"strategy.training.budget_share": 0.0, "strategy.training.formats": {"mentoring": 1.0},
+      "strategy.training.role_specific": True}),
+    ({"strategy.anchoring.innovator_roles": 0},
+     {"strategy.anchoring.innovator_roles": 0,
+      "strategy.anchoring.community_of_practice": False}),
+]
+
+
+@pytest.mark.parametrize(("off_a", "off_b"), _OFF_PAIRS)
 def test_switched_off_lever_changes_nothing(off_a, off_b):
     ra, rb = _same_run(off_a, off_b)
     pd.testing.assert_frame_equal(ra.weekly, rb.weekly)
