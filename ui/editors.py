@@ -19,6 +19,7 @@ from ui.state import Draft, messages_for
 
 ERROR_STYLE = {"color": "#b00020", "font-size": "12px", "line-height": "1.3",
                "margin": "-4px 0 6px 2px"}
+ROW_STYLE = {"flex-wrap": "wrap", "row-gap": "18px", "margin-bottom": "6px"}
 HINT_STYLE = {"color": "#555", "font-size": "12px", "margin": "0 0 6px 2px"}
 
 FORMAT_MIXES: dict[str, dict[str, float]] = {
@@ -97,15 +98,15 @@ def FlagField(ctx: EditContext, key: str, label: str):
 
 @solara.component
 def OrganisationEditor(ctx: EditContext):
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "organisation.employees", "Employees", integer=True)
         ChoiceField(ctx, "organisation.culture", "Culture", list(CULTURES))
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "organisation.mean_age", "Mean age", suffix="years")
         NumberField(ctx, "organisation.mean_tenure_years", "Mean tenure", suffix="years")
         NumberField(ctx, "organisation.departments", "Departments", integer=True)
     solara.Text("Role mix (relative shares)", style={"font-size": "13px"})
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Row(style=ROW_STYLE):
         for r in ROLES:
             NumberField(ctx, f"organisation.roles.{r}", r.replace("_", " "), exact=True)
     FieldMessages(ctx.problems.get("organisation.roles", []))
@@ -114,7 +115,7 @@ def OrganisationEditor(ctx: EditContext):
 
 @solara.component
 def NetworkEditor(ctx: EditContext):
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Row(style=ROW_STYLE):
         ChoiceField(ctx, "network.kind", "Network kind", list(NETWORK_KINDS))
         NumberField(ctx, "network.mean_degree", "Mean contacts")
         NumberField(ctx, "network.cross_department_share", "Cross-dept share")
@@ -122,11 +123,11 @@ def NetworkEditor(ctx: EditContext):
 
 @solara.component
 def ToolEditor(ctx: EditContext):
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "tool.usefulness", "Usefulness (0-1)")
         NumberField(ctx, "tool.ease_of_use", "Ease of use (0-1)")
         NumberField(ctx, "tool.reliability", "Reliability (0-1)")
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "tool.hours_saved_per_week", "Hours saved / week")
         NumberField(ctx, "tool.licence_eur_per_user_month", "Licence", suffix="EUR/user/mo")
     targets = ctx.value("tool.target_roles") or []
@@ -138,29 +139,29 @@ def ToolEditor(ctx: EditContext):
 
 @solara.component
 def BudgetGoalEditor(ctx: EditContext):
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "budget.total_eur", "Budget", suffix="EUR")
         NumberField(ctx, "budget.hourly_cost_eur", "Hourly cost", suffix="EUR")
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "goals.target_active_share", "Goal: active share (0-1)")
         NumberField(ctx, "goals.by_week", "by week", integer=True)
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "weeks", "Weeks simulated", integer=True)
         NumberField(ctx, "seed", "Seed", integer=True)
 
 
 @solara.component
 def TimelineEditor(ctx: EditContext):
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Row(style=ROW_STYLE):
         ChoiceField(ctx, "strategy.rollout", "Rollout", ["phased", "big_bang", "pilot_first"])
         NumberField(ctx, "strategy.scale_out_after_weeks", "Pilot scale-out after",
                     integer=True, suffix="weeks")
     solara.Text("Phase start weeks", style={"font-size": "13px"})
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Row(style=ROW_STYLE):
         for ph in PHASE_KEYS:
             NumberField(ctx, f"strategy.phases.{ph}", ph, integer=True, exact=True)
     FieldMessages(ctx.problems.get("strategy.phases", []))
-    with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
+    with solara.Row(style={**ROW_STYLE, "align-items": "center"}):
         FlagField(ctx, "strategy.phases.gated", "Gated (wait for each criterion)")
         NumberField(ctx, "strategy.phases.max_wait_weeks", "Max wait", integer=True,
                     suffix="weeks")
@@ -190,7 +191,7 @@ def CommunicationEditor(ctx: EditContext):
         with solara.Card(margin=0, elevation=0,
                          style={"border": "1px solid #ddd", "padding": "6px",
                                 "margin-bottom": "6px"}):
-            with solara.Row(style={"flex-wrap": "wrap"}):
+            with solara.Row(style=ROW_STYLE):
                 solara.Select("Audience", values=list(AUDIENCES), value=item.get("audience"),
                               on_value=lambda v, i=i: update(i, "audience", v), dense=True)
                 solara.Select("Channel", values=list(CHANNELS), value=item.get("channel"),
@@ -198,7 +199,7 @@ def CommunicationEditor(ctx: EditContext):
                 solara.Select("Framing", values=["technical", "benefits", "storytelling"],
                               value=item.get("framing"),
                               on_value=lambda v, i=i: update(i, "framing", v), dense=True)
-            with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
+            with solara.Row(style={**ROW_STYLE, "align-items": "center"}):
                 solara.InputInt("Start week", value=item.get("start_week", 0), dense=True,
                                 on_value=lambda v, i=i: update(i, "start_week", v))
                 solara.InputInt("Every (weeks, 0 = once)", value=item.get("every_weeks", 0),
@@ -225,14 +226,14 @@ def format_mix_name(formats: dict[str, float]) -> str:
 def TrainingEditor(ctx: EditContext):
     fkey = "strategy.training.formats"
     formats = dict(ctx.value(fkey) or {})
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "strategy.training.budget_share", "Share of budget (0-1)")
         mix = format_mix_name(formats)
         solara.Select("Format mix", values=[*FORMAT_MIXES, "custom"], value=mix, dense=True,
                       on_value=lambda v: ctx.set(fkey, dict(FORMAT_MIXES[v]))
                       if v in FORMAT_MIXES else None)
     with solara.Details("Format weights"):
-        with solara.Row(style={"flex-wrap": "wrap"}):
+        with solara.Row(style=ROW_STYLE):
             for f in TRAINING_FORMATS:
                 solara.InputFloat(
                     f"{f.replace('_', ' ')} ({100 * FORMATS[f][0]:.0f}% kept)",
@@ -240,7 +241,7 @@ def TrainingEditor(ctx: EditContext):
                     on_value=lambda v, f=f: ctx.set(fkey, {**formats, f: v}),
                     style={"max-width": "150px"})
     FieldMessages(ctx.messages(fkey))
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Row(style=ROW_STYLE):
         FlagField(ctx, "strategy.training.role_specific", "Role-specific modules")
         FlagField(ctx, "strategy.training.tandem_teams", "Tandem teams (young + experienced)")
     sc = ctx.scenario
@@ -261,15 +262,15 @@ def _target_share(sc: Scenario) -> float:
 def PeopleEditor(ctx: EditContext):
     """Champions and quick wins."""
     solara.Text("Champions", style={"font-size": "13px", "font-weight": "600"})
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "strategy.champions.count", "Count", integer=True)
         ChoiceField(ctx, "strategy.champions.selection", "Selection",
                     ["random", "centrality", "diversity", "critics"])
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "strategy.champions.time_share", "Time share (0-0.5)")
         NumberField(ctx, "strategy.champions.start_week", "Start week", integer=True)
     solara.Text("Quick wins", style={"font-size": "13px", "font-weight": "600"})
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Row(style=ROW_STYLE):
         ChoiceField(ctx, "strategy.quick_wins.pilot", "Pilot group",
                     ["none", "most_receptive", "random", "most_resistant"])
         NumberField(ctx, "strategy.quick_wins.pilot_size", "Pilot size", integer=True)
@@ -283,7 +284,7 @@ def ResistanceEditor(ctx: EditContext):
     FlagField(ctx, "strategy.resistance.critics_as_advisors", "Critics as advisers")
     FlagField(ctx, "strategy.resistance.objection_anticipation", "Anticipate objections")
     FlagField(ctx, "strategy.leadership.role_modelling", "Leaders as role models")
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Row(style=ROW_STYLE):
         ChoiceField(ctx, "strategy.works_council.involvement", "Works council involvement",
                     ["early", "late", "none"])
         NumberField(ctx, "strategy.transparency.updates_every_weeks",
@@ -292,7 +293,7 @@ def ResistanceEditor(ctx: EditContext):
 
 @solara.component
 def AnchoringEditor(ctx: EditContext):
-    with solara.Row(style={"flex-wrap": "wrap"}):
+    with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "strategy.anchoring.process_integration_week",
                     "Process integration week", integer=True, optional=True)
         NumberField(ctx, "strategy.anchoring.innovator_roles", "AI innovator roles",

@@ -80,13 +80,10 @@ class CompareResult:
 
     def runs_table(self) -> pd.DataFrame:
         """All per-run summaries, one row per plan and run (for the CSV download)."""
-        parts = []
-        for plan in self.plans:
-            df = self.summaries[plan].copy()
-            df.insert(0, "run", np.arange(len(df)))
-            df.insert(0, "plan", plan)
-            parts.append(df)
-        return pd.concat(parts, ignore_index=True)
+        rows = [{"plan": plan, "run": i, **row}
+                for plan in self.plans
+                for i, row in enumerate(self.summaries[plan].to_dict("records"))]
+        return pd.DataFrame(rows)
 
 
 def run_compare(

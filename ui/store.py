@@ -44,6 +44,7 @@ class Store:
         self.ws_seed = solara.reactive(int(ws.seed))
         self.ws_budget = solara.reactive(default_budget(ws))
         self.ws_session = solara.reactive(WorkshopSession(ws, int(ws.seed), default_budget(ws)))
+        self.ws_started = solara.reactive((workshop_preset, int(ws.seed), default_budget(ws)))
         self.ws_version = solara.reactive(0)
         self.ws_reveal = solara.reactive(False)
         self.ws_colour_by = solara.reactive("stage")

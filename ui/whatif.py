@@ -190,6 +190,9 @@ def RunBar(store: Store, valid: bool):
                                 style={"font-size": "12px", "color": "#555"})
             if not valid:
                 solara.Text("Fix the problems in the editor to run.", style=ERROR_STYLE)
+            elif live is not None and live.scenario.organisation.employees > 20_000:
+                solara.Text("Large organisation: a run takes a few seconds.",
+                            style={"font-size": "12px", "color": "#555"})
         Para("Run simulates to the last week; Step advances one week; Reset (or any edit) "
              "starts again at week 0 with the scenario's seed.",
              style={"font-size": "12px", "color": "#555", "margin-top": "4px"})

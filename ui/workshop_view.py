@@ -57,8 +57,10 @@ def Setup(store: Store):
         budget = float(store.ws_budget.value)
         if budget < 0:
             raise ValueError("the budget must be >= 0")
-        store.ws_session.value = WorkshopSession(sc, int(store.ws_seed.value), budget)
-        store.ws_version.value += 1
+        with store.batch():
+            store.ws_session.value = WorkshopSession(sc, int(store.ws_seed.value), budget)
+            store.ws_started.value = (store.ws_preset.value, int(store.ws_seed.value), budget)
+            store.ws_version.value += 1
 
     with solara.Card(margin=0, style=CARD_STYLE):
         Heading("Session")
@@ -71,6 +73,10 @@ def Setup(store: Store):
                               on_value=store.ws_budget.set, dense=True, suffix="EUR")
         solara.Button("Start new session", icon_name="mdi-flag-checkered", on_click=start,
                       outlined=True)
+        chosen = (store.ws_preset.value, int(store.ws_seed.value), float(store.ws_budget.value))
+        if chosen != store.ws_started.value:
+            Para("Press Start new session to use these settings.",
+                 style={"color": "#1d3557", "margin-top": "6px"})
 
 
 @solara.component
@@ -162,13 +168,17 @@ def WorkshopView(store: Store):
 
     @guarded(report)
     def replay() -> None:
-        store.ws_session.value = session.replay_script()
-        store.ws_version.value += 1
+        new = session.replay_script()
+        with store.batch():
+            store.ws_session.value = new
+            store.ws_version.value += 1
 
     @guarded(report)
     def restart() -> None:
-        store.ws_session.value = session.restart()
-        store.ws_version.value += 1
+        new = session.restart()
+        with store.batch():
+            store.ws_session.value = new
+            store.ws_version.value += 1
 
     trend = solara.use_memo(
         lambda: safe_png(workshop_figure, session.weekly(), session.weeks, list(session.log),
