@@ -34,7 +34,7 @@ _TRAINING = {"strategy.training.budget_share": 0.3}
 _STORY = [{"audience": "all", "channel": "team_workshop", "framing": "storytelling",
            "start_week": 1, "every_weeks": 4}]
 _TECH = [{**_STORY[0], "framing": "technical"}]
-_NO_BOARD = {"strategy.resistance.concern_board": False}
+_OLDER = {**_TRAINING, "organisation.mean_age": 52.0}
 
 CHECKS: tuple[LeverCheck, ...] = (
     LeverCheck("champions: centrality beats random", "final_active_share", +1,
@@ -46,9 +46,11 @@ CHECKS: tuple[LeverCheck, ...] = (
                on={**_TRAINING, "strategy.training.formats": {"practice": 1.0}},
                off={**_TRAINING, "strategy.training.formats": {"lecture": 1.0}}),
     LeverCheck("training: role-specific beats generic on competence", "final_mean_competence",
-               +1, on={"strategy.training.role_specific": True}),
-    LeverCheck("training: tandem teams raise competence", "final_mean_competence", +1,
-               on={**_TRAINING, "strategy.training.tandem_teams": True}, off=_TRAINING),
+               +1, on={"strategy.training.role_specific": True},
+               off={"strategy.training.role_specific": False}, base="five_phase"),
+    LeverCheck("training: tandem teams ease overload (older workforce)",
+               "final_concern_overload_share", -1,
+               on={**_OLDER, "strategy.training.tandem_teams": True}, off=_OLDER),
     LeverCheck("communication: storytelling beats technical on expected benefit",
                "final_expects_benefit_share", +1,
                on={"strategy.communication": _STORY}, off={"strategy.communication": _TECH}),

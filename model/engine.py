@@ -34,7 +34,16 @@ from model.programme import (
     training_hours_per_trainee,
 )
 from model.scenario import Scenario
-from model.state import ACTIVE, COMPETENCE_CUTS, CONTROL, EXISTENTIAL, QUALITY, TRIAL, State
+from model.state import (
+    ACTIVE,
+    COMPETENCE_CUTS,
+    CONTROL,
+    EXISTENTIAL,
+    OVERLOAD,
+    QUALITY,
+    TRIAL,
+    State,
+)
 from model.workforce import sample_workforce
 
 SeedLike = int | np.random.SeedSequence | None
@@ -366,7 +375,11 @@ class Simulation:
         weekly = hours / length
         fit = np.where(tr.role_specific, 1.0, self.p.generic_fit) * np.ones(wf.n)
         if tr.tandem_teams:
-            fit = fit * np.where(wf.age >= 45, 1.0 + self.p.tandem_bonus, 1.1)
+            older = trainees & (wf.age >= 45)
+            fit = fit * np.where(older, 1.0 + self.p.tandem_bonus, 1.1)
+            # a younger partner at one's side: less overwhelmed, help at hand
+            relieve(st, self.p.tandem_bonus * older, self.p, OVERLOAD)
+            st.support = np.maximum(st.support, 0.3 * older)
         mentoring = tr.formats.get("mentoring", 0.0) / max(sum(tr.formats.values()), 1e-12)
         effective = trainees * weekly * mean_retention(sc) * fit
         train(st, effective, self.p)
