@@ -129,7 +129,8 @@ def ToolEditor(ctx: EditContext):
         NumberField(ctx, "tool.reliability", "Reliability (0-1)")
     with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "tool.hours_saved_per_week", "Hours saved / week")
-        NumberField(ctx, "tool.licence_eur_per_user_month", "Licence", suffix="EUR/user/mo")
+        NumberField(ctx, "tool.licence_eur_per_user_month", "Licence per user",
+                    suffix="EUR/month")
     targets = ctx.value("tool.target_roles") or []
     solara.SelectMultiple("Target roles (the tool is for)", values=list(targets),
                           all_values=list(ROLES),
