@@ -13,8 +13,12 @@ The fit is staged, each stage keeping what the previous ones fitted:
    sampled ages, roles and digital affinities; no Monte Carlo noise from the belief
    draws). The order/highest targets on attitude are then checked by simulation.
 2. `culture` - for each culture, a 1-D root search (Brent) on the culture's
-   `error_tolerance` so that the mean `final_active_share` of `typical_sme` over the
-   SME population with that culture fixed meets the culture's adoption degree.
+   `openness` (the shift of everyone's own attitude) so that the mean
+   `final_active_share` of `typical_sme` over the SME population with that culture
+   fixed meets the culture's adoption degree. The culture's other traits (conformity,
+   manager weight, error tolerance, experimentation) stay as set by hand from the
+   culture table (DOMAIN section 2), ordered from innovation to hierarchy; the fitted
+   openness comes out in the same order.
 3. `dynamics` - the time to stable use (median `stable_use_week` of `five_phase` over
    the SME population) by a 1-D root search on `trial_rate`, the weekly base hazard of
    trying the tool, which sets the speed of the diffusion curve; stage 2 is then
@@ -61,6 +65,9 @@ from model.workforce import sample_workforce  # noqa: E402
 PARAMETERS_FILE = ROOT / "model" / "parameters.py"
 POPULATION_FILE = ROOT / "model" / "population.py"
 CULTURES = ("innovation", "performance", "harmony", "hierarchy")
+# search brackets: fixed, so that the fit does not depend on the current defaults
+OPENNESS_BOUNDS = (-1.0, 1.0)
+TRIAL_RATE_BOUNDS = (0.02, 0.3)
 MIX_BOUNDS = (0.15, 0.45)  # share of innovation + performance: harmony/hierarchy stay >= 55%
 
 # which parameter is fitted to which target (printed, and listed in docs/calibration.md)
@@ -72,7 +79,7 @@ FITTED_TO = {
     "overload_base": "overload_over_45",
     "control_role.middle_manager": "control_middle_managers",
     "quality_role.specialist": "quality_experts",
-    **{f"culture.{c}.error_tolerance": f"culture_{c}" for c in CULTURES},
+    **{f"culture.{c}.openness": f"culture_{c}" for c in CULTURES},
     "trial_rate": "time_to_stable_use",
     "population.CULTURE_MIX": "project_success_rate",
 }
@@ -113,7 +120,8 @@ class Fit:
         self.log.append(line)
         print(line, flush=True)
 
-    def root(self, tid: str, key: str, lo: float, hi: float, xtol: float = 0.002) -> float:
+    def root(self, tid: str, key: str, lo: float, hi: float, xtol: float = 0.002,
+             limits: tuple[float, float] = (-20.0, 20.0)) -> float:
         """Brent root of model(target) - target.value over parameter `key` in [lo, hi]."""
         target = self.targets[tid]
         cache: dict[float, float] = {}
@@ -123,7 +131,7 @@ class Fit:
                 cache[x] = self.evaluate(tid, {key: x}).model - target.value
             return cache[x]
 
-        lo, hi = _bracket(f, lo, hi)
+        lo, hi = _bracket(f, lo, hi, limits)
         x = brentq(f, lo, hi, xtol=xtol) if f(lo) * f(hi) < 0 else (lo if abs(f(lo)) < abs(
             f(hi)) else hi)
         self.record(key, x, f"model {f(x) + target.value:.3f} vs {target.value:g} "
@@ -199,11 +207,9 @@ class Fit:
     # ---------------------------------------------------------------- stage 2
 
     def stage_culture(self) -> None:
-        print("stage 2: culture adoption degrees (Brent on error_tolerance)", flush=True)
-        p = self.params()
+        print("stage 2: culture adoption degrees (Brent on openness)", flush=True)
         for c in CULTURES:
-            x0 = p.culture[c].error_tolerance
-            self.root(f"culture_{c}", f"culture.{c}.error_tolerance", x0 - 0.15, x0 + 0.15)
+            self.root(f"culture_{c}", f"culture.{c}.openness", *OPENNESS_BOUNDS, xtol=0.002)
 
     # ---------------------------------------------------------------- stage 3
 
@@ -260,9 +266,8 @@ class Fit:
         stable = self.targets["time_to_stable_use"]
         for k in range(rounds):
             print(f" round {k + 1}", flush=True)
-            x0 = self.params().trial_rate
-            self.root("time_to_stable_use", "trial_rate", max(0.005, x0 / 2), min(1.0, x0 * 2),
-                      xtol=0.0005)
+            self.root("time_to_stable_use", "trial_rate", *TRIAL_RATE_BOUNDS, xtol=0.0005,
+                      limits=(0.001, 1.0))
             self.stage_culture()
             self.root_mix()
             r = self.evaluate("time_to_stable_use")
@@ -270,13 +275,15 @@ class Fit:
             if abs(r.model - stable.value) <= stable.tolerance / 3:
                 break
 
-def _bracket(f: Callable[[float], float], lo: float, hi: float) -> tuple[float, float]:
-    """Widen [lo, hi] (up to 3 doublings) until f changes sign."""
+def _bracket(
+    f: Callable[[float], float], lo: float, hi: float, limits: tuple[float, float]
+) -> tuple[float, float]:
+    """Widen [lo, hi] (up to 3 doublings, within `limits`) until f changes sign."""
     for _ in range(3):
         if f(lo) * f(hi) < 0:
             break
         width = hi - lo
-        lo, hi = lo - width / 2, hi + width / 2
+        lo, hi = max(lo - width / 2, limits[0]), min(hi + width / 2, limits[1])
     return lo, hi
 
 

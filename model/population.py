@@ -28,10 +28,10 @@ import numpy as np
 from model.scenario import CULTURES, ROLES, Organisation, Scenario
 
 CULTURE_MIX = {
-    "innovation": 0.1326,
-    "performance": 0.1768,
-    "harmony": 0.3719,
-    "hierarchy": 0.3187,
+    "innovation": 0.1374,
+    "performance": 0.1832,
+    "harmony": 0.3659,
+    "hierarchy": 0.3135,
 }
 POPULATIONS = ("sme",)
 
