@@ -73,6 +73,20 @@ def wait_until(cond: Callable[[], bool], timeout: float = 30.0) -> None:
         time.sleep(0.02)
 
 
+def eventually(check: Callable[[], None], timeout: float = 30.0) -> None:
+    """Retry an assertion: a background thread (charts, comparisons) may be rendering,
+    and reacton then leaves our re-render to it, so the page updates a moment later."""
+    t0 = time.monotonic()
+    while True:
+        try:
+            check()
+            return
+        except AssertionError:
+            if time.monotonic() - t0 > timeout:
+                raise
+            time.sleep(0.02)
+
+
 @pytest.fixture
 def render():
     """solara.render with cleanup; returns the root widget."""
@@ -207,23 +221,40 @@ def test_whatif_run_step_reset(render):
 
     store = Store()
     root = render(WhatIfView(store))
-    assert "Week 0 of 52" in page_text(root)
+    eventually(lambda: _contains(root, "Week 0 of 52"))
     button(root, "Step").click()
-    assert "Week 1 of 52" in page_text(root)
-    assert images(root, "chart-stages", "week-1")
+    eventually(lambda: _contains(root, "Week 1 of 52"))
+    eventually(lambda: _has_image(root, "chart-stages", "week-1"))
     button(root, "Run").click()
+    eventually(lambda: _contains(root, "Week 52 of 52"))
+    eventually(lambda: _has_image(root, "chart-stages", "week-52"))
     text = page_text(root)
-    assert "Week 52 of 52" in text
-    assert images(root, "chart-stages", "week-52")
     assert "Phase criteria checklist" in text and "Business impact" in text
     assert "Costs and ROI" in text and "change ROI" in text
-    wait_until(lambda: images(root, "chart-network", "week-52")
-               and images(root, "chart-groups", "week-52")
-               and images(root, "chart-resistance", "week-52"))
+    for chart in ("chart-network", "chart-groups", "chart-resistance"):
+        eventually(lambda chart=chart: _has_image(root, chart, "week-52"))
     assert button(root, "Run").disabled
     button(root, "Reset").click()
-    assert "Week 0 of 52" in page_text(root)
+    eventually(lambda: _contains(root, "Week 0 of 52"))
     assert "Traceback" not in page_text(root)
+
+
+def _contains(root: widgets.Widget, text: str) -> None:
+    assert text in page_text(root), text
+
+
+def _has_image(root: widgets.Widget, *classes: str) -> None:
+    assert images(root, *classes), classes
+
+
+def _error_next_to(root: widgets.Widget, label: str) -> str:
+    """The red message in the same column as the input labelled `label` ("" if none)."""
+    columns = [w for w in all_widgets(root) if isinstance(w, v.Sheet)
+               and any(isinstance(c, v.TextField) and c.label == label for c in w.children)]
+    assert len(columns) == 1, f"{len(columns)} fields labelled {label!r}"
+    errors = [c for c in columns[0].children
+              if isinstance(c, v.Html) and "field-error" in (c.class_ or "")]
+    return errors[0].children[0] if errors else ""
 
 
 def test_whatif_invalid_edit_shows_message_next_to_field(render):
@@ -232,24 +263,25 @@ def test_whatif_invalid_edit_shows_message_next_to_field(render):
     store = Store()
     root = render(WhatIfView(store))
     store.edit("organisation.employees", 1)
-    # the message sits in the same column as the Employees input
-    columns = [w for w in all_widgets(root) if isinstance(w, v.Sheet)
-               and any(isinstance(c, v.TextField) and c.label == "Employees"
-                       for c in w.children)]
-    assert len(columns) == 1
-    errors = [c for c in columns[0].children
-              if isinstance(c, v.Html) and "field-error" in (c.class_ or "")]
-    assert errors and "greater than or equal to 2" in errors[0].children[0]
-    assert button(root, "Run").disabled
+
+    def employees_error() -> None:
+        assert "greater than or equal to 2" in _error_next_to(root, "Employees")
+        assert button(root, "Run").disabled
+
+    eventually(employees_error)
     # phase order: a section-level problem next to the timeline
     store.edit("organisation.employees", 60)
     store.edit("strategy.phases.vision", 40)
-    assert "phase start weeks must not decrease" in page_text(root)
+    eventually(lambda: _contains(root, "phase start weeks must not decrease"))
     assert button(root, "Run").disabled
     store.edit("strategy.phases.vision", 2)
-    assert not button(root, "Run").disabled
-    assert "field-error" not in " ".join(
-        w.class_ or "" for w in all_widgets(root) if isinstance(w, v.Html))
+
+    def all_clear() -> None:
+        assert not button(root, "Run").disabled
+        assert "field-error" not in " ".join(
+            w.class_ or "" for w in all_widgets(root) if isinstance(w, v.Html))
+
+    eventually(all_clear)
 
 
 def test_whatif_upload_and_preset(render):
@@ -258,11 +290,11 @@ def test_whatif_upload_and_preset(render):
     store = Store()
     root = render(WhatIfView(store))
     assert not handle_upload(store, "bad.toml", b"[tool]\nusefulness = 3\n")
-    assert "tool.usefulness" in page_text(root)
+    eventually(lambda: _contains(root, "tool.usefulness"))
     sc = load_scenario("five_phase", {"organisation.employees": 50})
     assert handle_upload(store, "mine.toml", sc.to_toml().encode())
     assert store.draft.value.label == "upload: mine.toml"
-    assert "Loaded mine.toml" in page_text(root)
+    eventually(lambda: _contains(root, "Loaded mine.toml"))
     assert store.live.value.scenario.organisation.employees == 50
 
 
@@ -289,20 +321,21 @@ def test_workshop_session(render):
     store = Store()
     root = render(WorkshopView(store))
     button(root, "Next week").click()
-    assert "Week 1 of 52" in page_text(root)
+    eventually(lambda: _contains(root, "Week 1 of 52"))
     button(root, "Run a storytelling town hall").click()
-    assert "heard colleagues' stories" in page_text(root)
+    eventually(lambda: _contains(root, "heard colleagues' stories"))
     assert button(root, "Run a storytelling town hall").disabled is False  # repeatable
     button(root, "+4 weeks").click()
-    assert images(root, "chart-workshop", "week-5")
+    eventually(lambda: _has_image(root, "chart-workshop", "week-5"))
     store.ws_reveal.value = True
-    assert images(root, "chart-workshop-network", "concerns")
+    eventually(lambda: _has_image(root, "chart-workshop-network", "concerns"))
     button(root, "To the end").click()
-    text = page_text(root)
-    assert "Debrief" in text and "Resistance peaked" in text
+    eventually(lambda: _contains(root, "Resistance peaked"))
+    assert "Debrief" in page_text(root)
     final = store.ws_session.value.weekly()["active_share"].iloc[-1]
     button(root, "Replay (same seed)").click()
-    assert "Week 0 of 52" in page_text(root)
+    eventually(lambda: _contains(root, "Week 0 of 52"))
     button(root, "To the end").click()
+    eventually(lambda: _contains(root, "Week 52 of 52"))
     assert store.ws_session.value.weekly()["active_share"].iloc[-1] == final
     assert "Traceback" not in page_text(root)
