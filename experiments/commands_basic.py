@@ -163,5 +163,6 @@ def cmd_app(args: argparse.Namespace) -> int:
         return 0
     env = dict(os.environ, SOLARA_APP=str(APP))
     cmd = [sys.executable, "-m", "solara", "run", str(APP), "--host", args.host,
-           "--port", str(args.port), "--production"]
+           "--port", str(args.port), "--production", "--no-check-version"]
+    print(f"adoptsim UI on http://{args.host}:{args.port} (Ctrl-C to stop)", flush=True)
     return subprocess.call(cmd, env=env)
