@@ -81,85 +81,144 @@ class Ledger:
         return self.total - self.costs.get("licences", 0.0)
 
 
+_TRACKED = ("aware", "understand", "knows_benefit", "benefit", "attitude", "trust",
+            "competence", "support", "stage", "relief")
+BULK_LIMIT = 2_000_000  # employees x weeks up to which states are kept and KPIs batched
+
+
+def support_requests(stage, competence, support, target, rate: float):
+    """Expected support requests: users with low competence ask for help (last axis)."""
+    using = ((stage == TRIAL) | (stage == ACTIVE)) & target
+    need = (1.0 - competence) ** 2 * (1.0 - 0.5 * support)
+    return rate * np.where(using, need, 0.0).sum(axis=-1)
+
+
+def kpi_rows(b: dict[str, np.ndarray], target: np.ndarray, rate: float) -> np.ndarray:
+    """KPI columns (NUMERIC_COLUMNS) for a block of weeks: arrays shaped (weeks, n).
+
+    `b` holds the _TRACKED arrays, `held` (weeks, 4, n) and `scalars` (weeks, 4):
+    use cases, hours freed, cost, benefit.
+    """
+    n = b["attitude"].shape[1]
+    n_t = max(int(np.count_nonzero(target)), 1)
+
+    def share(mask: np.ndarray, of_target: bool = False) -> np.ndarray:
+        if of_target:
+            return np.count_nonzero(mask & target, axis=1) / n_t
+        return np.count_nonzero(mask, axis=1) / n
+
+    stage, att, comp = b["stage"], b["attitude"], b["competence"]
+    level = np.searchsorted(COMPETENCE_CUTS, comp, side="right")
+    aware = b["aware"] >= 0.5
+    users = (stage != 0) & target
+    n_users = np.count_nonzero(users, axis=1)
+    promoters = np.count_nonzero(users & (att > 0.5) & (stage == ACTIVE), axis=1)
+    detractors = np.count_nonzero(users & ((att < 0.0) | (stage == LAPSED)), axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nps = np.where(n_users > 0, 100.0 * (promoters - detractors) / n_users, np.nan)
+    held = np.count_nonzero(b["held"], axis=2) / n
+    uses, hours, cost, benefit = b["scalars"].T
+    roi = np.divide(benefit - cost, cost, out=np.zeros_like(cost), where=cost > 0)
+    return np.column_stack(
+        [
+            share(aware),
+            share((b["understand"] >= 0.5) & aware),
+            share(b["knows_benefit"] >= 0.5, True),
+            share(b["benefit"] >= 0.5),
+            share(att > POSITIVE_ATTITUDE),
+            att.sum(axis=1) / n,
+            share(att < 0.0),
+            share(stage == TRIAL, True),
+            share(stage == ACTIVE, True),
+            share(stage == LAPSED, True),
+            share(level == 1, True),
+            share(level == 2, True),
+            share(level == 3, True),
+            support_requests(stage, comp, b["support"], target, rate),
+            nps,
+            b["trust"].sum(axis=1) / n,
+            share(b["relief"], True),
+            *held.T,
+            uses,
+            hours,
+            np.where(target, comp, 0.0).sum(axis=1) / n_t,
+            cost,
+            benefit,
+            roi,
+        ]
+    )
+
+
 class Recorder:
-    """Collects one row per week into a preallocated array."""
+    """Collects one KPI row per week.
+
+    For runs up to BULK_LIMIT employee-weeks the states are copied each week and the
+    KPIs computed for all pending weeks at once when the table is read (one numpy call
+    per KPI per run instead of per week); larger runs compute each week's row at once.
+    """
 
     def __init__(self, sim: Simulation, snapshot_weeks: set[int] | None = None):
         self._sim = sim
-        self.rows = np.full((sim.scenario.weeks + 1, len(NUMERIC_COLUMNS)), np.nan)
+        weeks, n = sim.scenario.weeks + 1, sim.wf.n
+        self.rows = np.full((weeks, len(NUMERIC_COLUMNS)), np.nan)
         self.phases: list[str] = []
         self.snapshots = Snapshots(sim.wf)
         self.snapshot_weeks: set[int] = {0} | set(snapshot_weeks or ())
+        self._bulk = n * weeks <= BULK_LIMIT
+        size = weeks if self._bulk else 1
+        st = sim.state
+        self._buf = {k: np.empty((size, n), dtype=getattr(st, k).dtype) for k in _TRACKED}
+        self._buf["held"] = np.empty((size, 4, n), dtype=bool)
+        self._buf["scalars"] = np.empty((size, 4))
+        self._pending: list[int] = []
 
     @staticmethod
     def support_requests(sim: Simulation) -> float:
-        """Expected support requests this week: users with low competence ask for help."""
-        st, wf = sim.state, sim.wf
-        using = ((st.stage == TRIAL) | (st.stage == ACTIVE)) & wf.is_target
-        need = (1.0 - st.competence[using]) ** 2 * (1.0 - 0.5 * st.support[using])
-        return float(sim.p.support_rate * need.sum())
+        """Expected support requests this week (see `support_requests`)."""
+        st = sim.state
+        return float(
+            support_requests(st.stage, st.competence, st.support, sim.wf.is_target,
+                             sim.p.support_rate)
+        )
 
     def record(self, sim: Simulation | None = None) -> None:
-        """Append the current week's row (and a snapshot if one is asked for)."""
+        """Keep the current week's state (and a snapshot if one is asked for)."""
         sim = sim or self._sim
-        st, wf = sim.state, sim.wf
-        t = wf.is_target
-        n = st.attitude.size
-        n_t = max(int(np.count_nonzero(t)), 1)
-        count = np.count_nonzero
-        stages = np.bincount(st.stage[t], minlength=4) / n_t
-        comp_t = st.competence[t]
-        levels = np.bincount(np.searchsorted(COMPETENCE_CUTS, comp_t, side="right"),
-                             minlength=4) / n_t
-        held = count(st.concerns >= 0.5, axis=1) / n
-        users = (st.stage != 0) & t
-        n_users = count(users)
-        att = st.attitude
-        if n_users:
-            promoters = count(users & (att > 0.5) & (st.stage == ACTIVE))
-            detractors = count(users & ((att < 0.0) | (st.stage == LAPSED)))
-            nps = 100.0 * (promoters - detractors) / n_users
-        else:
-            nps = np.nan
-        cost = sim.ledger.total
-        benefit = sim.ledger.benefit_eur
-        aware = st.aware >= 0.5
-        row = self.rows[sim.week]
-        row[:] = (
-            count(aware) / n,
-            count((st.understand >= 0.5) & aware) / n,
-            count(st.knows_benefit[t] >= 0.5) / n_t,
-            count(st.benefit >= 0.5) / n,
-            count(att > POSITIVE_ATTITUDE) / n,
-            att.sum() / n,
-            count(att < 0.0) / n,
-            stages[TRIAL],
-            stages[ACTIVE],
-            stages[LAPSED],
-            levels[1],
-            levels[2],
-            levels[3],
-            self.support_requests(sim),
-            nps,
-            st.trust.sum() / n,
-            count(st.relief[t]) / n_t,
-            held[0],
-            held[1],
-            held[2],
-            held[3],
-            float(st.use_cases.sum()),
-            float(st.hours_freed.sum()),
-            comp_t.sum() / n_t if comp_t.size else 0.0,
-            cost,
-            benefit,
-            (benefit - cost) / cost if cost > 0 else 0.0,
+        st, week = sim.state, sim.week
+        i = week if self._bulk else 0
+        buf = self._buf
+        for k in _TRACKED:
+            buf[k][i] = getattr(st, k)
+        np.greater_equal(st.concerns, 0.5, out=buf["held"][i])
+        buf["scalars"][i] = (
+            st.use_cases.sum(), st.hours_freed.sum(), sim.ledger.total, sim.ledger.benefit_eur
         )
+        self._pending.append(week)
+        if not self._bulk:
+            self._flush()
         self.phases.append(sim.phase if sim.mode == "full" else sim.mode)
-        if sim.week in self.snapshot_weeks:
-            self.snapshots.keep(sim.week, sim)
+        if week in self.snapshot_weeks:
+            self.snapshots.keep(week, sim)
+
+    def _flush(self) -> None:
+        """Compute the KPI rows of all pending weeks."""
+        if not self._pending:
+            return
+        weeks = np.asarray(self._pending)
+        idx = weeks if self._bulk else np.zeros(1, dtype=int)
+        block = {k: v[idx] for k, v in self._buf.items()}
+        sim = self._sim
+        self.rows[weeks] = kpi_rows(block, sim.wf.is_target, sim.p.support_rate)
+        self._pending.clear()
+
+    def row(self, week: int) -> np.ndarray:
+        """The KPI row of `week` (NUMERIC_COLUMNS order)."""
+        self._flush()
+        return self.rows[week]
 
     def weekly(self, weeks: int) -> pd.DataFrame:
         """The weekly table (weeks 0..weeks) with the DESIGN columns in order."""
+        self._flush()
         df = pd.DataFrame(self.rows[: weeks + 1], columns=list(NUMERIC_COLUMNS))
         df.insert(0, "phase", self.phases[: weeks + 1])
         df.insert(0, "week", np.arange(weeks + 1))

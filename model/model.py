@@ -62,4 +62,4 @@ def _reporter(column: str):
     if column == "phase":
         return lambda m: m.sim.recorder.phases[-1]
     idx = NUMERIC_COLUMNS.index(column)
-    return lambda m: float(m.sim.recorder.rows[m.sim.week, idx])
+    return lambda m: float(m.sim.recorder.row(m.sim.week)[idx])
