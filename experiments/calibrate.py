@@ -306,6 +306,7 @@ class Result:
     model: Any
     passed: bool
     runs: int
+    per_run: list[Any] = field(default_factory=list, repr=False)  # each run's value
 
     def as_json(self) -> dict[str, Any]:
         model = self.model
@@ -329,7 +330,7 @@ def evaluate(target: Target, per_run: list[Any]) -> Result:
         else:
             model = float(vals.mean() if target.kind == "run_mean" else np.median(vals))
         ok = math.isfinite(model) and abs(model - target.value) <= target.tolerance + 1e-12
-        return Result(target, model, ok, len(per_run))
+        return Result(target, model, ok, len(per_run), list(per_run))
     pooled: dict[str, list[int]] = {}
     for d in per_run:
         for g, (h, c) in d.items():

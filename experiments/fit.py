@@ -128,14 +128,25 @@ class Fit:
 
         def f(x: float) -> float:
             if x not in cache:
-                cache[x] = self.evaluate(tid, {key: x}).model - target.value
+                res = self.evaluate(tid, {key: x})
+                if target.kind == "run_median":
+                    # the median of integer weeks is flat over intervals of x; the share
+                    # of runs below the target value has steps of 1/runs, so the root is
+                    # well defined (and has the sign of median - target)
+                    vals = np.asarray(res.per_run, dtype=float)
+                    cache[x] = 0.5 - float(np.mean(vals < target.value))
+                    self._medians[x] = res.model
+                else:
+                    cache[x] = res.model - target.value
             return cache[x]
 
+        self._medians: dict[float, float] = {}
         lo, hi = _bracket(f, lo, hi, limits)
         x = brentq(f, lo, hi, xtol=xtol) if f(lo) * f(hi) < 0 else (lo if abs(f(lo)) < abs(
             f(hi)) else hi)
-        self.record(key, x, f"model {f(x) + target.value:.3f} vs {target.value:g} "
-                    f"({len(cache)} evaluations)")
+        f(x)
+        model = self._medians[x] if target.kind == "run_median" else cache[x] + target.value
+        self.record(key, x, f"model {model:.3f} vs {target.value:g} ({len(cache)} evaluations)")
         return x
 
     # ---------------------------------------------------------------- stage 1

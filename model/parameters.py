@@ -35,19 +35,19 @@ class CultureParams(_Frozen):
 def _cultures() -> dict[str, CultureParams]:
     return {
         "innovation": CultureParams(
-            openness=0.1942, conformity=0.30, manager_weight=1.0, error_tolerance=0.10,
+            openness=0.2011, conformity=0.30, manager_weight=1.0, error_tolerance=0.10,
             experimentation=1.5,
         ),
         "performance": CultureParams(
-            openness=-0.0233, conformity=0.30, manager_weight=1.6, error_tolerance=0.02,
+            openness=-0.0141, conformity=0.30, manager_weight=1.6, error_tolerance=0.02,
             experimentation=1.1,
         ),
         "harmony": CultureParams(
-            openness=-0.0963, conformity=0.45, manager_weight=1.2, error_tolerance=-0.03,
+            openness=-0.0857, conformity=0.45, manager_weight=1.2, error_tolerance=-0.03,
             experimentation=0.8,
         ),
         "hierarchy": CultureParams(
-            openness=-0.1792, conformity=0.35, manager_weight=3.0, error_tolerance=-0.10,
+            openness=-0.1629, conformity=0.35, manager_weight=3.0, error_tolerance=-0.10,
             experimentation=0.55,
         ),
     }
@@ -127,7 +127,7 @@ class Parameters(_Frozen):
     champion_weight: Positive = 4.0
     adviser_weight: Positive = 3.0
     # --- trial and adoption
-    trial_rate: Rate = 0.0607
+    trial_rate: Rate = 0.059
     trial_social: Positive = 2.0
     intent_threshold: Coef = -0.05
     intent_slope: Positive = 6.0
