@@ -142,7 +142,7 @@ class Simulation:
         self._one_off_levers()
         self._communicate()
         self._train()
-        practice_and_decay(st, p, self._active("community_of_practice"))
+        practice_and_decay(st, p, self._community_of_practice())
         grapevine_and_rumours(
             st, self.w_plain @ st.aware, p, sc.strategy.resistance.objection_anticipation
         )
@@ -164,7 +164,7 @@ class Simulation:
             rng,
         )
         habit_boost = (p.habit_integration if self._integrated() else 0.0) + (
-            0.3 if self._active("community_of_practice") else 0.0
+            0.3 if self._community_of_practice() else 0.0
         )
         transitions(st, value, habit_boost, p, rng)
         self._hours_freed()
@@ -182,14 +182,11 @@ class Simulation:
         start = self.clock.start(phase)
         return start is not None and self.week >= start
 
-    def _first_week_of(self, phase: str) -> bool:
-        return self.clock.start(phase) == self.week
-
-    def _active(self, lever: str) -> bool:
-        anch = self.scenario.strategy.anchoring
-        if lever == "community_of_practice":
-            return anch.community_of_practice and self._started("anchoring")
-        return False
+    def _community_of_practice(self) -> bool:
+        """A community of practice meets from the start of anchoring, if planned."""
+        return self.scenario.strategy.anchoring.community_of_practice and self._started(
+            "anchoring"
+        )
 
     def _integrated(self) -> bool:
         w = self.scenario.strategy.anchoring.process_integration_week
@@ -427,7 +424,7 @@ class Simulation:
         k = st.competence
         expert, advanced = k >= COMPETENCE_CUTS[2], k >= COMPETENCE_CUTS[1]
         rate = p.use_case_rate * (0.3 * advanced + 0.7 * expert)
-        if self._active("community_of_practice"):
+        if self._community_of_practice():
             rate = rate * 1.5
         rate = np.where(st.innovator, np.maximum(rate, 0.05) * 5.0, rate)
         if self.scenario.strategy.anchoring.incentives and self._started("anchoring"):
@@ -449,7 +446,7 @@ class Simulation:
             self.ledger.add("champions", weekly_hours * hourly)
         if sc.strategy.leadership.role_modelling and self._started("vision"):
             self.ledger.add("leadership", (wf.role <= 1).sum() * 0.25 * hourly)
-        if self._active("community_of_practice") and self.week % 4 == 0:
+        if self._community_of_practice() and self.week % 4 == 0:
             self.ledger.add("anchoring", (st.stage == ACTIVE).sum() * hourly)
         if st.innovator.any():
             self.ledger.add("anchoring", st.innovator.sum() * 0.2 * HOURS_PER_WEEK * hourly)
