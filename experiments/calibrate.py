@@ -35,16 +35,17 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from experiments.cli import add_scenario_options
 from model.errors import Problem, ScenarioError
 from model.population import POPULATIONS, draw_organisation
-from model.scenario import Scenario, load_scenario, read_toml
+from model.scenario import Scenario, load_scenario, parse_override, read_toml
 
 DEFAULT_TARGETS = Path(__file__).resolve().parent / "calibration" / "targets.toml"
 KINDS = ("share", "run_mean", "run_median", "order", "highest")
@@ -415,6 +416,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=None,
                    help="base seed of the run seeds (default: each scenario's seed)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
+    add_scenario_options(p, seed=False)
     p.set_defaults(func=cmd_calibrate)
 
 
@@ -470,6 +472,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     source = args.targets or str(DEFAULT_TARGETS)
     targets = select(load_targets(args.targets), args.only, source)
     targets = [t.scaled(args.runs_scale) for t in targets]
+    if args.overrides:  # the user's --set apply to every target, after the target's own
+        user = dict(parse_override(o) for o in args.overrides)
+        for t in targets:
+            load_scenario(t.scenario).with_overrides({**t.overrides, **user}, "--set")
+        targets = [replace(t, overrides={**t.overrides, **user}) for t in targets]
     bar = None
     if not args.json and sys.stderr.isatty():
         from tqdm import tqdm
