@@ -160,6 +160,7 @@ def test_bad_targets_file_exits_2(tmp_path, capsys, body, needle):
         (["--targets", "missing_targets.toml"], "missing_targets.toml"),
         (["--runs-scale", "0"], "--runs-scale"),
         (["--workers", "0"], "--workers"),
+        (["--only", "culture_harmony", "--set", "strategy.nope=1"], "strategy.nope"),
     ],
 )
 def test_bad_arguments_exit_2(capsys, args, needle):
@@ -249,3 +250,13 @@ def test_case_preset_checks_and_runs(path, capsys):
     res = run(sc, seed=1, counterfactual=False)
     assert len(res.weekly) == sc.weeks + 1
     assert 0.0 <= res.summary["final_active_share"] <= 1.0
+
+
+def test_set_applies_to_every_target_after_its_own(capsys):
+    """--set acts like on every command: here it switches the tool off for everyone."""
+    args = ["--only", "culture_innovation", "--runs-scale", "0.1", "--json"]
+    code, out, _ = _calibrate(capsys, *args, "--set", "tool.usefulness=0.0",
+                              "--set", "organisation.culture=\"hierarchy\"")
+    data = json.loads(out)
+    # the target fixes innovation, the user's --set comes after and wins: adoption collapses
+    assert code == 1 and data["targets"][0]["model"] < 0.2

@@ -197,6 +197,17 @@ def test_practice_raises_competence_and_decay_lowers_it_for_non_users(state):
     np.testing.assert_allclose(c[stage == ACTIVE], 0.5 + P.practice_rate * 0.5)
 
 
+def test_users_gain_understanding_by_practice(state):
+    n = state.aware.size
+    state.understand[:] = 0.2
+    stage = np.array([NON_USER, TRIAL, ACTIVE, LAPSED])[np.arange(n) % 4]
+    state.stage[:] = stage
+    practice_and_decay(state, P, community=False)
+    u = state.understand
+    assert np.all(u[stage == ACTIVE] > u[stage == TRIAL]) and np.all(u[stage == TRIAL] > 0.2)
+    np.testing.assert_array_equal(u[(stage == NON_USER) | (stage == LAPSED)], 0.2)
+
+
 def test_community_of_practice_and_support_speed_up_learning(state):
     state.stage[:] = ACTIVE
     state.competence[:] = 0.2
