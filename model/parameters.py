@@ -35,19 +35,19 @@ class CultureParams(_Frozen):
 def _cultures() -> dict[str, CultureParams]:
     return {
         "innovation": CultureParams(
-            openness=0.2011, conformity=0.30, manager_weight=1.0, error_tolerance=0.10,
+            openness=0.0768, conformity=0.30, manager_weight=1.0, error_tolerance=0.10,
             experimentation=1.5,
         ),
         "performance": CultureParams(
-            openness=-0.0141, conformity=0.30, manager_weight=1.6, error_tolerance=0.02,
+            openness=-0.1507, conformity=0.30, manager_weight=1.6, error_tolerance=0.02,
             experimentation=1.1,
         ),
         "harmony": CultureParams(
-            openness=-0.0857, conformity=0.45, manager_weight=1.2, error_tolerance=-0.03,
+            openness=-0.2394, conformity=0.45, manager_weight=1.2, error_tolerance=-0.03,
             experimentation=0.8,
         ),
         "hierarchy": CultureParams(
-            openness=-0.1629, conformity=0.35, manager_weight=3.0, error_tolerance=-0.10,
+            openness=-0.3401, conformity=0.35, manager_weight=3.0, error_tolerance=-0.10,
             experimentation=0.55,
         ),
     }
@@ -103,7 +103,7 @@ class Parameters(_Frozen):
     culture: dict[str, CultureParams] = Field(default_factory=_cultures)
     # --- band of concerns (model/processes/concerns.py)
     concern_floor: Rate = 0.7
-    concern_ceiling: Rate = 0.5
+    concern_ceiling: Rate = 0.3
     # --- communication and rumours
     reach_scale: Rate = 1.0
     learn_understanding: Rate = 0.45
@@ -127,7 +127,7 @@ class Parameters(_Frozen):
     champion_weight: Positive = 4.0
     adviser_weight: Positive = 3.0
     # --- trial and adoption
-    trial_rate: Rate = 0.059
+    trial_rate: Rate = 0.0635
     trial_social: Positive = 2.0
     intent_threshold: Coef = -0.05
     intent_slope: Positive = 6.0

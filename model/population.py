@@ -7,7 +7,7 @@ after the draw by the caller, so they fix what they name.
 
 Distributions (docs/ODD.md, "Initialisation"; assumptions unless a source is named):
 - size: log-uniform on 10..250 employees (most SMEs are small);
-- culture: `CULTURE_MIX`, about 32% innovation + performance and 68% harmony +
+- culture: `CULTURE_MIX`, about 31% innovation + performance and 69% harmony +
   hierarchy (DOMAIN: German-speaking SMEs are mostly harmony or hierarchy cultures; no
   source gives the shares). The split within the pairs (innovation : performance 3 : 4,
   harmony : hierarchy 7 : 6) is an assumption; the share of the two high-adoption
@@ -28,10 +28,10 @@ import numpy as np
 from model.scenario import CULTURES, ROLES, Organisation, Scenario
 
 CULTURE_MIX = {
-    "innovation": 0.1375,
-    "performance": 0.1833,
-    "harmony": 0.3657,
-    "hierarchy": 0.3135,
+    "innovation": 0.1331,
+    "performance": 0.1774,
+    "harmony": 0.3713,
+    "hierarchy": 0.3182,
 }
 POPULATIONS = ("sme",)
 
