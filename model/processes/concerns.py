@@ -1,6 +1,6 @@
 """Concerns move within a band around each employee's initial level.
 
-Facts, answers and good experience *relieve* a concern towards a floor (by default half
+Facts, answers and good experience *relieve* a concern towards a floor (by default 70% of
 the initial intensity: a baseline fear can be eased, not abolished); rumours, conflict
 and bad experience *aggravate* it towards a ceiling (by default 30% of the way from the
 initial intensity to 1). Every lever that acts on concerns goes through these two.
