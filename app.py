@@ -34,8 +34,9 @@ def Page():
     with solara.Column(gap="4px", style={"padding": "8px 16px", "max-width": "1800px"}):
         with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap"}):
             solara.Text("adoptsim", style={"font-size": "22px", "font-weight": "700"})
-            solara.Text("try AI rollout and change strategies before rolling out",
-                        style={"color": "#555"})
+            solara.Text(
+                "try AI rollout and change strategies before rolling out", style={"color": "#555"}
+            )
         with solara.lab.Tabs(value=tab, on_value=open_tab):
             for i, (label, view) in enumerate(zip(TABS, VIEWS, strict=True)):
                 with solara.lab.Tab(label):

@@ -53,8 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bench", help="performance figures (DESIGN section 5)")
     p.add_argument("--json", action="store_true", help="print the figures as one flat object")
     p.add_argument("--quick", action="store_true", help="small sizes (seconds, for tests)")
-    p.add_argument("--skip", default="", metavar="PART,...",
-                   help="skip parts: run, steps, large, sobol")
+    p.add_argument(
+        "--skip", default="", metavar="PART,...", help="skip parts: run, steps, large, sobol"
+    )
     p.set_defaults(func=cmd_bench)
 
 
@@ -62,8 +63,14 @@ def scenario(employees: int, weeks: int = 52):
     from model import load_scenario
 
     departments = 5 if employees <= 1000 else min(500, max(5, employees // 200))
-    return load_scenario(PLAN, {"organisation.employees": employees,
-                                "organisation.departments": departments, "weeks": weeks})
+    return load_scenario(
+        PLAN,
+        {
+            "organisation.employees": employees,
+            "organisation.departments": departments,
+            "weeks": weeks,
+        },
+    )
 
 
 def machine() -> dict:
@@ -82,8 +89,13 @@ def machine() -> dict:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:
         usable = os.cpu_count() or 1
-    return {"cpu_model": cpu, "nproc": usable, "python": platform.python_version(),
-            "numpy": np.__version__, "mesa": mesa.__version__}
+    return {
+        "cpu_model": cpu,
+        "nproc": usable,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "mesa": mesa.__version__,
+    }
 
 
 def bench_run(employees: int, repeats: int, per_repeat: int, change_roi: bool) -> dict:
@@ -166,13 +178,22 @@ print(json.dumps({"seconds": seconds, "peak_rss_mb": peak,
 
 def bench_large(employees: int) -> dict:
     """One run of a large organisation in a fresh process: time and peak memory."""
-    out = subprocess.run([sys.executable, "-c", LARGE_CHILD, str(employees)],
-                         capture_output=True, text=True, timeout=600, check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", LARGE_CHILD, str(employees)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     if out.returncode != 0:
         raise RuntimeError(f"large run failed: {out.stderr.strip()[-2000:]}")
     data = json.loads(out.stdout.strip().splitlines()[-1])
-    return {"large_employees": employees, "large_weeks": 52,
-            "large_seconds": data["seconds"], "large_peak_rss_mb": data["peak_rss_mb"]}
+    return {
+        "large_employees": employees,
+        "large_weeks": 52,
+        "large_seconds": data["seconds"],
+        "large_peak_rss_mb": data["peak_rss_mb"],
+    }
 
 
 def bench_sobol(employees: int, n: int, workers: int) -> dict:

@@ -119,14 +119,16 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
     """Read and validate a targets file; every problem becomes a ScenarioError line."""
     path = Path(path) if path is not None else DEFAULT_TARGETS
     if not path.is_file():
-        raise ScenarioError([Problem(str(path), "", str(path), "an existing targets TOML file",
-                                     "no such file")])
+        raise ScenarioError(
+            [Problem(str(path), "", str(path), "an existing targets TOML file", "no such file")]
+        )
     data = read_toml(path)
     src = str(path)
     raw = data.get("target")
     if not isinstance(raw, list) or not raw or not all(isinstance(t, dict) for t in raw):
-        raise ScenarioError([Problem(src, "target", raw, "one or more [[target]] tables",
-                                     "no targets")])
+        raise ScenarioError(
+            [Problem(src, "target", raw, "one or more [[target]] tables", "no targets")]
+        )
     problems: list[Problem] = []
     targets: list[Target] = []
     seen: set[str] = set()
@@ -142,16 +144,18 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
         seen.add(tid)
         key = f"target {tid!r}"
         for k in sorted(set(t) - _KNOWN_KEYS):
-            problems.append(Problem(src, f"{key}.{k}", t[k], ", ".join(sorted(_KNOWN_KEYS)),
-                                    "unknown key"))
+            problems.append(
+                Problem(src, f"{key}.{k}", t[k], ", ".join(sorted(_KNOWN_KEYS)), "unknown key")
+            )
         kind = t.get("kind")
         if kind not in KINDS:
             problems.append(Problem(src, f"{key}.kind", kind, "one of " + ", ".join(KINDS)))
             continue
         for k in ("scenario", "runs", *_REQUIRED[kind]):
             if k not in t:
-                problems.append(Problem(src, f"{key}.{k}", None, f"required for kind {kind}",
-                                        "missing key"))
+                problems.append(
+                    Problem(src, f"{key}.{k}", None, f"required for kind {kind}", "missing key")
+                )
         if len(problems) > before:
             continue
         runs = t["runs"]
@@ -159,8 +163,9 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
             problems.append(Problem(src, f"{key}.runs", runs, "an integer >= 1"))
         pop = t.get("population")
         if pop is not None and pop not in POPULATIONS:
-            problems.append(Problem(src, f"{key}.population", pop,
-                                    "one of " + ", ".join(POPULATIONS)))
+            problems.append(
+                Problem(src, f"{key}.population", pop, "one of " + ", ".join(POPULATIONS))
+            )
         sets = t.get("set", {})
         if not isinstance(sets, dict):
             problems.append(Problem(src, f"{key}.set", sets, "a table of dotted keys"))
@@ -177,8 +182,9 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
             if not isinstance(groups, list) or len(groups) < 2:
                 problems.append(Problem(src, f"{key}.groups", groups, "a list of >= 2 groups"))
             if t["order"] not in ORDERS:
-                problems.append(Problem(src, f"{key}.order", t["order"],
-                                        "one of " + ", ".join(ORDERS)))
+                problems.append(
+                    Problem(src, f"{key}.order", t["order"], "one of " + ", ".join(ORDERS))
+                )
         for k in ("scenario", "where", "filter", "field", "group_by", "group"):
             if k in t and not isinstance(t[k], str):
                 problems.append(Problem(src, f"{key}.{k}", t[k], "a string"))
@@ -213,8 +219,16 @@ def _check_scenarios(targets: list[Target], src: str) -> None:
         try:
             sc = load_scenario(t.scenario).with_overrides(t.overrides, f"{src}: {key}.set")
         except ScenarioError as exc:
-            problems += [Problem(src, f"{key}.{p.key}" if p.key else f"{key}.scenario",
-                                 p.value, p.allowed, p.message) for p in exc.problems]
+            problems += [
+                Problem(
+                    src,
+                    f"{key}.{p.key}" if p.key else f"{key}.scenario",
+                    p.value,
+                    p.allowed,
+                    p.message,
+                )
+                for p in exc.problems
+            ]
             continue
         if "probe" not in cache:
             tiny = sc.with_overrides({"organisation.employees": 40, "weeks": 1})
@@ -224,25 +238,42 @@ def _check_scenarios(targets: list[Target], src: str) -> None:
             cache["probe"] = True
         snap: pd.DataFrame = cache["snap"]
         if t.kind in ("run_mean", "run_median") and t.field not in cache["fields"]:
-            problems.append(Problem(src, f"{key}.field", t.field,
-                                    "a run-summary field, e.g. final_active_share",
-                                    "unknown field"))
+            problems.append(
+                Problem(
+                    src,
+                    f"{key}.field",
+                    t.field,
+                    "a run-summary field, e.g. final_active_share",
+                    "unknown field",
+                )
+            )
         if t.kind in SNAPSHOT_KINDS:
             if t.week > sc.weeks:
-                problems.append(Problem(src, f"{key}.week", t.week,
-                                        f"a week in 0..{sc.weeks}"))
+                problems.append(Problem(src, f"{key}.week", t.week, f"a week in 0..{sc.weeks}"))
             for k, expr in (("filter", t.filter), ("where", t.where)):
                 if expr is None:
                     continue
                 try:
                     _mask(snap, expr)
                 except Exception as exc:  # noqa: BLE001 - any query error is user input
-                    problems.append(Problem(src, f"{key}.{k}", expr,
-                                            "a pandas query on the snapshot columns: "
-                                            + ", ".join(snap.columns), f"bad expression ({exc})"))
+                    problems.append(
+                        Problem(
+                            src,
+                            f"{key}.{k}",
+                            expr,
+                            "a pandas query on the snapshot columns: " + ", ".join(snap.columns),
+                            f"bad expression ({exc})",
+                        )
+                    )
             if t.group_by is not None and t.group_by not in snap.columns:
-                problems.append(Problem(src, f"{key}.group_by", t.group_by,
-                                        "a snapshot column: " + ", ".join(snap.columns)))
+                problems.append(
+                    Problem(
+                        src,
+                        f"{key}.group_by",
+                        t.group_by,
+                        "a snapshot column: " + ", ".join(snap.columns),
+                    )
+                )
     if problems:
         raise ScenarioError(problems)
 
@@ -317,8 +348,13 @@ class Result:
             model = {k: (None if not math.isfinite(v) else round(v, 6)) for k, v in model.items()}
         elif isinstance(model, float):
             model = round(model, 6)
-        return {"id": self.target.id, "model": model, "value": self.target.expected(),
-                "tolerance": self.target.tolerance, "pass": bool(self.passed)}
+        return {
+            "id": self.target.id,
+            "model": model,
+            "value": self.target.expected(),
+            "tolerance": self.target.tolerance,
+            "pass": bool(self.passed),
+        }
 
 
 def evaluate(target: Target, per_run: list[Any]) -> Result:
@@ -349,8 +385,9 @@ def evaluate(target: Target, per_run: list[Any]) -> Result:
         ok = all(math.isfinite(v) for v in seq) and all(
             sign * (b - a) > 0 for a, b in zip(seq, seq[1:], strict=False)
         )
-        return Result(target, {g: shares.get(g, float("nan")) for g in target.groups}, ok,
-                      len(per_run))
+        return Result(
+            target, {g: shares.get(g, float("nan")) for g in target.groups}, ok, len(per_run)
+        )
     # highest
     mine = shares.get(target.group, float("nan"))
     others = [v for g, v in shares.items() if g != target.group and math.isfinite(v)]
@@ -403,18 +440,41 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run every calibration target; print model value, target, tolerance and "
         "PASS/FAIL. Exit 1 when any target fails.",
     )
-    p.add_argument("--targets", default=None, metavar="F",
-                   help="targets TOML file (default: experiments/calibration/targets.toml)")
-    p.add_argument("--only", action="append", default=[], metavar="ID",
-                   help="run only this target (repeatable, or comma-separated ids)")
-    p.add_argument("--runs-scale", type=float, default=1.0, metavar="X",
-                   help="scale the run count of every target that simulates weeks (e.g. "
-                   "0.25 for CI; week-0 snapshot targets always run in full, they are "
-                   "cheap); default 1")
-    p.add_argument("--workers", type=int, default=2, metavar="N",
-                   help="worker processes (default 2; 1 = in-process)")
-    p.add_argument("--seed", type=int, default=None,
-                   help="base seed of the run seeds (default: each scenario's seed)")
+    p.add_argument(
+        "--targets",
+        default=None,
+        metavar="F",
+        help="targets TOML file (default: experiments/calibration/targets.toml)",
+    )
+    p.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only this target (repeatable, or comma-separated ids)",
+    )
+    p.add_argument(
+        "--runs-scale",
+        type=float,
+        default=1.0,
+        metavar="X",
+        help="scale the run count of every target that simulates weeks (e.g. "
+        "0.25 for CI; week-0 snapshot targets always run in full, they are "
+        "cheap); default 1",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        metavar="N",
+        help="worker processes (default 2; 1 = in-process)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="base seed of the run seeds (default: each scenario's seed)",
+    )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     add_scenario_options(p, seed=False)
     p.set_defaults(func=cmd_calibrate)
@@ -428,8 +488,14 @@ def select(targets: list[Target], only: list[str], source: str) -> list[Target]:
     ids = [t.id for t in targets]
     bad = [w for w in wanted if w not in ids]
     if bad:
-        raise ScenarioError([Problem("--only", "", b, f"a target id of {source}: " + ", ".join(ids),
-                                     "unknown target") for b in bad])
+        raise ScenarioError(
+            [
+                Problem(
+                    "--only", "", b, f"a target id of {source}: " + ", ".join(ids), "unknown target"
+                )
+                for b in bad
+            ]
+        )
     return [t for t in targets if t.id in wanted]
 
 
@@ -453,11 +519,20 @@ def format_table(results: list[Result]) -> str:
     rows = [("target", "model", "target value", "tol", "runs", "result")]
     for r in results:
         tol = "-" if r.target.tolerance is None else f"{r.target.tolerance:g}"
-        rows.append((r.target.id, format_model(r), format_expected(r.target), tol,
-                     str(r.runs), "PASS" if r.passed else "FAIL"))
+        rows.append(
+            (
+                r.target.id,
+                format_model(r),
+                format_expected(r.target),
+                tol,
+                str(r.runs),
+                "PASS" if r.passed else "FAIL",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-             for row in rows]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     passed = sum(r.passed for r in results)
     lines.append(f"{passed}/{len(results)} targets pass")
@@ -481,22 +556,34 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if not args.json and sys.stderr.isatty():
         from tqdm import tqdm
 
-        bar = tqdm(total=sum(t.runs for t in targets), unit="run", desc="calibrate",
-                   file=sys.stderr)
+        bar = tqdm(
+            total=sum(t.runs for t in targets), unit="run", desc="calibrate", file=sys.stderr
+        )
     t0 = time.perf_counter()
     try:
-        results = run_targets(targets, args.workers, args.seed,
-                              progress=bar.update if bar else None)
+        results = run_targets(
+            targets, args.workers, args.seed, progress=bar.update if bar else None
+        )
     finally:
         if bar:
             bar.close()
     elapsed = time.perf_counter() - t0
     passed = sum(r.passed for r in results)
     if args.json:
-        print(json.dumps({"targets": [r.as_json() for r in results], "passed": passed,
-                          "total": len(results)}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "targets": [r.as_json() for r in results],
+                    "passed": passed,
+                    "total": len(results),
+                },
+                indent=2,
+            )
+        )
     else:
         print(format_table(results))
-        print(f"({sum(r.runs for r in results)} runs in {elapsed:.1f} s with "
-              f"{args.workers} worker{'s' if args.workers != 1 else ''})")
+        print(
+            f"({sum(r.runs for r in results)} runs in {elapsed:.1f} s with "
+            f"{args.workers} worker{'s' if args.workers != 1 else ''})"
+        )
     return 0 if passed == len(results) else 1

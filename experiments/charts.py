@@ -22,8 +22,12 @@ def _save(fig, path: str | Path) -> None:
     os.replace(tmp, path)
 
 
-def band_chart(bands: dict[str, dict[str, np.ndarray]], path: str | Path, title: str,
-               ylabel: str = "active share of target users") -> None:
+def band_chart(
+    bands: dict[str, dict[str, np.ndarray]],
+    path: str | Path,
+    title: str,
+    ylabel: str = "active share of target users",
+) -> None:
     """One line per plan (mean over runs), a light 5-95% band of the runs and a darker
     band for the 95% CI of the mean."""
     fig, ax = plt.subplots(figsize=(8, 4.5))
@@ -38,13 +42,15 @@ def band_chart(bands: dict[str, dict[str, np.ndarray]], path: str | Path, title:
     ax.set_ylim(-0.02, 1.02)
     ax.set_title(title)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=9, title="mean; bands: 95% CI, 5-95% of runs",
-              title_fontsize=8)
+    ax.legend(
+        loc="upper left", fontsize=9, title="mean; bands: 95% CI, 5-95% of runs", title_fontsize=8
+    )
     _save(fig, path)
 
 
-def indices_chart(method: str, tables: dict[str, pd.DataFrame], path: str | Path,
-                  title: str) -> None:
+def indices_chart(
+    method: str, tables: dict[str, pd.DataFrame], path: str | Path, title: str
+) -> None:
     """Bar chart of sensitivity indices, one panel per output.
 
     Sobol: first order S1 and total order ST with 95% CI whiskers. Morris: mu* with its
@@ -53,8 +59,7 @@ def indices_chart(method: str, tables: dict[str, pd.DataFrame], path: str | Path
     outputs = list(tables)
     n = max(1, len(outputs))
     n_params = max((len(t) for t in tables.values()), default=1)
-    fig, axes = plt.subplots(n, 1, figsize=(max(6.0, 0.7 * n_params + 2), 2.8 * n),
-                             squeeze=False)
+    fig, axes = plt.subplots(n, 1, figsize=(max(6.0, 0.7 * n_params + 2), 2.8 * n), squeeze=False)
     for ax, out in zip(axes[:, 0], outputs, strict=False):
         t = tables[out]
         x = np.arange(len(t))
@@ -68,8 +73,7 @@ def indices_chart(method: str, tables: dict[str, pd.DataFrame], path: str | Path
             ax.bar(x + w / 2, t["sigma"], w, label="sigma")
             ax.set_ylabel("elementary effect")
         ax.set_xticks(x)
-        ax.set_xticklabels([_short(p) for p in t["parameter"]], rotation=35, ha="right",
-                           fontsize=8)
+        ax.set_xticklabels([_short(p) for p in t["parameter"]], rotation=35, ha="right", fontsize=8)
         ax.set_title(out, fontsize=10)
         ax.axhline(0, color="black", linewidth=0.6)
         ax.grid(axis="y", alpha=0.3)
@@ -79,8 +83,9 @@ def indices_chart(method: str, tables: dict[str, pd.DataFrame], path: str | Path
     _save(fig, path)
 
 
-def sweep_chart(points: pd.DataFrame, params: list[str], field: str, path: str | Path,
-                title: str) -> None:
+def sweep_chart(
+    points: pd.DataFrame, params: list[str], field: str, path: str | Path, title: str
+) -> None:
     """Mean of `field` (with 95% CI) against the first swept parameter, one line per
     combination of the others."""
     fig, ax = plt.subplots(figsize=(7, 4.2))
@@ -94,8 +99,14 @@ def sweep_chart(points: pd.DataFrame, params: list[str], field: str, path: str |
         hi = g[f"{field}.ci95_hi"].to_numpy(dtype=float)
         key = key if isinstance(key, tuple) else (key,)
         label = ", ".join(f"{_short(k)}={v}" for k, v in zip(params[1:], key, strict=False))
-        ax.errorbar(xs, mean, yerr=[np.nan_to_num(mean - lo), np.nan_to_num(hi - mean)],
-                    marker="o", capsize=3, label=label or None)
+        ax.errorbar(
+            xs,
+            mean,
+            yerr=[np.nan_to_num(mean - lo), np.nan_to_num(hi - mean)],
+            marker="o",
+            capsize=3,
+            label=label or None,
+        )
     ax.set_xlabel(x_key)
     ax.set_ylabel(field)
     ax.set_title(title)

@@ -27,10 +27,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_scenario_options(p)
     p.add_argument("--weeks", type=int, default=None)
     p.add_argument("--out", default=None, help="weekly table: .csv or .parquet")
-    p.add_argument("--snapshots", default=None, metavar="DIR",
-                   help="write employee snapshots (week 0 and the last week) to DIR")
-    p.add_argument("--snapshot-weeks", default="", metavar="W,W,...",
-                   help="extra snapshot weeks with --snapshots")
+    p.add_argument(
+        "--snapshots",
+        default=None,
+        metavar="DIR",
+        help="write employee snapshots (week 0 and the last week) to DIR",
+    )
+    p.add_argument(
+        "--snapshot-weeks",
+        default="",
+        metavar="W,W,...",
+        help="extra snapshot weeks with --snapshots",
+    )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=cmd_run)
 
@@ -162,7 +170,18 @@ def cmd_app(args: argparse.Namespace) -> int:
         print_summary("typical_sme", run("typical_sme").summary)
         return 0
     env = dict(os.environ, SOLARA_APP=str(APP))
-    cmd = [sys.executable, "-m", "solara", "run", str(APP), "--host", args.host,
-           "--port", str(args.port), "--production", "--no-check-version"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        str(APP),
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--production",
+        "--no-check-version",
+    ]
     print(f"adoptsim UI on http://{args.host}:{args.port} (Ctrl-C to stop)", flush=True)
     return subprocess.call(cmd, env=env)

@@ -40,43 +40,87 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_ensemble)
 
     p = sub.add_parser("compare", help="plans on the same seeds; paired differences; chart")
-    p.add_argument("scenarios", nargs="+", metavar="PLAN",
-                   help="two or more presets or TOML paths; the first is the baseline")
+    p.add_argument(
+        "scenarios",
+        nargs="+",
+        metavar="PLAN",
+        help="two or more presets or TOML paths; the first is the baseline",
+    )
     add_batch_options(p)
-    p.add_argument("--chart", default=None, metavar="FILE.png",
-                   help="active share chart (default: DIR/active_share.png with --out)")
+    p.add_argument(
+        "--chart",
+        default=None,
+        metavar="FILE.png",
+        help="active share chart (default: DIR/active_share.png with --out)",
+    )
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("sweep", help="full-factorial sweep of scenario keys")
     p.add_argument("scenario", help="preset name or TOML path")
-    p.add_argument("--param", action="append", default=[], metavar="KEY=V1,V2,...",
-                   help="a dotted key and its values (TOML); repeat for more keys")
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=V1,V2,...",
+        help="a dotted key and its values (TOML); repeat for more keys",
+    )
     add_batch_options(p)
     p.set_defaults(func=cmd_sweep)
 
 
-def add_batch_options(p: argparse.ArgumentParser, runs_default: int | None = None,
-                      change_roi_flag: bool = True) -> None:
+def add_batch_options(
+    p: argparse.ArgumentParser, runs_default: int | None = None, change_roi_flag: bool = True
+) -> None:
     """Options shared by the batch commands (ensemble, compare, sweep, sensitivity)."""
     add_scenario_options(p)
-    p.add_argument("--runs", type=int, default=runs_default, required=runs_default is None,
-                   help="runs (seeds) per design point" + (
-                       f" (default {runs_default})" if runs_default else ""))
-    p.add_argument("--population", choices=POPULATIONS, default=None,
-                   help="draw a different organisation for every run")
+    p.add_argument(
+        "--runs",
+        type=int,
+        default=runs_default,
+        required=runs_default is None,
+        help="runs (seeds) per design point"
+        + (f" (default {runs_default})" if runs_default else ""),
+    )
+    p.add_argument(
+        "--population",
+        choices=POPULATIONS,
+        default=None,
+        help="draw a different organisation for every run",
+    )
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, default=1,
-                       help="local worker processes (default 1 = serial; 0 = all cores)")
-    where.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
-                       help="run on a dask.distributed scheduler")
-    p.add_argument("--chunk-size", type=int, default=None, metavar="N",
-                   help="runs per chunk shipped to a worker and stored as one part "
-                        "(default: automatic, at most 64)")
-    p.add_argument("--out", default=None, metavar="DIR",
-                   help="result directory (manifest.json + Parquet parts; resumable)")
+    where.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="local worker processes (default 1 = serial; 0 = all cores)",
+    )
+    where.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help="run on a dask.distributed scheduler",
+    )
+    p.add_argument(
+        "--chunk-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help="runs per chunk shipped to a worker and stored as one part "
+        "(default: automatic, at most 64)",
+    )
+    p.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="result directory (manifest.json + Parquet parts; resumable)",
+    )
     if change_roi_flag:
-        p.add_argument("--no-change-roi", dest="change_roi", action="store_false",
-                       help="skip the counterfactual run behind change_roi (2x faster)")
+        p.add_argument(
+            "--no-change-roi",
+            dest="change_roi",
+            action="store_false",
+            help="skip the counterfactual run behind change_roi (2x faster)",
+        )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
 
 
@@ -100,8 +144,12 @@ def identity(command: str, plans: list[Scenario], overrides: dict, ctx, design: 
         "scenario": scen[0] if len(scen) == 1 else scen,
         "overrides": overrides,
         "base_seed": ctx.seed,
-        "design": {"population": ctx.population, "change_roi": ctx.counterfactual,
-                   "weekly": list(ctx.weekly), **design},
+        "design": {
+            "population": ctx.population,
+            "change_roi": ctx.counterfactual,
+            "weekly": list(ctx.weekly),
+            **design,
+        },
     }
 
 
@@ -111,8 +159,9 @@ def _scenario_identity(sc: Scenario) -> dict:
     return data
 
 
-def run_batch(args: argparse.Namespace, batch: Batch, ident: dict,
-              label: str = "runs") -> tuple[ResultStore, pd.DataFrame, dict[str, Any]]:
+def run_batch(
+    args: argparse.Namespace, batch: Batch, ident: dict, label: str = "runs"
+) -> tuple[ResultStore, pd.DataFrame, dict[str, Any]]:
     """Run what the store is missing; return the store, the run table and timing info."""
     executor = make_executor(args.workers, args.scheduler)
     try:
@@ -120,12 +169,20 @@ def run_batch(args: argparse.Namespace, batch: Batch, ident: dict,
         try:
             if store.resumed and not args.json:
                 have = min(store.resumed, batch.size)
-                print(f"resuming {args.out}: {have} of {batch.size} runs already stored",
-                      file=sys.stderr)
+                print(
+                    f"resuming {args.out}: {have} of {batch.size} runs already stored",
+                    file=sys.stderr,
+                )
             start = time.perf_counter()
             todo = len(batch.tasks(store.done()))
-            execute(batch, store, executor, progress=not args.json,
-                    chunk_size=args.chunk_size, label=label)
+            execute(
+                batch,
+                store,
+                executor,
+                progress=not args.json,
+                chunk_size=args.chunk_size,
+                label=label,
+            )
             seconds = time.perf_counter() - start
             df = store.frame(runs=batch.runs)
             df = df[df["point"] < len(batch.points)]
@@ -133,8 +190,12 @@ def run_batch(args: argparse.Namespace, batch: Batch, ident: dict,
             store.close()
     finally:
         executor.close()
-    timing = {"computed": todo, "seconds": seconds, "executor": executor.name,
-              "workers": executor.workers}
+    timing = {
+        "computed": todo,
+        "seconds": seconds,
+        "executor": executor.name,
+        "workers": executor.workers,
+    }
     return store, df, timing
 
 
@@ -143,8 +204,10 @@ def report_timing(timing: dict, total: int) -> str:
     rate = f", {n / s:.1f} runs/s" if n and s > 0 else ""
     reused = total - n
     extra = f"; {reused} reused from the store" if reused > 0 else ""
-    return (f"{n} runs computed in {s:.1f} s{rate} ({timing['executor']}, "
-            f"{timing['workers']} worker{'s' if timing['workers'] != 1 else ''}){extra}")
+    return (
+        f"{n} runs computed in {s:.1f} s{rate} ({timing['executor']}, "
+        f"{timing['workers']} worker{'s' if timing['workers'] != 1 else ''}){extra}"
+    )
 
 
 # --------------------------------------------------------------------------- ensemble
@@ -154,8 +217,9 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
     check_batch_args(args)
     overrides = parse_overrides(args.overrides)
     plans = load_plans([args.scenario], overrides)
-    ctx = make_context(plans, overrides, args.seed, args.population, args.change_roi,
-                       weekly=("active_share",))
+    ctx = make_context(
+        plans, overrides, args.seed, args.population, args.change_roi, weekly=("active_share",)
+    )
     batch = Batch(ctx, [(0, {})], args.runs)
     ident = identity("ensemble", plans, overrides, ctx, {"points": [{}]})
     store, df, timing = run_batch(args, batch, ident)
@@ -165,13 +229,18 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
     if chart is not None and "weekly_active_share" in df:
         from experiments.charts import band_chart
 
-        band_chart({plans[0].name: stats.band(list(df["weekly_active_share"]))}, chart,
-                   f"{plans[0].name}: {len(df)} runs")
+        band_chart(
+            {plans[0].name: stats.band(list(df["weekly_active_share"]))},
+            chart,
+            f"{plans[0].name}: {len(df)} runs",
+        )
     if args.json:
         print(json.dumps(clean_json(result), indent=2))
         return 0
-    print(f"ensemble {plans[0].name}: {len(df)} runs, base seed {ctx.seed}"
-          + (f", population {ctx.population}" if ctx.population else ""))
+    print(
+        f"ensemble {plans[0].name}: {len(df)} runs, base seed {ctx.seed}"
+        + (f", population {ctx.population}" if ctx.population else "")
+    )
     print(report_timing(timing, len(df)))
     print_fields(result)
     if args.out:
@@ -222,18 +291,32 @@ def plan_labels(specs: list[str], plans: list[Scenario]) -> list[str]:
 def cmd_compare(args: argparse.Namespace) -> int:
     check_batch_args(args)
     if len(args.scenarios) < 2:
-        raise ScenarioError([Problem("compare", "PLAN", " ".join(args.scenarios),
-                                     "two or more plans (presets or TOML paths)")])
+        raise ScenarioError(
+            [
+                Problem(
+                    "compare",
+                    "PLAN",
+                    " ".join(args.scenarios),
+                    "two or more plans (presets or TOML paths)",
+                )
+            ]
+        )
     if args.chart and not args.chart.endswith(".png"):
         raise ScenarioError([Problem("--chart", "", args.chart, "a file name ending in .png")])
     overrides = parse_overrides(args.overrides)
     plans = load_plans(args.scenarios, overrides)
     labels = plan_labels(args.scenarios, plans)
-    ctx = make_context(plans, overrides, args.seed, args.population, args.change_roi,
-                       weekly=("active_share",))
+    ctx = make_context(
+        plans, overrides, args.seed, args.population, args.change_roi, weekly=("active_share",)
+    )
     batch = Batch(ctx, [(k, {}) for k in range(len(plans))], args.runs)
-    ident = identity("compare", plans, overrides, ctx,
-                     {"plans": labels, "points": [{"plan": k} for k in range(len(plans))]})
+    ident = identity(
+        "compare",
+        plans,
+        overrides,
+        ctx,
+        {"plans": labels, "points": [{"plan": k} for k in range(len(plans))]},
+    )
     store, df, timing = run_batch(args, batch, ident)
     per_plan = {label: df[df["point"] == k] for k, label in enumerate(labels)}
     result: dict[str, Any] = {
@@ -250,14 +333,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if chart is not None:
         from experiments.charts import band_chart
 
-        bands = {label: stats.band(list(d["weekly_active_share"]))
-                 for label, d in per_plan.items()}
+        bands = {label: stats.band(list(d["weekly_active_share"])) for label, d in per_plan.items()}
         band_chart(bands, chart, f"active share, {args.runs} runs per plan (same seeds)")
     if args.json:
         print(json.dumps(clean_json(result), indent=2))
         return 0
-    print(f"compare {', '.join(labels)}: {args.runs} runs per plan on the same seeds "
-          f"(base seed {ctx.seed})")
+    print(
+        f"compare {', '.join(labels)}: {args.runs} runs per plan on the same seeds "
+        f"(base seed {ctx.seed})"
+    )
     print(report_timing(timing, len(df)))
     print_compare(result, labels)
     if chart is not None:
@@ -273,8 +357,7 @@ def print_compare(result: dict, labels: list[str]) -> None:
     head = "".join(f" {label:>{width}s}" for label in labels)
     print(f"  {'mean of':26s}{head}")
     for f in fields:
-        row = "".join(f" {_f(result['plans'][lb]['fields'][f]['mean']):>{width}s}"
-                      for lb in labels)
+        row = "".join(f" {_f(result['plans'][lb]['fields'][f]['mean']):>{width}s}" for lb in labels)
         print(f"  {f:26s}{row}")
     for name, diff in result["differences"].items():
         print(f"\n  paired difference {name} ({diff['runs']} runs; * = 95% CI excludes 0)")
@@ -319,8 +402,9 @@ def parse_params(texts: list[str], plan: Scenario) -> dict[str, list[Any]]:
     problems: list[Problem] = []
     for text in texts:
         if "=" not in text:
-            problems.append(Problem("--param", text, text, "KEY=V1,V2,... e.g. "
-                                    "strategy.champions.count=0,6,12"))
+            problems.append(
+                Problem("--param", text, text, "KEY=V1,V2,... e.g. strategy.champions.count=0,6,12")
+            )
             continue
         key, raw = (s.strip() for s in text.split("=", 1))
         if key in params:
@@ -369,15 +453,21 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if "final_active_share.mean" in table:
             from experiments.charts import sweep_chart
 
-            sweep_chart(table, keys, "final_active_share", store.file("final_active_share.png"),
-                        f"{plans[0].name}: {args.runs} runs per point")
+            sweep_chart(
+                table,
+                keys,
+                "final_active_share",
+                store.file("final_active_share.png"),
+                f"{plans[0].name}: {args.runs} runs per point",
+            )
     if args.json:
         print(json.dumps(clean_json(result), indent=2))
         return 0
     print(f"sweep {plans[0].name}: {len(grid)} points x {args.runs} runs, base seed {ctx.seed}")
     print(report_timing(timing, len(df)))
-    show = [c for c in table.columns if c in keys or c.endswith(".mean")
-            and c.split(".")[0] in HEADLINE]
+    show = [
+        c for c in table.columns if c in keys or c.endswith(".mean") and c.split(".")[0] in HEADLINE
+    ]
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         print(table[show].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     if args.out:

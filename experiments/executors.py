@@ -60,8 +60,9 @@ class ProcessExecutor:
             mp = multiprocessing.get_context("fork")
         except ValueError:  # no fork on this platform: the context is pickled once instead
             mp = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(self.workers, mp_context=mp, initializer=_init_worker,
-                                   initargs=(ctx,))
+        pool = ProcessPoolExecutor(
+            self.workers, mp_context=mp, initializer=_init_worker, initargs=(ctx,)
+        )
         pending = set()
         queue = iter(chunks)
         limit = 2 * self.workers
@@ -97,9 +98,17 @@ class DaskExecutor:
         try:
             self.client = Client(address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
-            raise ScenarioError([Problem(
-                "--scheduler", "", address, "the address of a running dask scheduler, "
-                "e.g. tcp://127.0.0.1:8786", f"cannot connect ({exc})")]) from None
+            raise ScenarioError(
+                [
+                    Problem(
+                        "--scheduler",
+                        "",
+                        address,
+                        "the address of a running dask scheduler, e.g. tcp://127.0.0.1:8786",
+                        f"cannot connect ({exc})",
+                    )
+                ]
+            ) from None
         info = self.client.scheduler_info()
         threads = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values())
         self.workers = max(1, threads)

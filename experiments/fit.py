@@ -120,8 +120,15 @@ class Fit:
         self.log.append(line)
         print(line, flush=True)
 
-    def root(self, tid: str, key: str, lo: float, hi: float, xtol: float = 0.002,
-             limits: tuple[float, float] = (-20.0, 20.0)) -> float:
+    def root(
+        self,
+        tid: str,
+        key: str,
+        lo: float,
+        hi: float,
+        xtol: float = 0.002,
+        limits: tuple[float, float] = (-20.0, 20.0),
+    ) -> float:
         """Brent root of model(target) - target.value over parameter `key` in [lo, hi]."""
         target = self.targets[tid]
         cache: dict[float, float] = {}
@@ -142,8 +149,11 @@ class Fit:
 
         self._medians: dict[float, float] = {}
         lo, hi = _bracket(f, lo, hi, limits)
-        x = brentq(f, lo, hi, xtol=xtol) if f(lo) * f(hi) < 0 else (lo if abs(f(lo)) < abs(
-            f(hi)) else hi)
+        x = (
+            brentq(f, lo, hi, xtol=xtol)
+            if f(lo) * f(hi) < 0
+            else (lo if abs(f(lo)) < abs(f(hi)) else hi)
+        )
         f(x)
         model = self._medians[x] if target.kind == "run_median" else cache[x] + target.value
         self.record(key, x, f"model {model:.3f} vs {target.value:g} ({len(cache)} evaluations)")
@@ -177,8 +187,11 @@ class Fit:
             return [ndtr(b - s * young).mean() - ty, ndtr(b - s * old).mean() - to]
 
         b, s = fsolve(eqs, [p.benefit_base, p.benefit_age_per_decade])
-        self.record("benefit_base", b, f"young {ndtr(b - s * young).mean():.3f}, "
-                    f"old {ndtr(b - s * old).mean():.3f}")
+        self.record(
+            "benefit_base",
+            b,
+            f"young {ndtr(b - s * young).mean():.3f}, old {ndtr(b - s * old).mean():.3f}",
+        )
         self.record("benefit_age_per_decade", s, "(jointly with benefit_base)")
 
         # existential: admin share = Phi(base + admin); all = pooled over roles
@@ -191,26 +204,33 @@ class Fit:
         need = (t_all * role.size - t_admin * (~others).sum()) / others.sum()
         base_ex = brentq(lambda z: ndtr(z + offs[role[others]]).mean() - need, -5, 5)
         self.record("existential_base", base_ex, f"non-admin share {need:.3f}")
-        self.record("existential_role.admin", ndtri(t_admin) - base_ex,
-                    f"admin share {t_admin:g}")
+        self.record("existential_role.admin", ndtri(t_admin) - base_ex, f"admin share {t_admin:g}")
 
         # overload: over-45s, Phi(base + slope (age-45)/10 + aff (affinity - 0.5))
         sel = age >= 45
         lin = p.overload_age_per_decade * (age[sel] - 45) / 10 + p.overload_affinity * (
-            aff[sel] - 0.5)
+            aff[sel] - 0.5
+        )
         target = t["overload_over_45"].value
         ob = brentq(lambda z: ndtr(z + lin).mean() - target, -5, 5)
         self.record("overload_base", ob, f"over-45 share {ndtr(ob + lin).mean():.3f}")
 
         # control (middle managers) and quality (specialists): one probit each
-        self.record("control_role.middle_manager",
-                    ndtri(t["control_middle_managers"].value) - p.control_base,
-                    f"Phi^-1({t['control_middle_managers'].value:g}) - control_base")
-        self.record("quality_role.specialist",
-                    ndtri(t["quality_experts"].value) - p.quality_base,
-                    f"Phi^-1({t['quality_experts'].value:g}) - quality_base")
-        for tid in ("tenure_resistance", "middle_management_resists_most",
-                    "experts_resist_more_than_operations"):
+        self.record(
+            "control_role.middle_manager",
+            ndtri(t["control_middle_managers"].value) - p.control_base,
+            f"Phi^-1({t['control_middle_managers'].value:g}) - control_base",
+        )
+        self.record(
+            "quality_role.specialist",
+            ndtri(t["quality_experts"].value) - p.quality_base,
+            f"Phi^-1({t['quality_experts'].value:g}) - quality_base",
+        )
+        for tid in (
+            "tenure_resistance",
+            "middle_management_resists_most",
+            "experts_resist_more_than_operations",
+        ):
             r = self.evaluate(tid)
             shares = " ".join(f"{g}={v:.3f}" for g, v in r.model.items())
             print(f"  check {tid}: {'PASS' if r.passed else 'FAIL'} ({shares})", flush=True)
@@ -261,8 +281,10 @@ class Fit:
         else:
             x = lo if abs(f(lo)) < abs(f(hi)) else hi
         mix = self.set_mix(x)
-        line = (f"  {'population CULTURE_MIX':32s} = {mix}   <- {tid}: model "
-                f"{f(x) + target.value:.3f} vs {target.value:g} ({len(cache)} evaluations)")
+        line = (
+            f"  {'population CULTURE_MIX':32s} = {mix}   <- {tid}: model "
+            f"{f(x) + target.value:.3f} vs {target.value:g} ({len(cache)} evaluations)"
+        )
         self.log.append(line)
         print(line, flush=True)
 
@@ -277,14 +299,20 @@ class Fit:
         stable = self.targets["time_to_stable_use"]
         for k in range(rounds):
             print(f" round {k + 1}", flush=True)
-            self.root("time_to_stable_use", "trial_rate", *TRIAL_RATE_BOUNDS, xtol=0.0005,
-                      limits=(0.001, 1.0))
+            self.root(
+                "time_to_stable_use",
+                "trial_rate",
+                *TRIAL_RATE_BOUNDS,
+                xtol=0.0005,
+                limits=(0.001, 1.0),
+            )
             self.stage_culture()
             self.root_mix()
             r = self.evaluate("time_to_stable_use")
             print(f"  check time_to_stable_use: {r.model:g} vs {stable.value:g}", flush=True)
             if abs(r.model - stable.value) <= stable.tolerance / 3:
                 break
+
 
 def _bracket(
     f: Callable[[float], float], lo: float, hi: float, limits: tuple[float, float]
@@ -319,8 +347,7 @@ def write_parameters(values: dict[str, float], path: Path = PARAMETERS_FILE) -> 
             block = re.compile(rf'("{parts[1]}": CultureParams\()(.*?)(\))', re.S)
             text, n = _sub_in_block(text, block, parts[2], num)
         else:
-            block = re.compile(rf"(\s{parts[0]}: dict\[str, Coef\] = Field\()(.*?)(\n    \))",
-                               re.S)
+            block = re.compile(rf"(\s{parts[0]}: dict\[str, Coef\] = Field\()(.*?)(\n    \))", re.S)
             text, n = _sub_in_block(text, block, parts[1], num)
         if n != 1:
             raise RuntimeError(f"could not write {key} into {path}")
@@ -332,8 +359,9 @@ def write_mix(mix: dict[str, float], path: Path | None = None) -> None:
     path = path or POPULATION_FILE
     text = path.read_text(encoding="utf-8")
     body = "".join(f'    "{c}": {_fmt(mix[c])},\n' for c in CULTURES)
-    text, n = re.subn(r"^CULTURE_MIX = \{.*?\}", f"CULTURE_MIX = {{\n{body}}}", text, count=1,
-                      flags=re.M | re.S)
+    text, n = re.subn(
+        r"^CULTURE_MIX = \{.*?\}", f"CULTURE_MIX = {{\n{body}}}", text, count=1, flags=re.M | re.S
+    )
     if n != 1:
         raise RuntimeError(f"could not write CULTURE_MIX into {path}")
     path.write_text(text, encoding="utf-8")
@@ -344,7 +372,7 @@ def _sub_in_block(text: str, block: re.Pattern, name: str, num: str) -> tuple[st
     if not m:
         return text, 0
     inner, n = re.subn(rf"(\b{name}=)(-?[\d.]+)", rf"\g<1>{num}", m.group(2), count=1)
-    return text[: m.start(2)] + inner + text[m.end(2):], n
+    return text[: m.start(2)] + inner + text[m.end(2) :], n
 
 
 # --------------------------------------------------------------------------- CLI
@@ -353,14 +381,19 @@ def _sub_in_block(text: str, block: re.Pattern, name: str, num: str) -> tuple[st
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--targets", default=None, help="targets file (default: the project's)")
-    ap.add_argument("--stages", default="ic,culture,dynamics",
-                    help="comma-separated stages to run: ic, culture, dynamics")
+    ap.add_argument(
+        "--stages",
+        default="ic,culture,dynamics",
+        help="comma-separated stages to run: ic, culture, dynamics",
+    )
     ap.add_argument("--seed", type=int, default=2024, help="base seed of the fit's runs")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--runs-scale", type=float, default=1.0,
-                    help="scale the targets' run counts during the fit")
-    ap.add_argument("--write", action="store_true",
-                    help="write the fitted values into model/parameters.py")
+    ap.add_argument(
+        "--runs-scale", type=float, default=1.0, help="scale the targets' run counts during the fit"
+    )
+    ap.add_argument(
+        "--write", action="store_true", help="write the fitted values into model/parameters.py"
+    )
     args = ap.parse_args(argv)
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
     bad = set(stages) - {"ic", "culture", "dynamics"}

@@ -31,61 +31,137 @@ class LeverCheck:
 
 
 _TRAINING = {"strategy.training.budget_share": 0.3}
-_STORY = [{"audience": "all", "channel": "team_workshop", "framing": "storytelling",
-           "start_week": 1, "every_weeks": 4}]
+_STORY = [
+    {
+        "audience": "all",
+        "channel": "team_workshop",
+        "framing": "storytelling",
+        "start_week": 1,
+        "every_weeks": 4,
+    }
+]
 _TECH = [{**_STORY[0], "framing": "technical"}]
 _OLDER = {**_TRAINING, "organisation.mean_age": 52.0}
 
 CHECKS: tuple[LeverCheck, ...] = (
-    LeverCheck("champions: centrality beats random", "final_active_share", +1,
-               on={"strategy.champions.count": 6, "strategy.champions.selection": "centrality"},
-               off={"strategy.champions.count": 6, "strategy.champions.selection": "random"}),
-    LeverCheck("champions: 6 champions beat none", "final_active_share", +1,
-               on={"strategy.champions.count": 6}),
-    LeverCheck("training: practice beats lecture on competence", "final_mean_competence", +1,
-               on={**_TRAINING, "strategy.training.formats": {"practice": 1.0}},
-               off={**_TRAINING, "strategy.training.formats": {"lecture": 1.0}}),
-    LeverCheck("training: role-specific beats generic on competence", "final_mean_competence",
-               +1, on={"strategy.training.role_specific": True},
-               off={"strategy.training.role_specific": False}, base="five_phase"),
-    LeverCheck("training: tandem teams ease overload (older workforce)",
-               "final_concern_overload_share", -1,
-               on={**_OLDER, "strategy.training.tandem_teams": True}, off=_OLDER),
-    LeverCheck("communication: storytelling beats technical on expected benefit",
-               "final_expects_benefit_share", +1,
-               on={"strategy.communication": _STORY}, off={"strategy.communication": _TECH}),
-    LeverCheck("transparency: fortnightly updates lower existential concern",
-               "final_concern_existential_share", -1,
-               on={"strategy.transparency.updates_every_weeks": 2}),
-    LeverCheck("works council: early lowers control concern against late",
-               "final_concern_control_share", -1,
-               on={"strategy.works_council.involvement": "early"},
-               off={"strategy.works_council.involvement": "late"}),
-    LeverCheck("works council: ignoring it raises control concern against late",
-               "final_concern_control_share", +1,
-               on={"strategy.works_council.involvement": "none"},
-               off={"strategy.works_council.involvement": "late"}),
-    LeverCheck("resistance: a concern board lowers resistance", "final_resistant_share", -1,
-               on={"strategy.resistance.concern_board": True}),
-    LeverCheck("resistance: objection anticipation lowers existential concern",
-               "final_concern_existential_share", -1,
-               on={"strategy.resistance.objection_anticipation": True}),
-    LeverCheck("resistance: critics as advisers lower resistance", "final_resistant_share", -1,
-               on={"strategy.resistance.critics_as_advisors": True}),
-    LeverCheck("leadership: role-modelling raises positive attitudes", "final_positive_share",
-               +1, on={"strategy.leadership.role_modelling": True}),
-    LeverCheck("quick wins: a broadcast receptive pilot raises expected benefit",
-               "final_expects_benefit_share", +1,
-               on={"strategy.quick_wins.pilot": "most_receptive",
-                   "strategy.quick_wins.broadcast": True}),
-    LeverCheck("anchoring: process integration raises active use", "final_active_share", +1,
-               on={"strategy.anchoring.process_integration_week": 20}),
-    LeverCheck("anchoring: innovator roles create use cases", "final_new_use_cases", +1,
-               on={"strategy.anchoring.innovator_roles": 3}, base="five_phase"),
-    LeverCheck("anchoring: incentives raise positive attitudes", "final_positive_share", +1,
-               on={"strategy.anchoring.incentives": True, "strategy.phases.anchoring": 20}),
-    LeverCheck("programme: five_phase beats no_change_management", "final_active_share", +1,
-               on={}, base="five_phase"),
+    LeverCheck(
+        "champions: centrality beats random",
+        "final_active_share",
+        +1,
+        on={"strategy.champions.count": 6, "strategy.champions.selection": "centrality"},
+        off={"strategy.champions.count": 6, "strategy.champions.selection": "random"},
+    ),
+    LeverCheck(
+        "champions: 6 champions beat none",
+        "final_active_share",
+        +1,
+        on={"strategy.champions.count": 6},
+    ),
+    LeverCheck(
+        "training: practice beats lecture on competence",
+        "final_mean_competence",
+        +1,
+        on={**_TRAINING, "strategy.training.formats": {"practice": 1.0}},
+        off={**_TRAINING, "strategy.training.formats": {"lecture": 1.0}},
+    ),
+    LeverCheck(
+        "training: role-specific beats generic on competence",
+        "final_mean_competence",
+        +1,
+        on={"strategy.training.role_specific": True},
+        off={"strategy.training.role_specific": False},
+        base="five_phase",
+    ),
+    LeverCheck(
+        "training: tandem teams ease overload (older workforce)",
+        "final_concern_overload_share",
+        -1,
+        on={**_OLDER, "strategy.training.tandem_teams": True},
+        off=_OLDER,
+    ),
+    LeverCheck(
+        "communication: storytelling beats technical on expected benefit",
+        "final_expects_benefit_share",
+        +1,
+        on={"strategy.communication": _STORY},
+        off={"strategy.communication": _TECH},
+    ),
+    LeverCheck(
+        "transparency: fortnightly updates lower existential concern",
+        "final_concern_existential_share",
+        -1,
+        on={"strategy.transparency.updates_every_weeks": 2},
+    ),
+    LeverCheck(
+        "works council: early lowers control concern against late",
+        "final_concern_control_share",
+        -1,
+        on={"strategy.works_council.involvement": "early"},
+        off={"strategy.works_council.involvement": "late"},
+    ),
+    LeverCheck(
+        "works council: ignoring it raises control concern against late",
+        "final_concern_control_share",
+        +1,
+        on={"strategy.works_council.involvement": "none"},
+        off={"strategy.works_council.involvement": "late"},
+    ),
+    LeverCheck(
+        "resistance: a concern board lowers resistance",
+        "final_resistant_share",
+        -1,
+        on={"strategy.resistance.concern_board": True},
+    ),
+    LeverCheck(
+        "resistance: objection anticipation lowers existential concern",
+        "final_concern_existential_share",
+        -1,
+        on={"strategy.resistance.objection_anticipation": True},
+    ),
+    LeverCheck(
+        "resistance: critics as advisers lower resistance",
+        "final_resistant_share",
+        -1,
+        on={"strategy.resistance.critics_as_advisors": True},
+    ),
+    LeverCheck(
+        "leadership: role-modelling raises positive attitudes",
+        "final_positive_share",
+        +1,
+        on={"strategy.leadership.role_modelling": True},
+    ),
+    LeverCheck(
+        "quick wins: a broadcast receptive pilot raises expected benefit",
+        "final_expects_benefit_share",
+        +1,
+        on={"strategy.quick_wins.pilot": "most_receptive", "strategy.quick_wins.broadcast": True},
+    ),
+    LeverCheck(
+        "anchoring: process integration raises active use",
+        "final_active_share",
+        +1,
+        on={"strategy.anchoring.process_integration_week": 20},
+    ),
+    LeverCheck(
+        "anchoring: innovator roles create use cases",
+        "final_new_use_cases",
+        +1,
+        on={"strategy.anchoring.innovator_roles": 3},
+        base="five_phase",
+    ),
+    LeverCheck(
+        "anchoring: incentives raise positive attitudes",
+        "final_positive_share",
+        +1,
+        on={"strategy.anchoring.incentives": True, "strategy.phases.anchoring": 20},
+    ),
+    LeverCheck(
+        "programme: five_phase beats no_change_management",
+        "final_active_share",
+        +1,
+        on={},
+        base="five_phase",
+    ),
 )
 
 
@@ -124,8 +200,10 @@ def main(argv: list[str] | None = None) -> int:
         mean, lo, hi = describe(paired_differences(check, args.runs))
         ok = (lo > 0) if check.sign > 0 else (hi < 0)
         bad += not ok
-        print(f"{check.name:70s} {check.metric:32s} {mean:10.4f} [{lo:8.4f}, {hi:8.4f}]  "
-              f"{'yes' if ok else 'NO'}")
+        print(
+            f"{check.name:70s} {check.metric:32s} {mean:10.4f} [{lo:8.4f}, {hi:8.4f}]  "
+            f"{'yes' if ok else 'NO'}"
+        )
     return 1 if bad else 0
 
 

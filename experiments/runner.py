@@ -152,16 +152,22 @@ def chunked(tasks: Sequence[Task], size: int) -> list[list[Task]]:
     return [list(tasks[i : i + size]) for i in range(0, len(tasks), size)]
 
 
-def execute(batch: Batch, store, executor, *, progress: bool = False,
-            chunk_size: int | None = None, label: str = "runs") -> None:
+def execute(
+    batch: Batch,
+    store,
+    executor,
+    *,
+    progress: bool = False,
+    chunk_size: int | None = None,
+    label: str = "runs",
+) -> None:
     """Run every task the store does not hold yet; each finished chunk goes to the store."""
     todo = batch.tasks(store.done())
     if not todo:
         return
     size = chunk_size_for(len(todo), executor.workers, chunk_size)
     chunks = chunked(todo, size)
-    bar = make_bar(len(todo), progress, label, initial=batch.size - len(todo),
-                   total=batch.size)
+    bar = make_bar(len(todo), progress, label, initial=batch.size - len(todo), total=batch.size)
     try:
         for result in executor.map_chunks(batch.ctx, chunks):
             if result.problems:
@@ -185,9 +191,17 @@ def make_bar(n: int, progress: bool, label: str, initial: int = 0, total: int | 
     except (OSError, ValueError):
         sized = False
     # a pseudo-terminal without a size (e.g. under `script`) would get an empty bar
-    return tqdm(total=total or n, initial=initial, unit=" runs", desc=label, file=sys.stderr,
-                dynamic_ncols=sized, ncols=None if sized else 100,
-                nrows=None if sized else 20, smoothing=0.1)
+    return tqdm(
+        total=total or n,
+        initial=initial,
+        unit=" runs",
+        desc=label,
+        file=sys.stderr,
+        dynamic_ncols=sized,
+        ncols=None if sized else 100,
+        nrows=None if sized else 20,
+        smoothing=0.1,
+    )
 
 
 # --------------------------------------------------------------------------- plans
@@ -211,12 +225,18 @@ def load_plans(specs: Sequence[str], overrides: dict[str, Any]) -> list[Scenario
     return plans
 
 
-def make_context(plans: Sequence[Scenario], overrides: dict[str, Any], seed: int | None,
-                 population: str | None = None, counterfactual: bool = True,
-                 weekly: Sequence[str] = ()) -> Context:
+def make_context(
+    plans: Sequence[Scenario],
+    overrides: dict[str, Any],
+    seed: int | None,
+    population: str | None = None,
+    counterfactual: bool = True,
+    weekly: Sequence[str] = (),
+) -> Context:
     """The shared context; the base seed defaults to the first plan's `seed`."""
     base_seed = plans[0].seed if seed is None else seed
     if base_seed < 0:
         raise ScenarioError([Problem("--seed", "", base_seed, "an integer >= 0")])
-    return Context(tuple(plans), dict(overrides), int(base_seed), population,
-                   counterfactual, tuple(weekly))
+    return Context(
+        tuple(plans), dict(overrides), int(base_seed), population, counterfactual, tuple(weekly)
+    )

@@ -111,21 +111,46 @@ class ProblemSpec:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sensitivity", help="SALib Sobol or Morris global sensitivity analysis")
     p.add_argument("scenario", help="preset name or TOML path")
-    p.add_argument("--problem", required=True, metavar="F.toml",
-                   help="problem file: parameters (dotted keys, bounds), outputs")
-    p.add_argument("--method", default=None, metavar="sobol|morris",
-                   help="sobol (first and total order) or morris (mu*, sigma); default sobol")
-    p.add_argument("--samples", type=int, default=None, metavar="N",
-                   help="Sobol base samples N (a power of 2) or Morris trajectories "
-                        "(default 256 / 20)")
-    p.add_argument("--outputs", default=None, metavar="F,F,...",
-                   help="run-summary fields to analyse (default: the problem file's)")
-    p.add_argument("--second-order", action="store_true", default=None,
-                   help="Sobol: also second-order indices (N(2D+2) runs instead of N(D+2))")
+    p.add_argument(
+        "--problem",
+        required=True,
+        metavar="F.toml",
+        help="problem file: parameters (dotted keys, bounds), outputs",
+    )
+    p.add_argument(
+        "--method",
+        default=None,
+        metavar="sobol|morris",
+        help="sobol (first and total order) or morris (mu*, sigma); default sobol",
+    )
+    p.add_argument(
+        "--samples",
+        type=int,
+        default=None,
+        metavar="N",
+        help="Sobol base samples N (a power of 2) or Morris trajectories (default 256 / 20)",
+    )
+    p.add_argument(
+        "--outputs",
+        default=None,
+        metavar="F,F,...",
+        help="run-summary fields to analyse (default: the problem file's)",
+    )
+    p.add_argument(
+        "--second-order",
+        action="store_true",
+        default=None,
+        help="Sobol: also second-order indices (N(2D+2) runs instead of N(D+2))",
+    )
     p.add_argument("--levels", type=int, default=4, help="Morris grid levels (default 4)")
-    p.add_argument("--ci-target", type=float, default=DEFAULT_CI_TARGET, metavar="W",
-                   help="largest acceptable 95%% CI half-width: of a Sobol index, or of mu* "
-                        "relative to the largest mu* of the output (default 0.1)")
+    p.add_argument(
+        "--ci-target",
+        type=float,
+        default=DEFAULT_CI_TARGET,
+        metavar="W",
+        help="largest acceptable 95%% CI half-width: of a Sobol index, or of mu* "
+        "relative to the largest mu* of the output (default 0.1)",
+    )
     add_batch_options(p, runs_default=1, change_roi_flag=False)
     p.set_defaults(func=cmd_sensitivity)
 
@@ -140,17 +165,17 @@ def known_output(name: str) -> bool:
     return name in numeric or bool(COST_FIELD.match(name))
 
 
-OUTPUTS_ALLOWED = ("numeric run-summary fields, e.g. final_active_share, goal_reached, roi, "
-                   "change_roi, goal_week, final_resistant_share, final_<weekly column>, "
-                   "cost_<lever>_eur")
+OUTPUTS_ALLOWED = (
+    "numeric run-summary fields, e.g. final_active_share, goal_reached, roi, "
+    "change_roi, goal_week, final_resistant_share, final_<weekly column>, "
+    "cost_<lever>_eur"
+)
 
 
 def check_outputs(outputs: Any, source: str, key: str) -> tuple[list[str], list[Problem]]:
     if isinstance(outputs, str):
         outputs = [s.strip() for s in outputs.split(",") if s.strip()]
-    if not isinstance(outputs, list) or not outputs or not all(
-        isinstance(o, str) for o in outputs
-    ):
+    if not isinstance(outputs, list) or not outputs or not all(isinstance(o, str) for o in outputs):
         return [], [Problem(source, key, outputs, "a non-empty list of " + OUTPUTS_ALLOWED)]
     problems = []
     for o in outputs:
@@ -179,13 +204,15 @@ def load_problem(path: str | Path) -> tuple[ProblemSpec, list[Problem]]:
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(src, "", "", "valid TOML", f"malformed TOML: {exc}")]) \
-            from None
+        raise ScenarioError(
+            [Problem(src, "", "", "valid TOML", f"malformed TOML: {exc}")]
+        ) from None
     problems: list[Problem] = []
     for key in data:
         if key not in TOP_KEYS:
-            problems.append(Problem(src, key, data[key], "top-level keys " + ", ".join(TOP_KEYS),
-                                    "unknown key"))
+            problems.append(
+                Problem(src, key, data[key], "top-level keys " + ", ".join(TOP_KEYS), "unknown key")
+            )
     outputs: list[str] = []
     if "outputs" in data:
         outputs, probs = check_outputs(data["outputs"], src, "outputs")
@@ -193,9 +220,15 @@ def load_problem(path: str | Path) -> tuple[ProblemSpec, list[Problem]]:
     params: list[Parameter] = []
     raw = data.get("parameter")
     if raw is None:
-        problems.append(Problem(src, "parameter", "missing",
-                                "one or more [[parameter]] tables with key and bounds",
-                                "missing key"))
+        problems.append(
+            Problem(
+                src,
+                "parameter",
+                "missing",
+                "one or more [[parameter]] tables with key and bounds",
+                "missing key",
+            )
+        )
         raw = []
     elif not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
         problems.append(Problem(src, "parameter", raw, "[[parameter]] tables"))
@@ -205,52 +238,79 @@ def load_problem(path: str | Path) -> tuple[ProblemSpec, list[Problem]]:
         where = f"parameter[{i}]"
         for k in entry:
             if k not in PARAM_KEYS:
-                problems.append(Problem(src, f"{where}.{k}", entry[k],
-                                        "keys " + ", ".join(PARAM_KEYS), "unknown key"))
+                problems.append(
+                    Problem(
+                        src,
+                        f"{where}.{k}",
+                        entry[k],
+                        "keys " + ", ".join(PARAM_KEYS),
+                        "unknown key",
+                    )
+                )
         key = entry.get("key")
         if not isinstance(key, str) or not key:
-            problems.append(Problem(src, f"{where}.key", key if key is not None else "missing",
-                                    "a dotted scenario key such as strategy.champions.count",
-                                    "missing key" if key is None else "invalid value"))
+            problems.append(
+                Problem(
+                    src,
+                    f"{where}.key",
+                    key if key is not None else "missing",
+                    "a dotted scenario key such as strategy.champions.count",
+                    "missing key" if key is None else "invalid value",
+                )
+            )
             continue
         if key in seen:
             problems.append(Problem(src, f"{where}.key", key, "each key once", "duplicate key"))
         seen.add(key)
         dist_name = entry.get("distribution", "uniform")
         if dist_name not in DISTRIBUTIONS:
-            problems.append(Problem(src, f"{where}.distribution", dist_name,
-                                    "one of " + ", ".join(DISTRIBUTIONS)))
+            problems.append(
+                Problem(
+                    src, f"{where}.distribution", dist_name, "one of " + ", ".join(DISTRIBUTIONS)
+                )
+            )
             continue
         dist, n_bounds, meaning = DISTRIBUTIONS[dist_name]
         bounds = entry.get("bounds")
         if bounds is None:
-            problems.append(Problem(src, f"{where}.bounds", "missing",
-                                    f"{dist_name}: {meaning}", "missing key"))
+            problems.append(
+                Problem(src, f"{where}.bounds", "missing", f"{dist_name}: {meaning}", "missing key")
+            )
             continue
-        if (not isinstance(bounds, list) or len(bounds) != n_bounds
-                or not all(_is_real(b) for b in bounds)):
-            problems.append(Problem(src, f"{where}.bounds", bounds,
-                                    f"{n_bounds} numbers for {dist_name}: {meaning}"))
+        if (
+            not isinstance(bounds, list)
+            or len(bounds) != n_bounds
+            or not all(_is_real(b) for b in bounds)
+        ):
+            problems.append(
+                Problem(
+                    src, f"{where}.bounds", bounds, f"{n_bounds} numbers for {dist_name}: {meaning}"
+                )
+            )
             continue
         bad = _bad_bounds(dist, [float(b) for b in bounds])
         if bad:
-            problems.append(Problem(src, f"{where}.bounds", bounds,
-                                    f"{dist_name}: {meaning}", bad))
+            problems.append(Problem(src, f"{where}.bounds", bounds, f"{dist_name}: {meaning}", bad))
             continue
-        params.append(Parameter(key, [float(b) for b in bounds], dist,
-                                label=str(entry.get("name", key)), index=i))
+        params.append(
+            Parameter(
+                key, [float(b) for b in bounds], dist, label=str(entry.get("name", key)), index=i
+            )
+        )
     method = data.get("method")
     if method is not None and method not in METHODS:
         problems.append(Problem(src, "method", method, " or ".join(METHODS)))
     samples = data.get("samples")
-    if samples is not None and (not isinstance(samples, int) or isinstance(samples, bool)
-                                or samples < 2):
+    if samples is not None and (
+        not isinstance(samples, int) or isinstance(samples, bool) or samples < 2
+    ):
         problems.append(Problem(src, "samples", samples, "an integer >= 2"))
     second = data.get("second_order")
     if second is not None and not isinstance(second, bool):
         problems.append(Problem(src, "second_order", second, "true or false"))
-    spec = ProblemSpec(src, params, outputs, method, samples, second,
-                       {"has_outputs": "outputs" in data})
+    spec = ProblemSpec(
+        src, params, outputs, method, samples, second, {"has_outputs": "outputs" in data}
+    )
     return spec, problems
 
 
@@ -287,14 +347,27 @@ def check_against_scenario(spec: ProblemSpec, sc: Scenario) -> list[Problem]:
         if not found:
             near = difflib.get_close_matches(par.key, leaves, n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(near)}?" if near else ""
-            problems.append(Problem(spec.path, where, par.key,
-                                    "a dotted key of the scenario, e.g. "
-                                    "strategy.champions.count" + hint, "unknown scenario key"))
+            problems.append(
+                Problem(
+                    spec.path,
+                    where,
+                    par.key,
+                    "a dotted key of the scenario, e.g. strategy.champions.count" + hint,
+                    "unknown scenario key",
+                )
+            )
             continue
         if isinstance(value, dict | list | str):
             what = "a table" if isinstance(value, dict) else type(value).__name__
-            problems.append(Problem(spec.path, where, par.key,
-                                    "a numeric, integer or boolean key", f"{what}, not a number"))
+            problems.append(
+                Problem(
+                    spec.path,
+                    where,
+                    par.key,
+                    "a numeric, integer or boolean key",
+                    f"{what}, not a number",
+                )
+            )
             continue
         lo, hi = _support(par)
         if isinstance(value, bool):
@@ -310,8 +383,14 @@ def check_against_scenario(spec: ProblemSpec, sc: Scenario) -> list[Problem]:
                 continue
             par.kind = kind
         if par.kind == "bool" and (lo < 0 or hi > 1):
-            problems.append(Problem(spec.path, f"parameter[{i}].bounds", par.bounds,
-                                    "bounds within [0, 1] for a boolean key (true when >= 0.5)"))
+            problems.append(
+                Problem(
+                    spec.path,
+                    f"parameter[{i}].bounds",
+                    par.bounds,
+                    "bounds within [0, 1] for a boolean key (true when >= 0.5)",
+                )
+            )
             continue
         for v in (lo, hi):
             try:
@@ -352,9 +431,13 @@ def _support(par: Parameter) -> tuple[float, float]:
 
 
 def _rebound(path: str, i: int, par: Parameter, v: float, e: Problem) -> Problem:
-    return Problem(path, f"parameter[{i}].bounds", par.bounds,
-                   f"values of {par.key} that the scenario accepts: {e.allowed}",
-                   f"{par.key} = {v:g} is invalid ({e.message})")
+    return Problem(
+        path,
+        f"parameter[{i}].bounds",
+        par.bounds,
+        f"values of {par.key} that the scenario accepts: {e.allowed}",
+        f"{par.key} = {v:g} is invalid ({e.message})",
+    )
 
 
 def _leaves(tree: Any, prefix: str = ""):
@@ -386,8 +469,9 @@ def convert(par: Parameter, x: float) -> Any:
 # --------------------------------------------------------------------------- design
 
 
-def sample(spec: ProblemSpec, method: str, n: int, second_order: bool, levels: int,
-           seed: int) -> np.ndarray:
+def sample(
+    spec: ProblemSpec, method: str, n: int, second_order: bool, levels: int, seed: int
+) -> np.ndarray:
     problem = spec.salib()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -405,8 +489,9 @@ def points_of(spec: ProblemSpec, X: np.ndarray) -> list[dict[str, Any]]:
     return [{p.key: convert(p, x) for p, x in zip(pars, row, strict=True)} for row in X]
 
 
-def output_matrix(df: pd.DataFrame, outputs: list[str], n_points: int, weeks: int
-                  ) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+def output_matrix(
+    df: pd.DataFrame, outputs: list[str], n_points: int, weeks: int
+) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """Per output, the mean over runs of every design point; reasons for skipped outputs."""
     ys: dict[str, np.ndarray] = {}
     skipped: dict[str, str] = {}
@@ -433,9 +518,15 @@ def output_matrix(df: pd.DataFrame, outputs: list[str], n_points: int, weeks: in
     return ys, skipped
 
 
-def analyse(spec: ProblemSpec, method: str, X: np.ndarray, ys: dict[str, np.ndarray],
-            second_order: bool, levels: int, seed: int
-            ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+def analyse(
+    spec: ProblemSpec,
+    method: str,
+    X: np.ndarray,
+    ys: dict[str, np.ndarray],
+    second_order: bool,
+    levels: int,
+    seed: int,
+) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
     """Indices per output (first/total order or mu*/sigma), and second order tables."""
     problem = spec.salib()
     names = problem["names"]
@@ -447,33 +538,57 @@ def analyse(spec: ProblemSpec, method: str, X: np.ndarray, ys: dict[str, np.ndar
             if method == "sobol":
                 from SALib.analyze import sobol
 
-                si = sobol.analyze(problem, y, calc_second_order=second_order,
-                                   conf_level=0.95, num_resamples=200, seed=seed)
-                first[out] = pd.DataFrame({
-                    "parameter": names, "S1": si["S1"], "S1_conf": si["S1_conf"],
-                    "ST": si["ST"], "ST_conf": si["ST_conf"]})
+                si = sobol.analyze(
+                    problem,
+                    y,
+                    calc_second_order=second_order,
+                    conf_level=0.95,
+                    num_resamples=200,
+                    seed=seed,
+                )
+                first[out] = pd.DataFrame(
+                    {
+                        "parameter": names,
+                        "S1": si["S1"],
+                        "S1_conf": si["S1_conf"],
+                        "ST": si["ST"],
+                        "ST_conf": si["ST_conf"],
+                    }
+                )
                 if second_order:
                     rows = []
                     for a in range(len(names)):
                         for b in range(a + 1, len(names)):
-                            rows.append({"parameter_1": names[a], "parameter_2": names[b],
-                                         "S2": si["S2"][a, b], "S2_conf": si["S2_conf"][a, b]})
+                            rows.append(
+                                {
+                                    "parameter_1": names[a],
+                                    "parameter_2": names[b],
+                                    "S2": si["S2"][a, b],
+                                    "S2_conf": si["S2_conf"][a, b],
+                                }
+                            )
                     second[out] = pd.DataFrame(rows)
             else:
                 from SALib.analyze import morris
 
-                si = morris.analyze(problem, X, y, conf_level=0.95, num_levels=levels,
-                                    num_resamples=200, seed=seed)
-                first[out] = pd.DataFrame({
-                    "parameter": names, "mu": np.asarray(si["mu"], dtype=float),
-                    "mu_star": np.asarray(si["mu_star"], dtype=float),
-                    "mu_star_conf": np.asarray(si["mu_star_conf"], dtype=float),
-                    "sigma": np.asarray(si["sigma"], dtype=float)})
+                si = morris.analyze(
+                    problem, X, y, conf_level=0.95, num_levels=levels, num_resamples=200, seed=seed
+                )
+                first[out] = pd.DataFrame(
+                    {
+                        "parameter": names,
+                        "mu": np.asarray(si["mu"], dtype=float),
+                        "mu_star": np.asarray(si["mu_star"], dtype=float),
+                        "mu_star_conf": np.asarray(si["mu_star_conf"], dtype=float),
+                        "sigma": np.asarray(si["sigma"], dtype=float),
+                    }
+                )
     return first, second
 
 
-def precision(method: str, tables: dict[str, pd.DataFrame], target: float, n: int
-              ) -> dict[str, Any]:
+def precision(
+    method: str, tables: dict[str, pd.DataFrame], target: float, n: int
+) -> dict[str, Any]:
     """Are the 95% CIs narrow enough? If not, the N expected to make them so.
 
     CI half-widths shrink like 1/sqrt(N): N' = N (widest / target)^2, rounded up to a
@@ -495,17 +610,23 @@ def precision(method: str, tables: dict[str, pd.DataFrame], target: float, n: in
             vals = t["mu_star_conf"].to_numpy(dtype=float) / scale
             j = int(np.nanargmax(vals))
             if vals[j] > widest:
-                widest, where = float(vals[j]), f"mu* of {t['parameter'][j]} on {out} " \
-                                                 "(relative to the largest mu*)"
+                widest, where = (
+                    float(vals[j]),
+                    f"mu* of {t['parameter'][j]} on {out} (relative to the largest mu*)",
+                )
     ok = widest <= target
     suggested = None
     if not ok:
         need = n * (widest / target) ** 2 if math.isfinite(widest) else 4 * n
         need = max(2 * n, math.ceil(need))
         suggested = 2 ** math.ceil(math.log2(need)) if method == "sobol" else need
-    return {"narrow_enough": ok, "ci_target": target,
-            "widest_ci_halfwidth": widest if math.isfinite(widest) else None,
-            "widest_at": where, "suggested_samples": suggested}
+    return {
+        "narrow_enough": ok,
+        "ci_target": target,
+        "widest_ci_halfwidth": widest if math.isfinite(widest) else None,
+        "widest_at": where,
+        "suggested_samples": suggested,
+    }
 
 
 def runs_for(method: str, n: int, d: int, second_order: bool) -> int:
@@ -529,9 +650,15 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         spec.outputs, probs = check_outputs(args.outputs, "--outputs", "")
         problems += probs
     elif not spec.extra.get("has_outputs"):
-        problems.append(Problem(spec.path, "outputs", "missing",
-                                "a list of " + OUTPUTS_ALLOWED + " (or --outputs)",
-                                "missing key"))
+        problems.append(
+            Problem(
+                spec.path,
+                "outputs",
+                "missing",
+                "a list of " + OUTPUTS_ALLOWED + " (or --outputs)",
+                "missing key",
+            )
+        )
     n = args.samples if args.samples is not None else spec.samples
     n = n if n is not None else (256 if method == "sobol" else 20)
     if n < 2:
@@ -546,29 +673,36 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     if problems:
         raise ScenarioError(problems)
     if len(spec.parameters) < 2:
-        raise ScenarioError([Problem(spec.path, "parameter", len(spec.parameters),
-                                     "at least 2 parameters")])
+        raise ScenarioError(
+            [Problem(spec.path, "parameter", len(spec.parameters), "at least 2 parameters")]
+        )
     second = bool(args.second_order if args.second_order is not None else spec.second_order)
     if method == "sobol" and n & (n - 1) and not args.json:
-        print(f"note: Sobol sequences converge best when N is a power of 2 (got {n})",
-              file=sys.stderr)
+        print(
+            f"note: Sobol sequences converge best when N is a power of 2 (got {n})", file=sys.stderr
+        )
     counterfactual = "change_roi" in spec.outputs
     ctx = make_context(plans, overrides, args.seed, args.population, counterfactual)
     X = sample(spec, method, n, second, args.levels, ctx.seed)
     points = points_of(spec, X)
     _check_corners(spec, plans[0], X)
     design = {
-        "method": method, "samples": n, "second_order": second if method == "sobol" else None,
+        "method": method,
+        "samples": n,
+        "second_order": second if method == "sobol" else None,
         "levels": args.levels if method == "morris" else None,
-        "parameters": [{"key": p.key, "bounds": p.bounds, "distribution": p.dist}
-                       for p in spec.parameters],
+        "parameters": [
+            {"key": p.key, "bounds": p.bounds, "distribution": p.dist} for p in spec.parameters
+        ],
         "design_sha256": hashlib.sha256(np.ascontiguousarray(X).tobytes()).hexdigest(),
     }
     batch = Batch(ctx, [(0, pt) for pt in points], args.runs)
     ident = identity("sensitivity", plans, overrides, ctx, design)
     if args.out and not args.json:
-        print(f"{method}: {len(points)} design points x {args.runs} run(s) = {batch.size} runs",
-              file=sys.stderr)
+        print(
+            f"{method}: {len(points)} design points x {args.runs} run(s) = {batch.size} runs",
+            file=sys.stderr,
+        )
     store, df, timing = run_batch(args, batch, ident, label=method)
     weeks = plans[0].weeks
     ys, skipped = output_matrix(df, spec.outputs, len(points), weeks)
@@ -576,15 +710,18 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     prec = precision(method, tables, args.ci_target, n)
     result = build_result(method, n, batch, spec, tables, second_tables, skipped, prec, timing)
     if store.path is not None:
-        write_reports(store, method, spec, X, points, ys, tables, second_tables, result,
-                      plans[0].name)
+        write_reports(
+            store, method, spec, X, points, ys, tables, second_tables, result, plans[0].name
+        )
     if args.json:
         print(json.dumps(clean_json(result), indent=2))
         return 0
     print_report(result, tables, second_tables, method, plans[0].name, timing, batch.size)
     if store.path is not None:
-        print(f"indices: {store.file('indices.csv')}, {store.file('indices.json')}; "
-              f"chart: {store.file('indices.png')}")
+        print(
+            f"indices: {store.file('indices.csv')}, {store.file('indices.json')}; "
+            f"chart: {store.file('indices.png')}"
+        )
     else:
         print("(use --out DIR to keep the indices as CSV and JSON, the chart, and to resume)")
     return 0
@@ -601,9 +738,15 @@ def _check_corners(spec: ProblemSpec, sc: Scenario, X: np.ndarray) -> None:
             sc.with_overrides(ov, spec.path)
         except ScenarioError as exc:
             for e in exc.problems:
-                problems.append(Problem(spec.path, e.key, e.value, e.allowed,
-                                        f"with every parameter at its {name} sampled value: "
-                                        f"{e.message}"))
+                problems.append(
+                    Problem(
+                        spec.path,
+                        e.key,
+                        e.value,
+                        e.allowed,
+                        f"with every parameter at its {name} sampled value: {e.message}",
+                    )
+                )
     if problems:
         raise ScenarioError(problems)
 
@@ -612,8 +755,9 @@ def build_result(method, n, batch, spec, tables, second_tables, skipped, prec, t
     indices: dict[str, Any] = {}
     for out, t in tables.items():
         cols = [c for c in t.columns if c != "parameter"]
-        indices[out] = {row["parameter"]: {c: _f(row[c]) for c in cols}
-                        for row in t.to_dict("records")}
+        indices[out] = {
+            row["parameter"]: {c: _f(row[c]) for c in cols} for row in t.to_dict("records")
+        }
     result: dict[str, Any] = {
         "method": method,
         "samples": n,
@@ -641,20 +785,25 @@ def _f(v: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def write_reports(store, method, spec, X, points, ys, tables, second_tables, result,
-                  name) -> None:
+def write_reports(store, method, spec, X, points, ys, tables, second_tables, result, name) -> None:
     from experiments.charts import indices_chart
     from experiments.output import write_table
 
-    long = pd.concat([t.assign(output=out) for out, t in tables.items()], ignore_index=True) \
-        if tables else pd.DataFrame(columns=["output", "parameter"])
+    long = (
+        pd.concat([t.assign(output=out) for out, t in tables.items()], ignore_index=True)
+        if tables
+        else pd.DataFrame(columns=["output", "parameter"])
+    )
     long = long[["output"] + [c for c in long.columns if c != "output"]]
     write_table(long, store.file("indices.csv"))
     if second_tables:
-        s2 = pd.concat([t.assign(output=out) for out, t in second_tables.items()],
-                       ignore_index=True)
-        write_table(s2[["output"] + [c for c in s2.columns if c != "output"]],
-                    store.file("indices_second_order.csv"))
+        s2 = pd.concat(
+            [t.assign(output=out) for out, t in second_tables.items()], ignore_index=True
+        )
+        write_table(
+            s2[["output"] + [c for c in s2.columns if c != "output"]],
+            store.file("indices_second_order.csv"),
+        )
     store.write_json("indices.json", clean_json(result))
     design = pd.DataFrame(X, columns=[p.key for p in spec.parameters])
     design.insert(0, "point", np.arange(len(X)))
@@ -662,26 +811,36 @@ def write_reports(store, method, spec, X, points, ys, tables, second_tables, res
         design[out] = y
     write_table(design, store.file("design.csv"))
     if tables:
-        indices_chart(method, tables, store.file("indices.png"),
-                      f"{name}: {method}, N = {result['samples']}, {result['runs']} runs")
+        indices_chart(
+            method,
+            tables,
+            store.file("indices.png"),
+            f"{name}: {method}, N = {result['samples']}, {result['runs']} runs",
+        )
 
 
 def print_report(result, tables, second_tables, method, name, timing, total) -> None:
-    print(f"sensitivity {name}: {method}, N = {result['samples']}, "
-          f"{result['design_points']} design points x {result['runs_per_point']} run(s)")
+    print(
+        f"sensitivity {name}: {method}, N = {result['samples']}, "
+        f"{result['design_points']} design points x {result['runs_per_point']} run(s)"
+    )
     print(report_timing(timing, total))
     for out, t in tables.items():
         print(f"\n  {out}")
         if method == "sobol":
             print(f"    {'parameter':40s} {'S1':>7s} {'+-':>6s} {'ST':>7s} {'+-':>6s}")
             for r in t.sort_values("ST", ascending=False).to_dict("records"):
-                print(f"    {r['parameter']:40s} {r['S1']:7.3f} {r['S1_conf']:6.3f} "
-                      f"{r['ST']:7.3f} {r['ST_conf']:6.3f}")
+                print(
+                    f"    {r['parameter']:40s} {r['S1']:7.3f} {r['S1_conf']:6.3f} "
+                    f"{r['ST']:7.3f} {r['ST_conf']:6.3f}"
+                )
         else:
             print(f"    {'parameter':40s} {'mu*':>9s} {'+-':>8s} {'sigma':>9s} {'mu':>9s}")
             for r in t.sort_values("mu_star", ascending=False).to_dict("records"):
-                print(f"    {r['parameter']:40s} {r['mu_star']:9.4f} {r['mu_star_conf']:8.4f} "
-                      f"{r['sigma']:9.4f} {r['mu']:9.4f}")
+                print(
+                    f"    {r['parameter']:40s} {r['mu_star']:9.4f} {r['mu_star_conf']:8.4f} "
+                    f"{r['sigma']:9.4f} {r['mu']:9.4f}"
+                )
     for out, reason in result.get("skipped", {}).items():
         print(f"\n  {out}: skipped ({reason})")
     w = result["widest_ci_halfwidth"]
@@ -689,8 +848,17 @@ def print_report(result, tables, second_tables, method, name, timing, total) -> 
         print(f"\nCIs narrow enough: widest 95% half-width {w:.3f} <= {result['ci_target']}")
     elif tables:
         wtext = "infinite" if w is None else f"{w:.3f}"
-        runs = runs_for(method, result["suggested_samples"], len(result["parameters"]),
-                        "second_order" in result) * result["runs_per_point"]
-        print(f"\nCIs too wide: widest 95% half-width {wtext} ({result['widest_at']}) > "
-              f"{result['ci_target']}; rerun with --samples {result['suggested_samples']} "
-              f"(about {runs:,} runs) in a new --out directory")
+        runs = (
+            runs_for(
+                method,
+                result["suggested_samples"],
+                len(result["parameters"]),
+                "second_order" in result,
+            )
+            * result["runs_per_point"]
+        )
+        print(
+            f"\nCIs too wide: widest 95% half-width {wtext} ({result['widest_at']}) > "
+            f"{result['ci_target']}; rerun with --samples {result['suggested_samples']} "
+            f"(about {runs:,} runs) in a new --out directory"
+        )

@@ -132,17 +132,22 @@ def paired_differences(base: pd.DataFrame, other: pd.DataFrame) -> dict[str, Any
         if kind not in ("bool", "number") or field_kind(b[name]) not in ("bool", "number"):
             continue
         xa = pd.to_numeric(a[name].astype("Float64"), errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan)
+            dtype=float, na_value=np.nan
+        )
         xb = pd.to_numeric(b[name].astype("Float64"), errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan)
+            dtype=float, na_value=np.nan
+        )
         d = xb - xa
         d = d[np.isfinite(d)]
         if d.size == 0:
             fields[name] = {"mean": None, "median": None, "ci95": [None, None]}
             continue
         lo, hi = mean_ci(d)
-        fields[name] = {"mean": _num(d.mean()), "median": _num(np.median(d)),
-                        "ci95": [_num(lo), _num(hi)]}
+        fields[name] = {
+            "mean": _num(d.mean()),
+            "median": _num(np.median(d)),
+            "ci95": [_num(lo), _num(hi)],
+        }
     return {"runs": int(len(common)), "fields": fields}
 
 

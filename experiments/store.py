@@ -122,14 +122,26 @@ class ResultStore:
                     atomic_write_json(man_path, self.manifest)
             else:
                 if any(self.parts_dir.glob("part-*.parquet")):
-                    raise ScenarioError([Problem(
-                        str(self.path), "manifest.json", "missing",
-                        "an empty directory or one written by the same command",
-                        "result parts without a manifest")])
+                    raise ScenarioError(
+                        [
+                            Problem(
+                                str(self.path),
+                                "manifest.json",
+                                "missing",
+                                "an empty directory or one written by the same command",
+                                "result parts without a manifest",
+                            )
+                        ]
+                    )
                 from model import __version__
 
-                self.manifest = {"format": FORMAT, **identity, "runs": runs,
-                                 "package_version": __version__, "created": _now()}
+                self.manifest = {
+                    "format": FORMAT,
+                    **identity,
+                    "runs": runs,
+                    "package_version": __version__,
+                    "created": _now(),
+                }
                 atomic_write_json(man_path, self.manifest)
             self.parts_dir.mkdir(exist_ok=True)
             self._scan_parts()
@@ -148,12 +160,29 @@ class ResultStore:
         try:
             old = json.loads(man_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise ScenarioError([Problem(str(man_path), "", "", "a manifest written by adoptsim",
-                                         f"unreadable manifest ({exc})")]) from None
+            raise ScenarioError(
+                [
+                    Problem(
+                        str(man_path),
+                        "",
+                        "",
+                        "a manifest written by adoptsim",
+                        f"unreadable manifest ({exc})",
+                    )
+                ]
+            ) from None
         if not isinstance(old, dict) or old.get("format") != FORMAT:
-            raise ScenarioError([Problem(str(man_path), "format", old.get("format") if
-                                         isinstance(old, dict) else old, f"format {FORMAT}",
-                                         "not an adoptsim result manifest")])
+            raise ScenarioError(
+                [
+                    Problem(
+                        str(man_path),
+                        "format",
+                        old.get("format") if isinstance(old, dict) else old,
+                        f"format {FORMAT}",
+                        "not an adoptsim result manifest",
+                    )
+                ]
+            )
         return old
 
     def _check_same_design(self, man_path: Path, old: dict, new: dict) -> None:
@@ -164,14 +193,20 @@ class ResultStore:
             return
         problems = []
         for key, was, now in diffs[:3]:
-            problems.append(Problem(
-                str(man_path), key, _short(now),
-                f"the stored design ({_short(was)}); rerun the same command to resume, "
-                "or choose another --out directory",
-                "this directory holds results of a different design"))
+            problems.append(
+                Problem(
+                    str(man_path),
+                    key,
+                    _short(now),
+                    f"the stored design ({_short(was)}); rerun the same command to resume, "
+                    "or choose another --out directory",
+                    "this directory holds results of a different design",
+                )
+            )
         if len(diffs) > 3:
-            problems.append(Problem(str(man_path), "...", len(diffs) - 3, "the same design",
-                                    "more keys differ"))
+            problems.append(
+                Problem(str(man_path), "...", len(diffs) - 3, "the same design", "more keys differ")
+            )
         raise ScenarioError(problems)
 
     def _scan_parts(self) -> None:
@@ -185,11 +220,15 @@ class ResultStore:
             except Exception as exc:  # any unreadable file is set aside
                 bad = part.with_name(part.name + ".corrupt")
                 os.replace(part, bad)
-                print(f"warning: {part}: unreadable ({exc}); moved to {bad.name}, its runs "
-                      "will be computed again", file=sys.stderr)
+                print(
+                    f"warning: {part}: unreadable ({exc}); moved to {bad.name}, its runs "
+                    "will be computed again",
+                    file=sys.stderr,
+                )
                 continue
-            self._done.update(zip(idx.column("point").to_pylist(),
-                                  idx.column("run").to_pylist(), strict=True))
+            self._done.update(
+                zip(idx.column("point").to_pylist(), idx.column("run").to_pylist(), strict=True)
+            )
         self._next_part = max(numbers) + 1
 
     def _lock(self) -> None:
@@ -204,18 +243,35 @@ class ResultStore:
                 except (OSError, ValueError):
                     pid = 0
                 if pid and pid != os.getpid() and _alive(pid):
-                    raise ScenarioError([Problem(
-                        str(self.path), "", pid, "one adoptsim process per directory; wait "
-                        "for it to finish or choose another --out directory",
-                        "another process is writing here")]) from None
+                    raise ScenarioError(
+                        [
+                            Problem(
+                                str(self.path),
+                                "",
+                                pid,
+                                "one adoptsim process per directory; wait "
+                                "for it to finish or choose another --out directory",
+                                "another process is writing here",
+                            )
+                        ]
+                    ) from None
                 lock.unlink(missing_ok=True)  # stale: its writer is gone
                 continue
             os.write(fd, str(os.getpid()).encode())
             os.close(fd)
             self._locked = True
             return
-        raise ScenarioError([Problem(str(self.path), ".lock", "", "a writable directory",
-                                     "cannot take the directory lock")])
+        raise ScenarioError(
+            [
+                Problem(
+                    str(self.path),
+                    ".lock",
+                    "",
+                    "a writable directory",
+                    "cannot take the directory lock",
+                )
+            ]
+        )
 
     def close(self) -> None:
         if self._locked and self.path is not None:
@@ -259,8 +315,9 @@ class ResultStore:
             frames = [pd.read_parquet(p) for p in sorted(self.parts_dir.glob("part-*.parquet"))]
         frames = [f for f in frames if len(f)]
         if not frames:
-            return pd.DataFrame({"point": pd.Series([], dtype=np.int64),
-                                 "run": pd.Series([], dtype=np.int64)})
+            return pd.DataFrame(
+                {"point": pd.Series([], dtype=np.int64), "run": pd.Series([], dtype=np.int64)}
+            )
         df = pd.concat(frames, ignore_index=True)
         df = df.drop_duplicates(["point", "run"]).sort_values(["point", "run"])
         if runs is not None:

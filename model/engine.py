@@ -172,8 +172,7 @@ class Simulation:
         self._quick_wins()
         self._use_cases()
         self._accounting()
-        for arr in (st.aware, st.understand, st.knows_benefit, st.benefit, st.trust,
-                    st.competence):
+        for arr in (st.aware, st.understand, st.knows_benefit, st.benefit, st.trust, st.competence):
             np.clip(arr, 0.0, 1.0, out=arr)
         np.clip(st.concerns, 0.0, 1.0, out=st.concerns)
         self._criteria()
@@ -184,9 +183,7 @@ class Simulation:
 
     def _community_of_practice(self) -> bool:
         """A community of practice meets from the start of anchoring, if planned."""
-        return self.scenario.strategy.anchoring.community_of_practice and self._started(
-            "anchoring"
-        )
+        return self.scenario.strategy.anchoring.community_of_practice and self._started("anchoring")
 
     def _integrated(self) -> bool:
         w = self.scenario.strategy.anchoring.process_integration_week
@@ -266,8 +263,10 @@ class Simulation:
             self.friction *= 0.9  # their design feedback removes friction
             rebuild = True
         # objection anticipation: facts on job security before fears are voiced
-        if strat.resistance.objection_anticipation and self._started("awareness") and self._once(
-            "anticipate"
+        if (
+            strat.resistance.objection_anticipation
+            and self._started("awareness")
+            and self._once("anticipate")
         ):
             relieve(st, p.anticipation_relief, p, EXISTENTIAL)
             relieve(st, 0.5 * p.anticipation_relief, p, CONTROL)
@@ -294,9 +293,7 @@ class Simulation:
         near = (self.adj @ champ) > 0
         dep_has = np.bincount(self.wf.department, weights=champ) > 0
         reach = 0.5 * dep_has[self.wf.department] + near
-        st.support = np.clip(
-            self.p.champion_support * (ch.time_share / 0.1) * reach, 0.0, 1.0
-        )
+        st.support = np.clip(self.p.champion_support * (ch.time_share / 0.1) * reach, 0.0, 1.0)
 
     def _works_council_agreement(self) -> None:
         sc, st, p = self.scenario, self.state, self.p
@@ -433,8 +430,10 @@ class Simulation:
         st.use_cases += new
         if new.any():
             per_dep = np.bincount(wf.department[new], minlength=wf.department.max() + 1)
-            bonus = np.minimum(0.01 * per_dep[wf.department], 0.15 - (
-                self.usefulness - self.scenario.tool.usefulness))
+            bonus = np.minimum(
+                0.01 * per_dep[wf.department],
+                0.15 - (self.usefulness - self.scenario.tool.usefulness),
+            )
             self.usefulness = self.usefulness + np.maximum(bonus, 0.0)
 
     def _accounting(self) -> None:
@@ -452,8 +451,10 @@ class Simulation:
             self.ledger.add("anchoring", st.innovator.sum() * 0.2 * HOURS_PER_WEEK * hourly)
         if sc.strategy.anchoring.incentives and self._started("anchoring"):
             self.ledger.add("anchoring", 500.0 * 12 / 52)
-        self.ledger.add("licences", (st.access & wf.is_target).sum()
-                        * sc.tool.licence_eur_per_user_month * 12 / 52)
+        self.ledger.add(
+            "licences",
+            (st.access & wf.is_target).sum() * sc.tool.licence_eur_per_user_month * 12 / 52,
+        )
         self.ledger.benefit_hours += float(st.hours_freed.sum())
         self.ledger.benefit_eur = self.ledger.benefit_hours * hourly
 

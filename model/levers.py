@@ -87,7 +87,8 @@ def select_advisers(
     return _top(score, attitude < 0, count, rng)
 
 
-def select_innovators(count: int, competence: np.ndarray, users: np.ndarray,
-                      rng: np.random.Generator) -> np.ndarray:
+def select_innovators(
+    count: int, competence: np.ndarray, users: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """The most competent active users take the 'AI process innovator' role."""
     return _top(competence, users, count, rng)

@@ -48,8 +48,7 @@ SUMMARY_FIELDS = (
     "criterion_competence_week", "criterion_quick_wins_week", "criterion_anchoring_week",
     "main_barrier",
 )  # fmt: skip
-BARRIERS = ("existential", "overload", "control", "quality", "competence", "trust",
-            "usefulness")
+BARRIERS = ("existential", "overload", "control", "quality", "competence", "trust", "usefulness")
 POSITIVE_ATTITUDE = 0.25
 CRITERION_PHASE = {
     "awareness": "awareness",
@@ -81,8 +80,18 @@ class Ledger:
         return self.total - self.costs.get("licences", 0.0)
 
 
-_TRACKED = ("aware", "understand", "knows_benefit", "benefit", "attitude", "trust",
-            "competence", "support", "stage", "relief")
+_TRACKED = (
+    "aware",
+    "understand",
+    "knows_benefit",
+    "benefit",
+    "attitude",
+    "trust",
+    "competence",
+    "support",
+    "stage",
+    "relief",
+)
 BULK_LIMIT = 2_000_000  # employees x weeks up to which states are kept and KPIs batched
 
 
@@ -177,8 +186,9 @@ class Recorder:
         """Expected support requests this week (see `support_requests`)."""
         st = sim.state
         return float(
-            support_requests(st.stage, st.competence, st.support, sim.wf.is_target,
-                             sim.p.support_rate)
+            support_requests(
+                st.stage, st.competence, st.support, sim.wf.is_target, sim.p.support_rate
+            )
         )
 
     def record(self, sim: Simulation | None = None) -> None:
@@ -191,7 +201,10 @@ class Recorder:
             buf[k][i] = getattr(st, k)
         np.greater_equal(st.concerns, 0.5, out=buf["held"][i])
         buf["scalars"][i] = (
-            st.use_cases.sum(), st.hours_freed.sum(), sim.ledger.total, sim.ledger.benefit_eur
+            st.use_cases.sum(),
+            st.hours_freed.sum(),
+            sim.ledger.total,
+            sim.ledger.benefit_eur,
         )
         self._pending.append(week)
         if not self._bulk:

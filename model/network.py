@@ -158,8 +158,14 @@ def _reporting_lines(wf: Workforce, rng: np.random.Generator) -> tuple[np.ndarra
     return np.concatenate(src), np.concatenate(dst)
 
 
-def build_network(kind: str, wf: Workforce, mean_degree: float, cross_share: float,
-                  rewiring: float, rng: np.random.Generator) -> sp.csr_matrix:
+def build_network(
+    kind: str,
+    wf: Workforce,
+    mean_degree: float,
+    cross_share: float,
+    rewiring: float,
+    rng: np.random.Generator,
+) -> sp.csr_matrix:
     """Dispatch on the scenario's `network.kind`."""
     n = wf.n
     if kind == "organisation":

@@ -35,28 +35,38 @@ class CultureParams(_Frozen):
 def _cultures() -> dict[str, CultureParams]:
     return {
         "innovation": CultureParams(
-            openness=0.0768, conformity=0.30, manager_weight=1.0, error_tolerance=0.10,
+            openness=0.0768,
+            conformity=0.30,
+            manager_weight=1.0,
+            error_tolerance=0.10,
             experimentation=1.5,
         ),
         "performance": CultureParams(
-            openness=-0.1507, conformity=0.30, manager_weight=1.6, error_tolerance=0.02,
+            openness=-0.1507,
+            conformity=0.30,
+            manager_weight=1.6,
+            error_tolerance=0.02,
             experimentation=1.1,
         ),
         "harmony": CultureParams(
-            openness=-0.2394, conformity=0.45, manager_weight=1.2, error_tolerance=-0.03,
+            openness=-0.2394,
+            conformity=0.45,
+            manager_weight=1.2,
+            error_tolerance=-0.03,
             experimentation=0.8,
         ),
         "hierarchy": CultureParams(
-            openness=-0.3401, conformity=0.35, manager_weight=3.0, error_tolerance=-0.10,
+            openness=-0.3401,
+            conformity=0.35,
+            manager_weight=3.0,
+            error_tolerance=-0.10,
             experimentation=0.55,
         ),
     }
 
 
 def _role(**kw: float) -> dict[str, float]:
-    base = dict.fromkeys(
-        ("executive", "middle_manager", "specialist", "admin", "operations"), 0.0
-    )
+    base = dict.fromkeys(("executive", "middle_manager", "specialist", "admin", "operations"), 0.0)
     base.update(kw)
     return base
 

@@ -48,6 +48,7 @@ SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Week = Annotated[int, Field(ge=0, le=520)]
 
+
 class Strict(BaseModel):
     """Base for every section: frozen, unknown keys are errors."""
 
@@ -272,8 +273,7 @@ class Scenario(Strict):
 def preset_names() -> list[str]:
     """Preset names: TOML files under scenarios/ (sub-folders as `cases/name`)."""
     return sorted(
-        p.relative_to(SCENARIO_DIR).with_suffix("").as_posix()
-        for p in SCENARIO_DIR.rglob("*.toml")
+        p.relative_to(SCENARIO_DIR).with_suffix("").as_posix() for p in SCENARIO_DIR.rglob("*.toml")
     )
 
 

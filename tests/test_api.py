@@ -107,8 +107,9 @@ def test_datacollector_has_the_kpi_columns(sc, finished):
     for col in DESIGN_WEEKLY_COLUMNS[1:]:
         assert col in df.columns, col
     weekly = finished.weekly()
-    np.testing.assert_allclose(df["active_share"].to_numpy(float),
-                               weekly["active_share"].to_numpy(float))
+    np.testing.assert_allclose(
+        df["active_share"].to_numpy(float), weekly["active_share"].to_numpy(float)
+    )
     assert df["phase"].tolist() == weekly["phase"].tolist()
 
 
@@ -122,8 +123,9 @@ def test_model_accepts_a_preset_name_overrides_and_default_seed():
 
 
 def test_run_accepts_names_overrides_weeks_and_snapshot_weeks():
-    res = run("typical_sme", seed=2, weeks=6, overrides={"organisation.employees": 25},
-              snapshots=[2])
+    res = run(
+        "typical_sme", seed=2, weeks=6, overrides={"organisation.employees": 25}, snapshots=[2]
+    )
     assert len(res.weekly) == 7
     assert sorted(res.snapshots) == [0, 2, 6]
     assert len(res.snapshot(2)) == 25

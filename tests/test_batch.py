@@ -42,8 +42,9 @@ def check_fields(obj: dict, runs: int) -> None:
 def batch() -> Batch:
     """Two design points x 5 runs of a small scenario (no counterfactual: faster)."""
     sc = load_scenario("five_phase", SMALL_OVERRIDES)
-    ctx = make_context([sc], SMALL_OVERRIDES, seed=11, counterfactual=False,
-                       weekly=("active_share",))
+    ctx = make_context(
+        [sc], SMALL_OVERRIDES, seed=11, counterfactual=False, weekly=("active_share",)
+    )
     return Batch(ctx, [(0, {}), (0, {"strategy.champions.count": 2})], runs=5)
 
 
@@ -58,8 +59,9 @@ def serial_frame(batch: Batch) -> pd.DataFrame:
 def dask_address():
     """A real Dask scheduler and worker process on loopback, stopped after the module."""
     distributed = pytest.importorskip("dask.distributed")
-    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                       host="127.0.0.1", dashboard_address=None)
+    cluster = distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    )
     try:
         yield cluster.scheduler_address
     finally:
@@ -130,8 +132,9 @@ def test_runs_do_not_depend_on_the_total(batch: Batch, serial_frame: pd.DataFram
 
 def test_population_draws_then_overrides():
     sc = load_scenario("five_phase", {"organisation.culture": "hierarchy", "weeks": 4})
-    ctx = make_context([sc], {"organisation.culture": "hierarchy", "weeks": 4}, seed=3,
-                       population="sme")
+    ctx = make_context(
+        [sc], {"organisation.culture": "hierarchy", "weeks": 4}, seed=3, population="sme"
+    )
     drawn = [scenario_for(ctx, 0, {}, run_seed(3, i)) for i in range(8)]
     assert all(s.organisation.culture == "hierarchy" for s in drawn)
     assert len({s.organisation.employees for s in drawn}) > 1
@@ -141,9 +144,22 @@ def test_population_draws_then_overrides():
 
 
 def test_ensemble_population_json(capsys):
-    out = cli_json(capsys, ["ensemble", "five_phase", "--runs", "4", "--population", "sme",
-                            "--set", "weeks=8", "--set", "organisation.culture=hierarchy",
-                            "--no-change-roi"])
+    out = cli_json(
+        capsys,
+        [
+            "ensemble",
+            "five_phase",
+            "--runs",
+            "4",
+            "--population",
+            "sme",
+            "--set",
+            "weeks=8",
+            "--set",
+            "organisation.culture=hierarchy",
+            "--no-change-roi",
+        ],
+    )
     check_fields(out, 4)
 
 
@@ -157,8 +173,20 @@ def test_ensemble_json_shape_and_categories(capsys):
 
 
 def test_compare_common_random_numbers(capsys, tmp_path):
-    out = cli_json(capsys, ["compare", "five_phase", "no_change_management", "--runs", "5",
-                            "--no-change-roi", "--out", str(tmp_path / "cmp"), *SMALL])
+    out = cli_json(
+        capsys,
+        [
+            "compare",
+            "five_phase",
+            "no_change_management",
+            "--runs",
+            "5",
+            "--no-change-roi",
+            "--out",
+            str(tmp_path / "cmp"),
+            *SMALL,
+        ],
+    )
     assert out["runs"] == 5
     assert set(out["plans"]) == {"five_phase", "no_change_management"}
     for plan in out["plans"].values():
@@ -179,8 +207,19 @@ def test_compare_common_random_numbers(capsys, tmp_path):
 
 def test_compare_chart_without_out(capsys, tmp_path):
     chart = tmp_path / "c.png"
-    rc = main(["compare", "five_phase", "big_bang", "--runs", "2", "--no-change-roi",
-               "--chart", str(chart), *SMALL])
+    rc = main(
+        [
+            "compare",
+            "five_phase",
+            "big_bang",
+            "--runs",
+            "2",
+            "--no-change-roi",
+            "--chart",
+            str(chart),
+            *SMALL,
+        ]
+    )
     text = capsys.readouterr().out
     assert rc == 0
     assert "paired difference big_bang - five_phase" in text
@@ -188,9 +227,23 @@ def test_compare_chart_without_out(capsys, tmp_path):
 
 
 def test_sweep_json_points(capsys, tmp_path):
-    out = cli_json(capsys, ["sweep", "five_phase", "--param", "strategy.champions.count=0,3",
-                            "--param", "tool.usefulness=0.4,0.8", "--runs", "2",
-                            "--no-change-roi", "--out", str(tmp_path / "sw"), *SMALL])
+    out = cli_json(
+        capsys,
+        [
+            "sweep",
+            "five_phase",
+            "--param",
+            "strategy.champions.count=0,3",
+            "--param",
+            "tool.usefulness=0.4,0.8",
+            "--runs",
+            "2",
+            "--no-change-roi",
+            "--out",
+            str(tmp_path / "sw"),
+            *SMALL,
+        ],
+    )
     assert out["runs"] == 2
     assert out["parameters"] == ["strategy.champions.count", "tool.usefulness"]
     assert len(out["points"]) == 4
@@ -204,11 +257,23 @@ def test_sweep_json_points(capsys, tmp_path):
 
 
 def test_sweep_list_values(capsys):
-    out = cli_json(capsys, ["sweep", "five_phase", "--param",
-                            'tool.target_roles=["admin"],["admin","specialist"]',
-                            "--runs", "1", "--no-change-roi", *SMALL])
+    out = cli_json(
+        capsys,
+        [
+            "sweep",
+            "five_phase",
+            "--param",
+            'tool.target_roles=["admin"],["admin","specialist"]',
+            "--runs",
+            "1",
+            "--no-change-roi",
+            *SMALL,
+        ],
+    )
     assert [p["parameters"]["tool.target_roles"] for p in out["points"]] == [
-        ["admin"], ["admin", "specialist"]]
+        ["admin"],
+        ["admin", "specialist"],
+    ]
 
 
 @pytest.mark.parametrize(
@@ -218,12 +283,16 @@ def test_sweep_list_values(capsys):
         (["ensemble", "five_phase", "--runs", "2", "--set", "organisation.nope=1"], "nope"),
         (["ensemble", "no_such_plan", "--runs", "2"], "no_such_plan"),
         (["ensemble", "five_phase", "--runs", "2", "--population", "mars"], "--population"),
-        (["ensemble", "five_phase", "--runs", "2", "--workers", "2", "--scheduler", "x"],
-         "--scheduler"),
+        (
+            ["ensemble", "five_phase", "--runs", "2", "--workers", "2", "--scheduler", "x"],
+            "--scheduler",
+        ),
         (["compare", "five_phase", "--runs", "2"], "two or more plans"),
         (["sweep", "five_phase", "--runs", "2"], "--param"),
-        (["sweep", "five_phase", "--runs", "2", "--param", "tool.usefulness=0.5,7"],
-         "tool.usefulness"),
+        (
+            ["sweep", "five_phase", "--runs", "2", "--param", "tool.usefulness=0.5,7"],
+            "tool.usefulness",
+        ),
         (["sweep", "five_phase", "--runs", "2", "--param", "tool.nothing=1,2"], "nothing"),
     ],
 )

@@ -47,10 +47,13 @@ def chromium_path() -> str:
     if path:
         return path
     if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
-        pytest.fail("CI is set but no Chromium is installed: the browser tests are "
-                    "mandatory in CI (.ci/run installs the Debian package `chromium`)")
-    pytest.skip("no Chromium installed (apt-get install chromium); set CI=true to make "
-                "this a failure")
+        pytest.fail(
+            "CI is set but no Chromium is installed: the browser tests are "
+            "mandatory in CI (.ci/run installs the Debian package `chromium`)"
+        )
+    pytest.skip(
+        "no Chromium installed (apt-get install chromium); set CI=true to make this a failure"
+    )
 
 
 def free_port() -> int:
@@ -73,13 +76,30 @@ def ui_server(chromium, tmp_path_factory):
     """`solara run app.py --production` on a free port; its log is shown on failure."""
     port = free_port()
     log_path = tmp_path_factory.mktemp("solara") / "server.log"
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-               SOLARA_TELEMETRY_MIXPANEL_ENABLE="False")
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+        SOLARA_TELEMETRY_MIXPANEL_ENABLE="False",
+    )
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "solara", "run", "app.py", "--port", str(port),
-             "--host", "127.0.0.1", "--production", "--no-check-version"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
+            [
+                sys.executable,
+                "-m",
+                "solara",
+                "run",
+                "app.py",
+                "--port",
+                str(port),
+                "--host",
+                "127.0.0.1",
+                "--production",
+                "--no-check-version",
+            ],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
         )
         url = f"http://127.0.0.1:{port}/"
         deadline = time.monotonic() + 90
@@ -112,18 +132,24 @@ def ui_server(chromium, tmp_path_factory):
 @pytest.fixture
 def ui(chromium, ui_server):
     """A fresh page on the app (a new session), watched for any error."""
-    context = chromium.new_context(viewport={"width": 1500, "height": 1000},
-                                   accept_downloads=True)
+    context = chromium.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     problems: list[str] = []
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    page.on("console", lambda msg: problems.append(f"console error: {msg.text}")
-            if msg.type == "error" else None)
-    page.on("requestfailed", lambda req: problems.append(
-        f"failed request: {req.url} ({req.failure})"))
-    page.on("response", lambda resp: problems.append(f"HTTP {resp.status}: {resp.url}")
-            if resp.status >= 400 else None)
+    page.on(
+        "console",
+        lambda msg: problems.append(f"console error: {msg.text}") if msg.type == "error" else None,
+    )
+    page.on(
+        "requestfailed", lambda req: problems.append(f"failed request: {req.url} ({req.failure})")
+    )
+    page.on(
+        "response",
+        lambda resp: (
+            problems.append(f"HTTP {resp.status}: {resp.url}") if resp.status >= 400 else None
+        ),
+    )
     page.goto(ui_server)
     page.get_by_role("tab", name="What-if").wait_for()
     page.locator("img.chart-stages.week-0").wait_for()
@@ -158,7 +184,8 @@ def wait_idle(page) -> None:
         " const n = document.querySelector('img.chart-network');"
         " if (!s || !n) return false;"
         " const w = c => [...c.classList].find(x => x.startsWith('week-'));"
-        " return w(s) === w(n); }")
+        " return w(s) === w(n); }"
+    )
 
 
 def test_whatif_load_run_step_reset(ui):
@@ -168,11 +195,19 @@ def test_whatif_load_run_step_reset(ui):
     # 250 employees (the issue's performance case)
     page.get_by_text("Organisation", exact=True).click()
     error = page.locator(".field-error").first
-    enter_value(page, "Employees", "1", lambda ms: expect(error).to_contain_text(
-        "greater than or equal to 2", timeout=ms))
+    enter_value(
+        page,
+        "Employees",
+        "1",
+        lambda ms: expect(error).to_contain_text("greater than or equal to 2", timeout=ms),
+    )
     expect(run).to_be_disabled()
-    enter_value(page, "Employees", "250", lambda ms: expect(
-        page.locator(".field-error")).to_have_count(0, timeout=ms))
+    enter_value(
+        page,
+        "Employees",
+        "250",
+        lambda ms: expect(page.locator(".field-error")).to_have_count(0, timeout=ms),
+    )
     expect(page.get_by_text("1 edit", exact=True)).to_be_visible()
     expect(run).to_be_enabled()
     # Run -> chart, three times (Reset in between); the best and the median are reported
@@ -190,17 +225,24 @@ def test_whatif_load_run_step_reset(ui):
             page.locator(f"img.chart-{chart}.week-52").wait_for(state="visible")
         to_all.append(time.perf_counter() - t0)
     best, median = min(to_chart), statistics.median(to_chart)
-    message = (f"UI Run -> adoption chart of a 52-week run of 250 employees: best {best:.2f} s, "
-               f"median {median:.2f} s of {MEASUREMENTS} (all charts: best "
-               f"{min(to_all):.2f} s); target {TARGET_SECONDS} s")
+    message = (
+        f"UI Run -> adoption chart of a 52-week run of 250 employees: best {best:.2f} s, "
+        f"median {median:.2f} s of {MEASUREMENTS} (all charts: best "
+        f"{min(to_all):.2f} s); target {TARGET_SECONDS} s"
+    )
     print(message)
     warnings.warn(message, stacklevel=1)
     bound = TARGET_SECONDS if os.environ.get("ADOPTSIM_STRICT_PERF") == "1" else LOOSE_SECONDS
     assert best <= bound, message
     expect(page.get_by_text("Week 52 of 52")).to_be_visible()
-    for text in ("Adoption and use", "Competence and self-reliance",
-                 "Acceptance and satisfaction", "Business impact",
-                 "Phase criteria checklist", "Costs and ROI"):
+    for text in (
+        "Adoption and use",
+        "Competence and self-reliance",
+        "Acceptance and satisfaction",
+        "Business impact",
+        "Phase criteria checklist",
+        "Costs and ROI",
+    ):
         expect(page.get_by_text(text, exact=True)).to_be_visible()
     # downloads: the weekly table as CSV
     with page.expect_download() as dl:

@@ -73,15 +73,21 @@ def test_json_shape_and_one_target_of_each_kind(capsys):
     assert order["tolerance"] is None
     highest = by_id["middle_management_resists_most"]
     assert highest["value"] == "middle_manager"
-    assert set(highest["model"]) == {"executive", "middle_manager", "specialist", "admin",
-                                      "operations"}
+    assert set(highest["model"]) == {
+        "executive",
+        "middle_manager",
+        "specialist",
+        "admin",
+        "operations",
+    }
     # the initial-condition targets pool thousands of employees at 25 runs
     assert share["pass"] and order["pass"] and highest["pass"]
 
 
 def test_table_output(capsys):
-    code, out, _ = _calibrate(capsys, "--only", "quality_experts", "--runs-scale", "0.05",
-                              "--workers", "1")
+    code, out, _ = _calibrate(
+        capsys, "--only", "quality_experts", "--runs-scale", "0.05", "--workers", "1"
+    )
     assert code in (0, 1)
     assert "quality_experts" in out and ("PASS" in out or "FAIL" in out)
     assert "targets pass" in out and "0.51" in out
@@ -95,7 +101,9 @@ def test_same_result_for_any_worker_count(capsys):
 
 
 def test_impossible_target_fails_with_exit_1(tmp_path, capsys):
-    path = _targets_file(tmp_path, """
+    path = _targets_file(
+        tmp_path,
+        """
 [[target]]
 id = "impossible"
 scenario = "typical_sme"
@@ -114,7 +122,8 @@ group_by = "tenure_band"
 groups = ["0-2", "3-7", "8-14", "15+"]
 where = "attitude < 0"
 order = "decreasing"
-""")
+""",
+    )
     code, out, _ = _calibrate(capsys, "--targets", str(path), "--json")
     assert code == 1
     data = json.loads(out)
@@ -128,21 +137,42 @@ order = "decreasing"
         ("this is [not toml", "malformed TOML"),
         ("x = 1", "target"),
         ('[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 1\nkind = "mode"', "kind"),
-        ('[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 1\nkind = "share"\n'
-         "value = 0.5\ntolerance = 0.1", "where"),
-        ('[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 0\nkind = "run_mean"\n'
-         'field = "goal_reached"\nvalue = 0.5\ntolerance = 0.1', "runs"),
-        ('[[target]]\nid = "a"\nscenario = "no_such_preset"\nruns = 1\nkind = "run_mean"\n'
-         'field = "goal_reached"\nvalue = 0.5\ntolerance = 0.1', "no_such_preset"),
-        ('[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 1\nkind = "run_mean"\n'
-         'field = "no_such_field"\nvalue = 0.5\ntolerance = 0.1', "no_such_field"),
-        ('[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 1\nkind = "share"\n'
-         'where = "no_such_column > 1"\nvalue = 0.5\ntolerance = 0.1', "where"),
-        ('[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 1\nkind = "run_mean"\n'
-         'set = { "organisation.culture" = "anarchy" }\nfield = "goal_reached"\n'
-         "value = 0.5\ntolerance = 0.1", "organisation.culture"),
-        ('[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 1\nkind = "highest"\n'
-         'group_by = "role"\ngroup = "admin"\nwhere = "attitude < 0"\ncolour = 1', "colour"),
+        (
+            '[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 1\nkind = "share"\n'
+            "value = 0.5\ntolerance = 0.1",
+            "where",
+        ),
+        (
+            '[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 0\nkind = "run_mean"\n'
+            'field = "goal_reached"\nvalue = 0.5\ntolerance = 0.1',
+            "runs",
+        ),
+        (
+            '[[target]]\nid = "a"\nscenario = "no_such_preset"\nruns = 1\nkind = "run_mean"\n'
+            'field = "goal_reached"\nvalue = 0.5\ntolerance = 0.1',
+            "no_such_preset",
+        ),
+        (
+            '[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 1\nkind = "run_mean"\n'
+            'field = "no_such_field"\nvalue = 0.5\ntolerance = 0.1',
+            "no_such_field",
+        ),
+        (
+            '[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 1\nkind = "share"\n'
+            'where = "no_such_column > 1"\nvalue = 0.5\ntolerance = 0.1',
+            "where",
+        ),
+        (
+            '[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 1\nkind = "run_mean"\n'
+            'set = { "organisation.culture" = "anarchy" }\nfield = "goal_reached"\n'
+            "value = 0.5\ntolerance = 0.1",
+            "organisation.culture",
+        ),
+        (
+            '[[target]]\nid = "a"\nscenario = "typical_sme"\nruns = 1\nkind = "highest"\n'
+            'group_by = "role"\ngroup = "admin"\nwhere = "attitude < 0"\ncolour = 1',
+            "colour",
+        ),
     ],
 )
 def test_bad_targets_file_exits_2(tmp_path, capsys, body, needle):
@@ -197,8 +227,7 @@ def test_evaluate_order_highest_and_run_kinds():
     assert up.passed and up.model == {"a": 0.1, "b": 0.3}
     down = evaluate(_t(kind="order", group_by="g", groups=("a", "b"), order="decreasing"), runs)
     assert not down.passed
-    missing = evaluate(_t(kind="order", group_by="g", groups=("a", "c"), order="increasing"),
-                       runs)
+    missing = evaluate(_t(kind="order", group_by="g", groups=("a", "c"), order="increasing"), runs)
     assert not missing.passed
     assert evaluate(_t(kind="highest", group_by="g", group="b"), runs).passed
     assert not evaluate(_t(kind="highest", group_by="g", group="a"), runs).passed
@@ -217,8 +246,12 @@ def test_fit_writers_round_trip(tmp_path):
 
     params = tmp_path / "parameters.py"
     shutil.copy(fit.PARAMETERS_FILE, params)
-    values = {"benefit_base": 0.1234, "existential_role.admin": 0.777,
-              "culture.harmony.error_tolerance": -0.0421, "trial_rate": 0.0567}
+    values = {
+        "benefit_base": 0.1234,
+        "existential_role.admin": 0.777,
+        "culture.harmony.error_tolerance": -0.0421,
+        "trial_rate": 0.0567,
+    }
     fit.write_parameters(values, params)
     text = params.read_text()
     ast.parse(text)
@@ -229,8 +262,11 @@ def test_fit_writers_round_trip(tmp_path):
     mix = {"innovation": 0.1, "performance": 0.2, "harmony": 0.4, "hierarchy": 0.3}
     fit.write_mix(mix, pop)
     tree = ast.parse(pop.read_text())
-    found = [n for n in tree.body if isinstance(n, ast.Assign)
-             and getattr(n.targets[0], "id", "") == "CULTURE_MIX"]
+    found = [
+        n
+        for n in tree.body
+        if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "CULTURE_MIX"
+    ]
     assert ast.literal_eval(found[0].value) == mix
 
 
@@ -255,8 +291,9 @@ def test_case_preset_checks_and_runs(path, capsys):
 def test_set_applies_to_every_target_after_its_own(capsys):
     """--set acts like on every command: here it switches the tool off for everyone."""
     args = ["--only", "culture_innovation", "--runs-scale", "0.1", "--json"]
-    code, out, _ = _calibrate(capsys, *args, "--set", "tool.usefulness=0.0",
-                              "--set", "organisation.culture=\"hierarchy\"")
+    code, out, _ = _calibrate(
+        capsys, *args, "--set", "tool.usefulness=0.0", "--set", 'organisation.culture="hierarchy"'
+    )
     data = json.loads(out)
     # the target fixes innovation, the user's --set comes after and wins: adoption collapses
     assert code == 1 and data["targets"][0]["model"] < 0.2

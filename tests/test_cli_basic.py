@@ -31,8 +31,14 @@ def cli(capsys, *argv: str) -> tuple[int, str, str]:
 def cli_process(*argv: str, cwd: Path) -> subprocess.CompletedProcess:
     """`python -m experiments ...` in a fresh interpreter."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "experiments", *argv], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "experiments", *argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -44,8 +50,9 @@ def _in_tmp(tmp_path, monkeypatch):
 
 
 def test_run_writes_the_weekly_table_and_prints_the_summary_json(tmp_path):
-    proc = cli_process("run", "typical_sme", "--seed", "1", "--out", "w.csv", "--json",
-                       cwd=tmp_path)
+    proc = cli_process(
+        "run", "typical_sme", "--seed", "1", "--out", "w.csv", "--json", cwd=tmp_path
+    )
     assert proc.returncode == 0, proc.stderr
     weekly = pd.read_csv(tmp_path / "w.csv")
     assert len(weekly) == 53
@@ -63,8 +70,7 @@ def test_run_writes_the_weekly_table_and_prints_the_summary_json(tmp_path):
 def test_same_command_twice_is_byte_identical_other_seed_differs(capsys, tmp_path):
     outputs = []
     for name, seed in (("a.csv", "1"), ("b.csv", "1"), ("c.csv", "2")):
-        code, out, _ = cli(capsys, "run", "typical_sme", "--seed", seed, "--out", name,
-                           "--json")
+        code, out, _ = cli(capsys, "run", "typical_sme", "--seed", seed, "--out", name, "--json")
         assert code == 0
         outputs.append(out)
     a, b, c = ((tmp_path / n).read_bytes() for n in ("a.csv", "b.csv", "c.csv"))
@@ -89,8 +95,17 @@ def test_out_into_a_new_folder(capsys, tmp_path):
 
 
 def test_snapshots_write_week_zero_last_week_and_asked_weeks(capsys, tmp_path):
-    code, _, _ = cli(capsys, "run", "typical_sme", "--weeks", "8", "--snapshots", "snaps",
-                     "--snapshot-weeks", "3,5")
+    code, _, _ = cli(
+        capsys,
+        "run",
+        "typical_sme",
+        "--weeks",
+        "8",
+        "--snapshots",
+        "snaps",
+        "--snapshot-weeks",
+        "3,5",
+    )
     assert code == 0
     files = sorted(p.name for p in (tmp_path / "snaps").iterdir())
     assert files == [f"snapshot_week{w:03d}.csv" for w in (0, 3, 5, 8)]
@@ -110,9 +125,20 @@ def test_plain_summary_names_every_design_field(capsys):
 
 
 def test_weeks_and_set_apply(capsys, tmp_path):
-    code, out, _ = cli(capsys, "run", "typical_sme", "--weeks", "6", "--json", "--out",
-                       "w.csv", "--set", "strategy.champions.count=5", "--set",
-                       "strategy.champions.start_week=1")
+    code, out, _ = cli(
+        capsys,
+        "run",
+        "typical_sme",
+        "--weeks",
+        "6",
+        "--json",
+        "--out",
+        "w.csv",
+        "--set",
+        "strategy.champions.count=5",
+        "--set",
+        "strategy.champions.start_week=1",
+    )
     assert code == 0
     assert len(pd.read_csv(tmp_path / "w.csv")) == 7
     assert json.loads(out)["cost_champions_eur"] > 0
@@ -162,40 +188,58 @@ def _bad_toml(tmp_path: Path, text: str) -> str:
 
 BAD_INPUTS = {
     # name: (argv builder, substrings every one of which the error line must contain)
-    "unknown key": (lambda t: ["run", _bad_toml(t, "[tool]\ncolour = 1\n")],
-                    ["bad.toml", "tool.colour", "1", "one of the keys usefulness"]),
-    "wrong type": (lambda t: ["run", _bad_toml(t, "[organisation]\nemployees = 'ten'\n")],
-                   ["bad.toml", "organisation.employees", "'ten'", "integer"]),
-    "out of range": (lambda t: ["run", _bad_toml(t, "[tool]\nreliability = 1.2\n")],
-                     ["bad.toml", "tool.reliability", "1.2", "[0.0, 1.0]"]),
-    "bad choice": (lambda t: ["run", "typical_sme", "--set", "network.kind=star"],
-                   ["--set", "network.kind", "'star'", "small_world"]),
-    "unknown preset": (lambda t: ["run", "no_such_preset"],
-                       ["no_such_preset", "typical_sme"]),
-    "missing file": (lambda t: ["run", "nowhere/missing.toml"],
-                     ["missing.toml", "existing TOML file"]),
-    "malformed TOML": (lambda t: ["run", _bad_toml(t, "weeks = = 3\n")],
-                       ["bad.toml", "malformed TOML", "line 1", "valid TOML"]),
-    "not UTF-8": (lambda t: ["check", _binary(t)],
-                  ["binary.toml", "UTF-8"]),
-    "bad --set": (lambda t: ["run", "typical_sme", "--set", "strategy.champions.count"],
-                  ["--set", "strategy.champions.count", "KEY=VALUE"]),
-    "bad --set value": (lambda t: ["run", "typical_sme", "--set",
-                                   "strategy.champions.count=-2"],
-                        ["--set", "strategy.champions.count", "-2", "[0, 10000]"]),
-    "bad --out suffix": (lambda t: ["run", "typical_sme", "--out", "w.xlsx"],
-                         ["--out", "w.xlsx", ".csv or .parquet"]),
-    "unwritable --out": (lambda t: ["run", "typical_sme", "--weeks", "1", "--out",
-                                    _file(t) + "/w.csv"], ["--out", "w.csv", "writable"]),
-    "bad --weeks": (lambda t: ["run", "typical_sme", "--weeks", "0"],
-                    ["--weeks", "weeks", "0", "[1, 520]"]),
-    "negative --seed": (lambda t: ["run", "typical_sme", "--seed", "-4"],
-                        ["--seed", "-4", ">= 0"]),
-    "bad --snapshot-weeks": (lambda t: ["run", "typical_sme", "--weeks", "1",
-                                        "--snapshot-weeks", "1,x"],
-                             ["--snapshot-weeks", "1,x", "week numbers"]),
-    "non-integer --seed": (lambda t: ["run", "typical_sme", "--seed", "abc"],
-                           ["--seed", "abc"]),
+    "unknown key": (
+        lambda t: ["run", _bad_toml(t, "[tool]\ncolour = 1\n")],
+        ["bad.toml", "tool.colour", "1", "one of the keys usefulness"],
+    ),
+    "wrong type": (
+        lambda t: ["run", _bad_toml(t, "[organisation]\nemployees = 'ten'\n")],
+        ["bad.toml", "organisation.employees", "'ten'", "integer"],
+    ),
+    "out of range": (
+        lambda t: ["run", _bad_toml(t, "[tool]\nreliability = 1.2\n")],
+        ["bad.toml", "tool.reliability", "1.2", "[0.0, 1.0]"],
+    ),
+    "bad choice": (
+        lambda t: ["run", "typical_sme", "--set", "network.kind=star"],
+        ["--set", "network.kind", "'star'", "small_world"],
+    ),
+    "unknown preset": (lambda t: ["run", "no_such_preset"], ["no_such_preset", "typical_sme"]),
+    "missing file": (
+        lambda t: ["run", "nowhere/missing.toml"],
+        ["missing.toml", "existing TOML file"],
+    ),
+    "malformed TOML": (
+        lambda t: ["run", _bad_toml(t, "weeks = = 3\n")],
+        ["bad.toml", "malformed TOML", "line 1", "valid TOML"],
+    ),
+    "not UTF-8": (lambda t: ["check", _binary(t)], ["binary.toml", "UTF-8"]),
+    "bad --set": (
+        lambda t: ["run", "typical_sme", "--set", "strategy.champions.count"],
+        ["--set", "strategy.champions.count", "KEY=VALUE"],
+    ),
+    "bad --set value": (
+        lambda t: ["run", "typical_sme", "--set", "strategy.champions.count=-2"],
+        ["--set", "strategy.champions.count", "-2", "[0, 10000]"],
+    ),
+    "bad --out suffix": (
+        lambda t: ["run", "typical_sme", "--out", "w.xlsx"],
+        ["--out", "w.xlsx", ".csv or .parquet"],
+    ),
+    "unwritable --out": (
+        lambda t: ["run", "typical_sme", "--weeks", "1", "--out", _file(t) + "/w.csv"],
+        ["--out", "w.csv", "writable"],
+    ),
+    "bad --weeks": (
+        lambda t: ["run", "typical_sme", "--weeks", "0"],
+        ["--weeks", "weeks", "0", "[1, 520]"],
+    ),
+    "negative --seed": (lambda t: ["run", "typical_sme", "--seed", "-4"], ["--seed", "-4", ">= 0"]),
+    "bad --snapshot-weeks": (
+        lambda t: ["run", "typical_sme", "--weeks", "1", "--snapshot-weeks", "1,x"],
+        ["--snapshot-weeks", "1,x", "week numbers"],
+    ),
+    "non-integer --seed": (lambda t: ["run", "typical_sme", "--seed", "abc"], ["--seed", "abc"]),
 }
 
 

@@ -30,17 +30,33 @@ def _same_run(a: dict, b: dict, seed: int = 5) -> tuple:
 
 
 _OFF_PAIRS = [
-    ({"strategy.champions.count": 0},
-     {"strategy.champions.count": 0, "strategy.champions.selection": "centrality",
-      "strategy.champions.time_share": 0.2}),
-    ({"strategy.quick_wins.pilot": "none"},
-     {"strategy.quick_wins.pilot": "none", "strategy.quick_wins.pilot_size": 30}),
-    ({"strategy.training.budget_share": 0.0},
-     {"strategy.training.budget_share": 0.0, "strategy.training.formats": {"mentoring": 1.0},
-      "strategy.training.role_specific": True}),
-    ({"strategy.anchoring.innovator_roles": 0},
-     {"strategy.anchoring.innovator_roles": 0,
-      "strategy.anchoring.community_of_practice": False}),
+    (
+        {"strategy.champions.count": 0},
+        {
+            "strategy.champions.count": 0,
+            "strategy.champions.selection": "centrality",
+            "strategy.champions.time_share": 0.2,
+        },
+    ),
+    (
+        {"strategy.quick_wins.pilot": "none"},
+        {"strategy.quick_wins.pilot": "none", "strategy.quick_wins.pilot_size": 30},
+    ),
+    (
+        {"strategy.training.budget_share": 0.0},
+        {
+            "strategy.training.budget_share": 0.0,
+            "strategy.training.formats": {"mentoring": 1.0},
+            "strategy.training.role_specific": True,
+        },
+    ),
+    (
+        {"strategy.anchoring.innovator_roles": 0},
+        {
+            "strategy.anchoring.innovator_roles": 0,
+            "strategy.anchoring.community_of_practice": False,
+        },
+    ),
 ]
 
 
@@ -54,13 +70,20 @@ def test_switched_off_lever_changes_nothing(off_a, off_b):
     ("overrides", "cost_key"),
     [
         ({"strategy.champions.count": 0}, "cost_champions_eur"),
-        ({"strategy.resistance.concern_board": False,
-          "strategy.resistance.objection_anticipation": False,
-          "strategy.resistance.critics_as_advisors": False}, "cost_resistance_eur"),
+        (
+            {
+                "strategy.resistance.concern_board": False,
+                "strategy.resistance.objection_anticipation": False,
+                "strategy.resistance.critics_as_advisors": False,
+            },
+            "cost_resistance_eur",
+        ),
         ({"strategy.training.budget_share": 0.0}, "cost_training_eur"),
         ({"strategy.leadership.role_modelling": False}, "cost_leadership_eur"),
-        ({"strategy.communication": [], "strategy.transparency.updates_every_weeks": 0},
-         "cost_communication_eur"),
+        (
+            {"strategy.communication": [], "strategy.transparency.updates_every_weeks": 0},
+            "cost_communication_eur",
+        ),
     ],
 )
 def test_switched_off_lever_costs_nothing(overrides, cost_key):
@@ -80,14 +103,27 @@ def test_five_phase_beats_no_change_management_on_goal_rate():
 
 def test_five_phase_reports_criteria_costs_roi_and_barrier():
     s = run("five_phase", seed=1).summary
-    for key in ("criterion_awareness_week", "criterion_vision_week", "criterion_competence_week",
-                "criterion_quick_wins_week", "criterion_anchoring_week"):
+    for key in (
+        "criterion_awareness_week",
+        "criterion_vision_week",
+        "criterion_competence_week",
+        "criterion_quick_wins_week",
+        "criterion_anchoring_week",
+    ):
         assert key in s
         assert s[key] is None or 1 <= s[key] <= 52
     assert s["criterion_awareness_week"] is not None
     assert s["cost_total_eur"] > 0 and s["change_roi"] is not None
-    assert s["main_barrier"] in ("none", "existential", "overload", "control", "quality",
-                                 "competence", "trust", "usefulness")
+    assert s["main_barrier"] in (
+        "none",
+        "existential",
+        "overload",
+        "control",
+        "quality",
+        "competence",
+        "trust",
+        "usefulness",
+    )
 
 
 def test_gated_phase_waits_for_its_criterion():

@@ -134,8 +134,9 @@ def test_organisation_age_homophily(wf):
     assert gap < 0.8 * random_gap
 
 
-@pytest.mark.parametrize("kind", [k for k in NETWORK_KINDS if k not in ("complete",
-                                                                        "ring_lattice")])
+@pytest.mark.parametrize(
+    "kind", [k for k in NETWORK_KINDS if k not in ("complete", "ring_lattice")]
+)
 def test_same_seed_same_network_different_seed_different(kind, wf):
     a, b, c = _build(kind, wf, seed=5), _build(kind, wf, seed=5), _build(kind, wf, seed=6)
     assert (a != b).nnz == 0

@@ -50,8 +50,9 @@ def _copy(state):
 
 
 def test_message_raises_awareness_understanding_and_benefit_of_the_reached(state):
-    before = {k: getattr(state, k).copy() for k in ("aware", "understand", "knows_benefit",
-                                                     "benefit")}
+    before = {
+        k: getattr(state, k).copy() for k in ("aware", "understand", "knows_benefit", "benefit")
+    }
     reached = deliver(state, everyone(state), "team_workshop", "benefits", P, rng())
     assert 0.7 < reached.mean() < 1.0  # team workshop reach 0.9
     for k, old in before.items():
@@ -178,8 +179,12 @@ def test_engine_training_with_higher_retention_raises_competence_more():
             sim.step()
         t = sim.wf.is_target
         out[fmt] = sim.state.competence[t].mean()
-    assert mean_retention(load_scenario("typical_sme", {
-        "strategy.training.formats": {"practice": 1.0}})) == FORMATS["practice"][0]
+    assert (
+        mean_retention(
+            load_scenario("typical_sme", {"strategy.training.formats": {"practice": 1.0}})
+        )
+        == FORMATS["practice"][0]
+    )
     assert out["practice"] > out["lecture"] + 0.05
 
 
@@ -415,7 +420,8 @@ def test_threshold_step_is_synchronous(state):
     n = state.aware.size
     adj = ring_lattice(n, 2)
     state.stage[0] = ACTIVE
-    dyn = load_scenario("typical_sme", {"dynamics.mode": "threshold",
-                                        "dynamics.threshold.phi": 0.5}).dynamics
+    dyn = load_scenario(
+        "typical_sme", {"dynamics.mode": "threshold", "dynamics.threshold.phi": 0.5}
+    ).dynamics
     limiting.threshold_step(state, adj, np.diff(adj.indptr), dyn)
     assert set(np.flatnonzero(state.stage == ACTIVE).tolist()) == {0, 1, n - 1}

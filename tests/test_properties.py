@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from model import load_scenario, run
 from model.scenario import AUDIENCES, CHANNELS, CULTURES, NETWORK_KINDS, TRAINING_FORMATS
 
-SETTINGS = settings(max_examples=20, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -36,10 +35,14 @@ def scenarios(draw, modes=("full",)):
     """Overrides for a random valid scenario on top of `typical_sme`."""
     n = draw(st.integers(5, 150))
     phases = sorted(draw(st.lists(st.integers(0, 20), min_size=5, max_size=5)))
-    formats = draw(st.dictionaries(st.sampled_from(TRAINING_FORMATS),
-                                   st.floats(0.1, 3.0), min_size=1, max_size=4))
-    roles = draw(st.lists(st.floats(0.0, 1.0), min_size=5, max_size=5).filter(
-        lambda r: sum(r) > 0.05))
+    formats = draw(
+        st.dictionaries(
+            st.sampled_from(TRAINING_FORMATS), st.floats(0.1, 3.0), min_size=1, max_size=4
+        )
+    )
+    roles = draw(
+        st.lists(st.floats(0.0, 1.0), min_size=5, max_size=5).filter(lambda r: sum(r) > 0.05)
+    )
     ov = {
         "weeks": draw(st.integers(1, 20)),
         "organisation.employees": n,
@@ -48,9 +51,13 @@ def scenarios(draw, modes=("full",)):
         "organisation.mean_age": draw(st.floats(25.0, 60.0)),
         "organisation.mean_tenure_years": draw(st.floats(0.0, 20.0)),
         "organisation.works_council": draw(st.booleans()),
-        "organisation.roles": dict(zip(
-            ("executive", "middle_manager", "specialist", "admin", "operations"), roles,
-            strict=True)),
+        "organisation.roles": dict(
+            zip(
+                ("executive", "middle_manager", "specialist", "admin", "operations"),
+                roles,
+                strict=True,
+            )
+        ),
         "network.kind": draw(st.sampled_from(NETWORK_KINDS)),
         "network.mean_degree": draw(st.floats(1.0, 12.0)),
         "network.cross_department_share": draw(st.floats(0.0, 1.0)),
@@ -58,16 +65,27 @@ def scenarios(draw, modes=("full",)):
         "tool.usefulness": draw(st.floats(0.0, 1.0)),
         "tool.ease_of_use": draw(st.floats(0.0, 1.0)),
         "tool.reliability": draw(st.floats(0.0, 1.0)),
-        "tool.target_roles": draw(st.lists(st.sampled_from(
-            ["executive", "middle_manager", "specialist", "admin", "operations"]),
-            min_size=1, max_size=3, unique=True)),
+        "tool.target_roles": draw(
+            st.lists(
+                st.sampled_from(
+                    ["executive", "middle_manager", "specialist", "admin", "operations"]
+                ),
+                min_size=1,
+                max_size=3,
+                unique=True,
+            )
+        ),
         "budget.total_eur": draw(st.floats(0.0, 200_000.0)),
         "strategy.rollout": draw(st.sampled_from(["phased", "big_bang", "pilot_first"])),
         "strategy.scale_out_after_weeks": draw(st.integers(0, 10)),
         "strategy.phases": {
-            "awareness": phases[0], "vision": phases[1], "empowerment": phases[2],
-            "implementation": phases[3], "anchoring": phases[4],
-            "gated": draw(st.booleans()), "max_wait_weeks": draw(st.integers(0, 6)),
+            "awareness": phases[0],
+            "vision": phases[1],
+            "empowerment": phases[2],
+            "implementation": phases[3],
+            "anchoring": phases[4],
+            "gated": draw(st.booleans()),
+            "max_wait_weeks": draw(st.integers(0, 6)),
         },
         "strategy.communication": draw(st.lists(communications(), max_size=3)),
         "strategy.transparency.updates_every_weeks": draw(st.integers(0, 6)),
@@ -76,12 +94,14 @@ def scenarios(draw, modes=("full",)):
         "strategy.training.role_specific": draw(st.booleans()),
         "strategy.training.tandem_teams": draw(st.booleans()),
         "strategy.champions.count": draw(st.integers(0, 12)),
-        "strategy.champions.selection": draw(st.sampled_from(
-            ["random", "centrality", "diversity", "critics"])),
+        "strategy.champions.selection": draw(
+            st.sampled_from(["random", "centrality", "diversity", "critics"])
+        ),
         "strategy.champions.time_share": draw(st.floats(0.0, 0.5)),
         "strategy.champions.start_week": draw(st.integers(0, 20)),
-        "strategy.quick_wins.pilot": draw(st.sampled_from(
-            ["none", "most_receptive", "random", "most_resistant"])),
+        "strategy.quick_wins.pilot": draw(
+            st.sampled_from(["none", "most_receptive", "random", "most_resistant"])
+        ),
         "strategy.quick_wins.pilot_size": draw(st.integers(0, 30)),
         "strategy.quick_wins.start_week": draw(st.integers(0, 20)),
         "strategy.quick_wins.broadcast": draw(st.booleans()),
@@ -122,10 +142,12 @@ def check_run(sc, seed):
     assert not np.isnan(shares).any()
     assert np.all((shares >= 0.0) & (shares <= 1.0))
     assert np.all(np.abs(weekly["mean_attitude"]) <= 1.0)
-    assert np.all(weekly[["basic_share", "advanced_share", "expert_share"]].sum(axis=1)
-                  <= 1.0 + 1e-12)
-    assert np.all(weekly[["trial_share", "active_share", "lapsed_share"]].sum(axis=1)
-                  <= 1.0 + 1e-12)
+    assert np.all(
+        weekly[["basic_share", "advanced_share", "expert_share"]].sum(axis=1) <= 1.0 + 1e-12
+    )
+    assert np.all(
+        weekly[["trial_share", "active_share", "lapsed_share"]].sum(axis=1) <= 1.0 + 1e-12
+    )
     # cumulative money never decreases
     for col in ("cost_cumulative_eur", "benefit_cumulative_eur"):
         assert np.all(np.diff(weekly[col].to_numpy()) >= -1e-9)
@@ -170,11 +192,21 @@ def test_same_seed_same_tables(sc, seed):
 
 
 @settings(max_examples=15, deadline=None)
-@given(seeds=st.lists(st.integers(0, 2**32 - 1), min_size=2, max_size=2, unique=True),
-       culture=st.sampled_from(CULTURES), kind=st.sampled_from(NETWORK_KINDS))
+@given(
+    seeds=st.lists(st.integers(0, 2**32 - 1), min_size=2, max_size=2, unique=True),
+    culture=st.sampled_from(CULTURES),
+    kind=st.sampled_from(NETWORK_KINDS),
+)
 def test_different_seeds_differ(seeds, culture, kind):
-    sc = load_scenario("five_phase", {"organisation.employees": 60, "weeks": 20,
-                                      "organisation.culture": culture, "network.kind": kind})
+    sc = load_scenario(
+        "five_phase",
+        {
+            "organisation.employees": 60,
+            "weeks": 20,
+            "organisation.culture": culture,
+            "network.kind": kind,
+        },
+    )
     a, b = (run(sc, seed=s, counterfactual=False) for s in seeds)
     assert not a.weekly.equals(b.weekly)
     assert not a.snapshot(0)["age"].equals(b.snapshot(0)["age"])

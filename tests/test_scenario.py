@@ -94,12 +94,22 @@ def test_scenario_is_frozen(sme):
 
 
 def test_dotted_overrides_as_dict_and_as_strings_agree():
-    d = load_scenario("typical_sme", {"strategy.champions.count": 12,
-                                      "organisation.culture": "innovation",
-                                      "tool.target_roles": ["admin"]})
-    s = load_scenario("typical_sme", ["strategy.champions.count=12",
-                                      "organisation.culture=innovation",
-                                      'tool.target_roles=["admin"]'])
+    d = load_scenario(
+        "typical_sme",
+        {
+            "strategy.champions.count": 12,
+            "organisation.culture": "innovation",
+            "tool.target_roles": ["admin"],
+        },
+    )
+    s = load_scenario(
+        "typical_sme",
+        [
+            "strategy.champions.count=12",
+            "organisation.culture=innovation",
+            'tool.target_roles=["admin"]',
+        ],
+    )
     assert d == s
     assert d.strategy.champions.count == 12
     assert d.organisation.culture == "innovation"
@@ -116,12 +126,15 @@ def test_override_values_are_parsed_as_toml():
     assert parse_override("weeks=12") == ("weeks", 12)
     assert parse_override("tool.usefulness = 0.7") == ("tool.usefulness", 0.7)
     assert parse_override("organisation.works_council=false") == (
-        "organisation.works_council", False)
+        "organisation.works_council",
+        False,
+    )
     assert parse_override('name="a b"') == ("name", "a b")
-    assert parse_override("organisation.culture=hierarchy") == ("organisation.culture",
-                                                                "hierarchy")
+    assert parse_override("organisation.culture=hierarchy") == ("organisation.culture", "hierarchy")
     assert parse_override("strategy.training.formats={practice=1}") == (
-        "strategy.training.formats", {"practice": 1})
+        "strategy.training.formats",
+        {"practice": 1},
+    )
 
 
 def test_override_of_a_table_key_replaces_the_table():
@@ -190,12 +203,24 @@ def test_fractional_number_for_an_integer_key(tmp_path):
         ("[budget]\nhourly_cost_eur = 0\n", "budget.hourly_cost_eur", 0, "(0.0, inf)"),
         ("[organisation.roles]\nadmin = -1\n", "organisation.roles.admin", -1, "[0.0, inf)"),
         ("[parameters]\ntrial_rate = 2\n", "parameters.trial_rate", 2, "[0.0, 1.0]"),
-        ("[parameters.culture.harmony]\nconformity = -1\n",
-         "parameters.culture.harmony.conformity", -1, "[0.0, 1.0]"),
-        ("[dynamics.threshold]\nseed_ids = [1, -2]\n", "dynamics.threshold.seed_ids.1", -2,
-         "[0, inf)"),
-        ("[strategy.anchoring]\nprocess_integration_week = 600\n",
-         "strategy.anchoring.process_integration_week", 600, "[0, 520]"),
+        (
+            "[parameters.culture.harmony]\nconformity = -1\n",
+            "parameters.culture.harmony.conformity",
+            -1,
+            "[0.0, 1.0]",
+        ),
+        (
+            "[dynamics.threshold]\nseed_ids = [1, -2]\n",
+            "dynamics.threshold.seed_ids.1",
+            -2,
+            "[0, inf)",
+        ),
+        (
+            "[strategy.anchoring]\nprocess_integration_week = 600\n",
+            "strategy.anchoring.process_integration_week",
+            600,
+            "[0, 520]",
+        ),
     ],
 )
 def test_out_of_range_names_the_range(tmp_path, text, key, value, allowed):

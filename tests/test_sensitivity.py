@@ -52,13 +52,27 @@ def test_example_problem_file_is_valid():
 
 def test_sobol_tiny(capsys, tiny, tmp_path):
     out = tmp_path / "sobol"
-    argv = ["sensitivity", "five_phase", "--problem", str(tiny), "--method", "sobol",
-            "--samples", "8", "--out", str(out), *SMALL]
+    argv = [
+        "sensitivity",
+        "five_phase",
+        "--problem",
+        str(tiny),
+        "--method",
+        "sobol",
+        "--samples",
+        "8",
+        "--out",
+        str(out),
+        *SMALL,
+    ]
     res = run_json(capsys, argv)
     assert res["method"] == "sobol" and res["samples"] == 8
     assert res["runs"] == 8 * (3 + 2) == res["design_points"]
-    assert res["parameters"] == ["strategy.champions.count", "tool.usefulness",
-                                 "strategy.leadership.role_modelling"]
+    assert res["parameters"] == [
+        "strategy.champions.count",
+        "tool.usefulness",
+        "strategy.leadership.role_modelling",
+    ]
     assert "final_active_share" in res["indices"]
     for table in res["indices"].values():
         assert set(table) == set(res["parameters"])
@@ -83,8 +97,16 @@ def test_sobol_tiny(capsys, tiny, tmp_path):
 
 
 def test_sobol_second_order_and_two_workers(capsys, tiny, tmp_path):
-    base = ["sensitivity", "five_phase", "--problem", str(tiny), "--samples", "4",
-            "--second-order", *SMALL]
+    base = [
+        "sensitivity",
+        "five_phase",
+        "--problem",
+        str(tiny),
+        "--samples",
+        "4",
+        "--second-order",
+        *SMALL,
+    ]
     one = run_json(capsys, base)
     two = run_json(capsys, base + ["--workers", "2", "--out", str(tmp_path / "s2")])
     assert one["runs"] == 4 * (2 * 3 + 2)
@@ -94,8 +116,22 @@ def test_sobol_second_order_and_two_workers(capsys, tiny, tmp_path):
 
 
 def test_morris_tiny(capsys, tiny, tmp_path):
-    res = run_json(capsys, ["sensitivity", "five_phase", "--problem", str(tiny), "--method",
-                            "morris", "--samples", "4", "--out", str(tmp_path / "m"), *SMALL])
+    res = run_json(
+        capsys,
+        [
+            "sensitivity",
+            "five_phase",
+            "--problem",
+            str(tiny),
+            "--method",
+            "morris",
+            "--samples",
+            "4",
+            "--out",
+            str(tmp_path / "m"),
+            *SMALL,
+        ],
+    )
     assert res["method"] == "morris" and res["runs"] == 4 * (3 + 1)
     for table in res["indices"].values():
         for e in table.values():
@@ -107,9 +143,22 @@ def test_morris_tiny(capsys, tiny, tmp_path):
 
 def test_outputs_flag_and_change_roi(capsys, tiny, tmp_path):
     out = tmp_path / "cr"
-    res = run_json(capsys, ["sensitivity", "five_phase", "--problem", str(tiny),
-                            "--samples", "2", "--outputs", "change_roi,goal_week",
-                            "--out", str(out), *SMALL])
+    res = run_json(
+        capsys,
+        [
+            "sensitivity",
+            "five_phase",
+            "--problem",
+            str(tiny),
+            "--samples",
+            "2",
+            "--outputs",
+            "change_roi,goal_week",
+            "--out",
+            str(out),
+            *SMALL,
+        ],
+    )
     assert res["outputs"] == ["change_roi", "goal_week"]
     man = json.loads((out / "manifest.json").read_text())
     assert man["design"]["change_roi"] is True
@@ -117,8 +166,17 @@ def test_outputs_flag_and_change_roi(capsys, tiny, tmp_path):
 
 def test_changed_problem_refused(capsys, tiny, tmp_path):
     out = tmp_path / "s"
-    argv = ["sensitivity", "five_phase", "--problem", str(tiny), "--samples", "2",
-            "--out", str(out), *SMALL]
+    argv = [
+        "sensitivity",
+        "five_phase",
+        "--problem",
+        str(tiny),
+        "--samples",
+        "2",
+        "--out",
+        str(out),
+        *SMALL,
+    ]
     run_json(capsys, argv)
     tiny.write_text(TINY.replace("[0, 6]", "[0, 8]"))
     assert main(argv) == 2
@@ -126,27 +184,35 @@ def test_changed_problem_refused(capsys, tiny, tmp_path):
 
 
 BAD = {
-    "missing_outputs": (TINY.replace('outputs = ["final_active_share", "goal_reached", '
-                                     '"roi"]', ""), "outputs"),
+    "missing_outputs": (
+        TINY.replace('outputs = ["final_active_share", "goal_reached", "roi"]', ""),
+        "outputs",
+    ),
     "missing_parameters": ('outputs = ["roi"]\n', "parameter"),
-    "missing_bounds": ('outputs = ["roi"]\n[[parameter]]\nkey = "tool.usefulness"\n'
-                       '[[parameter]]\nkey = "tool.reliability"\nbounds = [0.5, 0.9]\n',
-                       "parameter[0].bounds"),
+    "missing_bounds": (
+        'outputs = ["roi"]\n[[parameter]]\nkey = "tool.usefulness"\n'
+        '[[parameter]]\nkey = "tool.reliability"\nbounds = [0.5, 0.9]\n',
+        "parameter[0].bounds",
+    ),
     "missing_key": ('outputs = ["roi"]\n[[parameter]]\nbounds = [0, 1]\n', "parameter[0].key"),
-    "unknown_scenario_key": (TINY.replace("tool.usefulness", "tool.usefullness"),
-                             "tool.usefullness"),
+    "unknown_scenario_key": (
+        TINY.replace("tool.usefulness", "tool.usefullness"),
+        "tool.usefullness",
+    ),
     "reversed_bounds": (TINY.replace("[0.3, 0.9]", "[0.9, 0.3]"), "parameter[1].bounds"),
     "bounds_out_of_range": (TINY.replace("[0.3, 0.9]", "[0.3, 1.5]"), "tool.usefulness"),
-    "three_bounds_for_uniform": (TINY.replace("[0.3, 0.9]", "[0.3, 0.9, 1.0]"),
-                                 "parameter[1].bounds"),
-    "unknown_distribution": (TINY.replace("bounds = [0.3, 0.9]",
-                                          'bounds = [0.3, 0.9]\ndistribution = "cauchy"'),
-                             "parameter[1].distribution"),
+    "three_bounds_for_uniform": (
+        TINY.replace("[0.3, 0.9]", "[0.3, 0.9, 1.0]"),
+        "parameter[1].bounds",
+    ),
+    "unknown_distribution": (
+        TINY.replace("bounds = [0.3, 0.9]", 'bounds = [0.3, 0.9]\ndistribution = "cauchy"'),
+        "parameter[1].distribution",
+    ),
     "unknown_method": ('method = "fast"\n' + TINY, "method"),
     "unknown_output": (TINY.replace('"roi"]', '"roi", "happiness"]'), "happiness"),
     "text_output": (TINY.replace('"roi"]', '"main_barrier"]'), "main_barrier"),
-    "text_key": (TINY.replace("tool.usefulness", "organisation.culture"),
-                 "organisation.culture"),
+    "text_key": (TINY.replace("tool.usefulness", "organisation.culture"), "organisation.culture"),
     "table_key": (TINY.replace("tool.usefulness", "strategy.champions"), "strategy.champions"),
     "unknown_top_key": ("samplez = 3\n" + TINY, "samplez"),
     "malformed": ("outputs = [\n", "malformed TOML"),

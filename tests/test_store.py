@@ -39,12 +39,29 @@ def stored(out: Path) -> pd.DataFrame:
 
 
 def test_records_frame_types():
-    df = records_frame([
-        {"point": 0, "run": 0, "goal_reached": True, "goal_week": None, "roi": 0.5,
-         "main_barrier": "trust", "weekly_active_share": [0.0, 0.5]},
-        {"point": 0, "run": 1, "goal_reached": False, "goal_week": 7, "roi": None,
-         "main_barrier": None, "weekly_active_share": [0.0, 0.1], "cost_x_eur": 3.0},
-    ])
+    df = records_frame(
+        [
+            {
+                "point": 0,
+                "run": 0,
+                "goal_reached": True,
+                "goal_week": None,
+                "roi": 0.5,
+                "main_barrier": "trust",
+                "weekly_active_share": [0.0, 0.5],
+            },
+            {
+                "point": 0,
+                "run": 1,
+                "goal_reached": False,
+                "goal_week": 7,
+                "roi": None,
+                "main_barrier": None,
+                "weekly_active_share": [0.0, 0.1],
+                "cost_x_eur": 3.0,
+            },
+        ]
+    )
     assert str(df["goal_reached"].dtype) == "boolean"
     assert df["goal_week"].dtype == float and pd.isna(df["goal_week"][0])
     assert df["roi"].dtype == float
@@ -57,8 +74,15 @@ def test_manifest_and_parts(tmp_path, capsys):
     assert main(ensemble(out, 6, "--chunk-size", "2", "--no-change-roi", "--json")) == 0
     capsys.readouterr()
     man = json.loads((out / "manifest.json").read_text())
-    for key in ("command", "scenario", "overrides", "base_seed", "design", "runs",
-                "package_version"):
+    for key in (
+        "command",
+        "scenario",
+        "overrides",
+        "base_seed",
+        "design",
+        "runs",
+        "package_version",
+    ):
         assert key in man
     assert man["command"] == "ensemble" and man["runs"] == 6 and man["base_seed"] == 1
     assert man["overrides"] == {"organisation.employees": 30, "weeks": 12}
@@ -118,8 +142,19 @@ def test_refuses_a_changed_design(tmp_path, capsys, change):
 def test_refuses_another_command(tmp_path, capsys):
     out = tmp_path / "d"
     assert main(ensemble(out, 2, "--no-change-roi", "--json")) == 0
-    rc = main(["compare", "five_phase", "big_bang", "--runs", "2", "--no-change-roi",
-               "--out", str(out), *SMALL])
+    rc = main(
+        [
+            "compare",
+            "five_phase",
+            "big_bang",
+            "--runs",
+            "2",
+            "--no-change-roi",
+            "--out",
+            str(out),
+            *SMALL,
+        ]
+    )
     assert rc == 2
     assert "command" in capsys.readouterr().err
 
@@ -157,10 +192,15 @@ def test_resume_after_kill(tmp_path):
     result equals a clean run."""
     out = tmp_path / "killed"
     runs = 64
-    argv = [sys.executable, "-m", "experiments", *ensemble(out, runs, "--chunk-size", "4",
-                                                           "--workers", "2", "--json")]
-    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    argv = [
+        sys.executable,
+        "-m",
+        "experiments",
+        *ensemble(out, runs, "--chunk-size", "4", "--workers", "2", "--json"),
+    ]
+    proc = subprocess.Popen(
+        argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
     try:
         deadline = time.monotonic() + 60
         while not parts(out) and time.monotonic() < deadline and proc.poll() is None:

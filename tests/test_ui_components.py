@@ -61,8 +61,11 @@ def button(root: widgets.Widget, label: str) -> v.Btn:
 
 
 def images(root: widgets.Widget, *classes: str) -> list[widgets.Image]:
-    return [w for w in all_widgets(root) if isinstance(w, widgets.Image)
-            and all(c in w._dom_classes for c in classes)]
+    return [
+        w
+        for w in all_widgets(root)
+        if isinstance(w, widgets.Image) and all(c in w._dom_classes for c in classes)
+    ]
 
 
 def wait_until(cond: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -249,11 +252,18 @@ def _has_image(root: widgets.Widget, *classes: str) -> None:
 
 def _error_next_to(root: widgets.Widget, label: str) -> str:
     """The red message in the same column as the input labelled `label` ("" if none)."""
-    columns = [w for w in all_widgets(root) if isinstance(w, v.Sheet)
-               and any(isinstance(c, v.TextField) and c.label == label for c in w.children)]
+    columns = [
+        w
+        for w in all_widgets(root)
+        if isinstance(w, v.Sheet)
+        and any(isinstance(c, v.TextField) and c.label == label for c in w.children)
+    ]
     assert len(columns) == 1, f"{len(columns)} fields labelled {label!r}"
-    errors = [c for c in columns[0].children
-              if isinstance(c, v.Html) and "field-error" in (c.class_ or "")]
+    errors = [
+        c
+        for c in columns[0].children
+        if isinstance(c, v.Html) and "field-error" in (c.class_ or "")
+    ]
     return errors[0].children[0] if errors else ""
 
 
@@ -279,7 +289,8 @@ def test_whatif_invalid_edit_shows_message_next_to_field(render):
     def all_clear() -> None:
         assert not button(root, "Run").disabled
         assert "field-error" not in " ".join(
-            w.class_ or "" for w in all_widgets(root) if isinstance(w, v.Html))
+            w.class_ or "" for w in all_widgets(root) if isinstance(w, v.Html)
+        )
 
     eventually(all_clear)
 

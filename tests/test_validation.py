@@ -75,10 +75,15 @@ def test_bass_refined_step_approaches_the_continuous_curve():
     errors = {}
     for dt in (1.0, 0.25):
         steps = int(round(horizon / dt))
-        sc = load_scenario("validation/bass", {
-            "organisation.employees": 1000, "weeks": steps,
-            "dynamics.bass.p": p * dt, "dynamics.bass.q": q * dt,
-        })
+        sc = load_scenario(
+            "validation/bass",
+            {
+                "organisation.employees": 1000,
+                "weeks": steps,
+                "dynamics.bass.p": p * dt,
+                "dynamics.bass.q": q * dt,
+            },
+        )
         mean = mean_active_share(sc, runs=16, entropy=7)
         # 16 runs of 1,000: the standard error of the mean share is up to ~0.008
         assert np.max(np.abs(mean - bass_recursion(p, q, steps, dt))) < 0.025
@@ -119,8 +124,9 @@ def test_rogers_adopter_categories_from_a_near_symmetric_bass_diffusion():
     recursion gives 2.8/11.3/35.6/34.9/15.4 %; the sampling error of 4 x 2,000 adopters
     is < 0.6 points.
     """
-    sc = load_scenario("validation/bass", {"weeks": 110, "dynamics.bass.p": 0.001,
-                                           "dynamics.bass.q": 0.15})
+    sc = load_scenario(
+        "validation/bass", {"weeks": 110, "dynamics.bass.p": 0.001, "dynamics.bass.q": 0.15}
+    )
     shares = [rogers_shares(adoption_weeks(sc, seed)) for seed in range(4)]
     mean = np.mean(shares, axis=0)
     assert np.abs(mean - ROGERS).max() < 3.0, mean.round(1)
@@ -131,8 +137,15 @@ def test_rogers_adopter_categories_from_a_near_symmetric_bass_diffusion():
 
 def test_rogers_categories_detect_a_skewed_diffusion():
     """Innovation-driven Bass (p = 0.2, q = 0.05) front-loads adoption: far from Rogers."""
-    sc = load_scenario("validation/bass", {"organisation.employees": 500, "weeks": 80,
-                                           "dynamics.bass.p": 0.2, "dynamics.bass.q": 0.05})
+    sc = load_scenario(
+        "validation/bass",
+        {
+            "organisation.employees": 500,
+            "weeks": 80,
+            "dynamics.bass.p": 0.2,
+            "dynamics.bass.q": 0.05,
+        },
+    )
     shares = rogers_shares(adoption_weeks(sc, 0))
     assert shares[0] < 1.0  # nobody adopts 2 sd before a mean of ~4 weeks
     assert np.abs(shares - ROGERS).max() > 5.0
@@ -144,11 +157,16 @@ def test_rogers_categories_detect_a_skewed_diffusion():
 def granovetter(phi_counts: list[int]):
     """Granovetter's crowd of 100 in threshold mode on a complete graph, no seeds."""
     n = len(phi_counts)
-    sc = load_scenario("validation/threshold", {
-        "organisation.employees": n, "network.kind": "complete", "weeks": n + 10,
-        "dynamics.threshold.phi": [k / (n - 1) for k in phi_counts],
-        "dynamics.threshold.seeds": 0,
-    })
+    sc = load_scenario(
+        "validation/threshold",
+        {
+            "organisation.employees": n,
+            "network.kind": "complete",
+            "weeks": n + 10,
+            "dynamics.threshold.phi": [k / (n - 1) for k in phi_counts],
+            "dynamics.threshold.seeds": 0,
+        },
+    )
     return run(sc, seed=1).weekly
 
 
@@ -168,11 +186,18 @@ def test_granovetter_one_changed_threshold_stops_the_riot():
 
 
 def ring_run(n: int, kind: str, seed: int, rewiring: float = 0.0):
-    sc = load_scenario("validation/threshold", {
-        "organisation.employees": n, "network.kind": kind, "network.mean_degree": 4,
-        "network.rewiring": rewiring, "weeks": n, "dynamics.threshold.phi": 0.5,
-        "dynamics.threshold.seed_ids": [0, 1],
-    })
+    sc = load_scenario(
+        "validation/threshold",
+        {
+            "organisation.employees": n,
+            "network.kind": kind,
+            "network.mean_degree": 4,
+            "network.rewiring": rewiring,
+            "weeks": n,
+            "dynamics.threshold.phi": 0.5,
+            "dynamics.threshold.seed_ids": [0, 1],
+        },
+    )
     return run(sc, seed=seed).weekly["active_share"].to_numpy()
 
 
@@ -192,7 +217,7 @@ def test_complex_contagion_on_a_ring_lattice_takes_ceil_half_steps(n):
     assert active[steps] == 1.0
     assert active[steps - 1] < 1.0
     # two new adopters per week, one on each front
-    np.testing.assert_allclose(active[: steps], (2 + 2 * np.arange(steps)) / n)
+    np.testing.assert_allclose(active[:steps], (2 + 2 * np.arange(steps)) / n)
 
 
 def test_complex_contagion_stalls_on_a_fully_rewired_network():

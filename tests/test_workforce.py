@@ -16,8 +16,13 @@ def _big(**overrides):
 
 @pytest.mark.parametrize("n", [7, 120, 1001])
 def test_role_counts_follow_shares_by_largest_remainder(n):
-    shares = {"executive": 0.05, "middle_manager": 0.12, "specialist": 0.25, "admin": 0.2,
-              "operations": 0.38}
+    shares = {
+        "executive": 0.05,
+        "middle_manager": 0.12,
+        "specialist": 0.25,
+        "admin": 0.2,
+        "operations": 0.38,
+    }
     roles = sample_roles(n, shares, np.random.default_rng(0))
     counts = np.bincount(roles, minlength=len(ROLES))
     expected = np.array([shares[r] for r in ROLES]) * n
@@ -49,8 +54,9 @@ def test_tenure_mean_near_scenario(mean_tenure):
 def test_tenure_grows_with_scenario_mean_and_never_exceeds_career():
     means = []
     for mt in (2.0, 8.7, 15.0):
-        wf = sample_workforce(_big(**{"organisation.mean_tenure_years": mt}),
-                              np.random.default_rng(3))
+        wf = sample_workforce(
+            _big(**{"organisation.mean_tenure_years": mt}), np.random.default_rng(3)
+        )
         assert np.all(wf.tenure <= np.maximum(wf.age - 17.0, 0.5) + 1e-9)
         means.append(wf.tenure.mean())
     assert means[0] < means[1] < means[2]
@@ -73,8 +79,7 @@ def test_departments_all_used_and_in_range():
 
 
 def test_more_departments_than_employees_is_capped():
-    sc = load_scenario("typical_sme", {"organisation.employees": 4,
-                                       "organisation.departments": 10})
+    sc = load_scenario("typical_sme", {"organisation.employees": 4, "organisation.departments": 10})
     wf = sample_workforce(sc, np.random.default_rng(5))
     assert wf.department.max() < 4
 
@@ -89,8 +94,7 @@ def test_target_users_are_the_target_roles():
 def test_works_council_members_only_with_a_council():
     on = sample_workforce(_big(), np.random.default_rng(7))
     assert on.works_council.sum() == round(0.03 * 4000)
-    off = sample_workforce(_big(**{"organisation.works_council": False}),
-                           np.random.default_rng(7))
+    off = sample_workforce(_big(**{"organisation.works_council": False}), np.random.default_rng(7))
     assert not off.works_council.any()
 
 

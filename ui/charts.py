@@ -25,15 +25,36 @@ from model.state import ACTIVE, LAPSED, NON_USER, TRIAL
 from model.workforce import CONCERNS
 
 STAGE_NAMES = ("non_user", "trial", "active", "lapsed")
-STAGE_COLOURS = {"non_user": "#cfcfcf", "trial": "#f4a259", "active": "#2a9d8f",
-                 "lapsed": "#bc4b51"}
-CONCERN_COLOURS = {"existential": "#d62728", "overload": "#ff7f0e", "control": "#9467bd",
-                   "quality": "#8c564b"}
+STAGE_COLOURS = {
+    "non_user": "#cfcfcf",
+    "trial": "#f4a259",
+    "active": "#2a9d8f",
+    "lapsed": "#bc4b51",
+}
+CONCERN_COLOURS = {
+    "existential": "#d62728",
+    "overload": "#ff7f0e",
+    "control": "#9467bd",
+    "quality": "#8c564b",
+}
 NO_CONCERN = "#e8e8e8"
-PLAN_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
-                "#e377c2", "#17becf")
-PHASE_LABELS = {"awareness": "A", "vision": "V", "empowerment": "E",
-                "implementation": "I", "anchoring": "An"}
+PLAN_COLOURS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+)
+PHASE_LABELS = {
+    "awareness": "A",
+    "vision": "V",
+    "empowerment": "E",
+    "implementation": "I",
+    "anchoring": "An",
+}
 MAX_NETWORK_NODES = 300
 DPI = 90
 
@@ -59,16 +80,29 @@ def _phase_marks(ax, phases: dict[str, int], planned: dict[str, int] | None, wee
         if w is None or w > weeks:
             continue
         ax.axvline(w, color="#555555", lw=0.8, ls=style, alpha=0.6)
-        ax.text(w, 1.005, label, transform=ax.get_xaxis_transform(), ha="center",
-                va="bottom", fontsize=7, color="#555555")
+        ax.text(
+            w,
+            1.005,
+            label,
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            color="#555555",
+        )
 
 
 # --------------------------------------------------------------------------- what-if
 
 
-def stages_figure(weekly: pd.DataFrame, weeks: int, goal: float, goal_week: int,
-                  phases: dict[str, int] | None = None,
-                  planned: dict[str, int] | None = None) -> Figure:
+def stages_figure(
+    weekly: pd.DataFrame,
+    weeks: int,
+    goal: float,
+    goal_week: int,
+    phases: dict[str, int] | None = None,
+    planned: dict[str, int] | None = None,
+) -> Figure:
     """Stacked usage stages of target users, resistance of all staff, the goal."""
     fig = Figure(figsize=(7.6, 3.3))
     fig.subplots_adjust(left=0.1, right=0.76, top=0.86, bottom=0.14)
@@ -78,21 +112,35 @@ def stages_figure(weekly: pd.DataFrame, weeks: int, goal: float, goal_week: int,
     trial = weekly["trial_share"].to_numpy()
     lapsed = weekly["lapsed_share"].to_numpy()
     non_user = np.clip(1.0 - active - trial - lapsed, 0.0, 1.0)
-    ax.stackplot(w, active, trial, lapsed, non_user,
-                 colors=[STAGE_COLOURS[s] for s in ("active", "trial", "lapsed", "non_user")],
-                 labels=["active", "trial", "lapsed", "not using"], alpha=0.9)
-    ax.plot(w, weekly["resistant_share"], color="black", lw=1.6, ls="--",
-            label="resistant (all staff)")
+    ax.stackplot(
+        w,
+        active,
+        trial,
+        lapsed,
+        non_user,
+        colors=[STAGE_COLOURS[s] for s in ("active", "trial", "lapsed", "non_user")],
+        labels=["active", "trial", "lapsed", "not using"],
+        alpha=0.9,
+    )
+    ax.plot(
+        w, weekly["resistant_share"], color="black", lw=1.6, ls="--", label="resistant (all staff)"
+    )
     ax.axhline(goal, color="#1d3557", lw=1.0, ls=":")
-    ax.plot([goal_week], [goal], marker="*", color="#1d3557", ms=10, ls="none",
-            label=f"goal {100 * goal:.0f}% by week {goal_week}")
+    ax.plot(
+        [goal_week],
+        [goal],
+        marker="*",
+        color="#1d3557",
+        ms=10,
+        ls="none",
+        label=f"goal {100 * goal:.0f}% by week {goal_week}",
+    )
     _phase_marks(ax, phases or {}, planned, weeks)
     ax.set_xlim(0, max(weeks, 1))
     _pct_axis(ax)
     ax.set_xlabel("week")
     ax.set_ylabel("share of target users")
-    ax.set_title(f"Adoption stages, week {int(w[-1])} of {weeks}", fontsize=10, loc="left",
-                 pad=14)
+    ax.set_title(f"Adoption stages, week {int(w[-1])} of {weeks}", fontsize=10, loc="left", pad=14)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5, frameon=False)
     return fig
 
@@ -104,8 +152,13 @@ def groups_figure(tables: dict[str, pd.DataFrame], weeks: int) -> Figure:
     axes = fig.subplots(1, len(tables), sharey=True)
     for ax, (kind, df) in zip(np.atleast_1d(axes), tables.items(), strict=False):
         for j, col in enumerate(df.columns):
-            ax.plot(np.arange(len(df)), df[col], lw=1.5, label=col,
-                    color=PLAN_COLOURS[j % len(PLAN_COLOURS)])
+            ax.plot(
+                np.arange(len(df)),
+                df[col],
+                lw=1.5,
+                label=col,
+                color=PLAN_COLOURS[j % len(PLAN_COLOURS)],
+            )
         ax.set_xlim(0, max(weeks, 1))
         _pct_axis(ax)
         ax.set_title(f"by {kind}", fontsize=9, loc="left")
@@ -116,22 +169,29 @@ def groups_figure(tables: dict[str, pd.DataFrame], weeks: int) -> Figure:
     return fig
 
 
-def concern_matrix(concerns: np.ndarray, department: np.ndarray,
-                   attitude: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def concern_matrix(
+    concerns: np.ndarray, department: np.ndarray, attitude: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Share holding each concern (and share resistant) per department; sizes; row names."""
     n_dep = int(department.max()) + 1
     size = np.bincount(department, minlength=n_dep).astype(float)
-    rows = [np.bincount(department, weights=(concerns[i] >= 0.5).astype(float),
-                        minlength=n_dep) for i in range(len(CONCERNS))]
-    rows.append(np.bincount(department, weights=(attitude < 0).astype(float),
-                            minlength=n_dep))
+    rows = [
+        np.bincount(department, weights=(concerns[i] >= 0.5).astype(float), minlength=n_dep)
+        for i in range(len(CONCERNS))
+    ]
+    rows.append(np.bincount(department, weights=(attitude < 0).astype(float), minlength=n_dep))
     with np.errstate(invalid="ignore", divide="ignore"):
         mat = np.vstack(rows) / size
     return mat, size, [*CONCERNS, "resistant"]
 
 
-def resistance_figure(concerns: np.ndarray, department: np.ndarray, attitude: np.ndarray,
-                      week: int, max_departments: int = 30) -> Figure:
+def resistance_figure(
+    concerns: np.ndarray,
+    department: np.ndarray,
+    attitude: np.ndarray,
+    week: int,
+    max_departments: int = 30,
+) -> Figure:
     """Heat map: concern type (rows) x department (columns), share holding the concern."""
     mat, size, names = concern_matrix(concerns, department, attitude)
     cols = np.arange(mat.shape[1])
@@ -152,12 +212,20 @@ def resistance_figure(concerns: np.ndarray, department: np.ndarray, attitude: np
             for j in range(mat.shape[1]):
                 v = mat[i, j]
                 if np.isfinite(v):
-                    ax.text(j, i, f"{100 * v:.0f}", ha="center", va="center", fontsize=7,
-                            color="white" if v > 0.6 else "black")
+                    ax.text(
+                        j,
+                        i,
+                        f"{100 * v:.0f}",
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if v > 0.6 else "black",
+                    )
     ax.axhline(len(CONCERNS) - 0.5, color="white", lw=2)
     fig.colorbar(im, ax=ax, format=PercentFormatter(1.0, decimals=0), shrink=0.9)
-    ax.set_title(f"Resistance map, week {week}: % holding each concern{note}",
-                 fontsize=10, loc="left")
+    ax.set_title(
+        f"Resistance map, week {week}: % holding each concern{note}", fontsize=10, loc="left"
+    )
     return fig
 
 
@@ -202,7 +270,7 @@ def snowball(adj: sp.csr_matrix, limit: int) -> np.ndarray:
             order.extend(frontier[: limit - len(order)])
             nxt = []
             for i in frontier:
-                for j in adj.indices[adj.indptr[i]: adj.indptr[i + 1]]:
+                for j in adj.indices[adj.indptr[i] : adj.indptr[i + 1]]:
                     if not seen[j]:
                         seen[j] = True
                         nxt.append(int(j))
@@ -210,8 +278,9 @@ def snowball(adj: sp.csr_matrix, limit: int) -> np.ndarray:
     return np.sort(np.array(order[:limit], dtype=np.int64))
 
 
-def network_layout(adj: sp.csr_matrix, seed: int = 0,
-                   max_nodes: int = MAX_NETWORK_NODES) -> NetworkLayout:
+def network_layout(
+    adj: sp.csr_matrix, seed: int = 0, max_nodes: int = MAX_NETWORK_NODES
+) -> NetworkLayout:
     """Spring layout with a fixed seed, cached per network (computed once per scenario)."""
     key = _adjacency_key(adj, seed)
     if key in _LAYOUTS:
@@ -238,9 +307,15 @@ def dominant_concern(concerns: np.ndarray) -> np.ndarray:
     return np.where(held, top, -1)
 
 
-def network_figure(layout: NetworkLayout, stage: np.ndarray, attitude: np.ndarray,
-                   champion: np.ndarray, concerns: np.ndarray | None = None,
-                   colour_by: str = "stage", week: int = 0) -> Figure:
+def network_figure(
+    layout: NetworkLayout,
+    stage: np.ndarray,
+    attitude: np.ndarray,
+    champion: np.ndarray,
+    concerns: np.ndarray | None = None,
+    colour_by: str = "stage",
+    week: int = 0,
+) -> Figure:
     """The influence network, nodes coloured by usage stage or attitude.
 
     With `concerns` given, nodes are coloured by their strongest *held* concern (hidden
@@ -260,31 +335,57 @@ def network_figure(layout: NetworkLayout, stage: np.ndarray, attitude: np.ndarra
         palette = np.array([*CONCERN_COLOURS.values(), NO_CONCERN])
         colours = palette[np.where(dom >= 0, dom, len(CONCERNS))]
         size = 12.0 + 60.0 * np.clip(concerns[:, ids].max(axis=0) - 0.3, 0.0, 1.0)
-        handles = [Line2D([], [], marker="o", ls="none", color=c, label=k)
-                   for k, c in CONCERN_COLOURS.items()]
-        handles.append(Line2D([], [], marker="o", ls="none", color=NO_CONCERN,
-                              label="none held"))
+        handles = [
+            Line2D([], [], marker="o", ls="none", color=c, label=k)
+            for k, c in CONCERN_COLOURS.items()
+        ]
+        handles.append(Line2D([], [], marker="o", ls="none", color=NO_CONCERN, label="none held"))
         title = "Hidden concerns"
         sc = ax.scatter(pos[:, 0], pos[:, 1], s=size, c=colours, linewidths=0, zorder=2)
     elif colour_by == "attitude":
-        sc = ax.scatter(pos[:, 0], pos[:, 1], s=size, c=attitude[ids], cmap="RdBu",
-                        norm=Normalize(-1.0, 1.0), linewidths=0, zorder=2)
+        sc = ax.scatter(
+            pos[:, 0],
+            pos[:, 1],
+            s=size,
+            c=attitude[ids],
+            cmap="RdBu",
+            norm=Normalize(-1.0, 1.0),
+            linewidths=0,
+            zorder=2,
+        )
         fig.colorbar(sc, ax=ax, shrink=0.7, label="attitude")
         title = "Attitude"
     else:
         palette = np.array([STAGE_COLOURS[s] for s in STAGE_NAMES])
-        sc = ax.scatter(pos[:, 0], pos[:, 1], s=size, c=palette[stage[ids]], linewidths=0,
-                        zorder=2)
+        sc = ax.scatter(pos[:, 0], pos[:, 1], s=size, c=palette[stage[ids]], linewidths=0, zorder=2)
         labels = {NON_USER: "not using", TRIAL: "trial", ACTIVE: "active", LAPSED: "lapsed"}
-        handles = [Line2D([], [], marker="o", ls="none", color=STAGE_COLOURS[STAGE_NAMES[k]],
-                          label=v) for k, v in labels.items()]
+        handles = [
+            Line2D([], [], marker="o", ls="none", color=STAGE_COLOURS[STAGE_NAMES[k]], label=v)
+            for k, v in labels.items()
+        ]
         title = "Usage stage"
     champs = champion[ids]
     if champs.any():
-        ax.scatter(pos[champs, 0], pos[champs, 1], s=size[champs] + 40, facecolors="none",
-                   edgecolors="black", linewidths=1.2, zorder=3)
-        handles.append(Line2D([], [], marker="o", ls="none", markerfacecolor="none",
-                              markeredgecolor="black", label="champion"))
+        ax.scatter(
+            pos[champs, 0],
+            pos[champs, 1],
+            s=size[champs] + 40,
+            facecolors="none",
+            edgecolors="black",
+            linewidths=1.2,
+            zorder=3,
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ls="none",
+                markerfacecolor="none",
+                markeredgecolor="black",
+                label="champion",
+            )
+        )
     if handles:
         ax.legend(handles=handles, fontsize=7, loc="lower left", framealpha=0.85)
     shown = "" if ids.size == layout.total else f" ({ids.size} of {layout.total} shown)"
@@ -311,8 +412,11 @@ def band_figure(result, column: str, title: str, lo: float = 5.0, hi: float = 95
     ax.set_xlim(0, int(result.weeks[-1]))
     _pct_axis(ax)
     ax.set_xlabel("week")
-    ax.set_title(f"{title}: median and {lo:g}-{hi:g}% band, {result.runs} runs per plan",
-                 fontsize=10, loc="left")
+    ax.set_title(
+        f"{title}: median and {lo:g}-{hi:g}% band, {result.runs} runs per plan",
+        fontsize=10,
+        loc="left",
+    )
     ax.legend(fontsize=7, loc="best", framealpha=0.85)
     return fig
 
@@ -325,11 +429,18 @@ def workshop_figure(weekly: pd.DataFrame, weeks: int, decisions: list, goal: flo
     w = weekly["week"]
     ax.plot(w, weekly["active_share"], color=STAGE_COLOURS["active"], lw=2, label="active use")
     ax.plot(w, weekly["trial_share"], color=STAGE_COLOURS["trial"], lw=1.4, label="trial")
-    ax.plot(w, weekly["resistant_share"], color="black", ls="--", lw=1.6,
-            label="resistant (all staff)")
+    ax.plot(
+        w, weekly["resistant_share"], color="black", ls="--", lw=1.6, label="resistant (all staff)"
+    )
     for c in CONCERNS:
-        ax.plot(w, weekly[f"concern_{c}_share"], color=CONCERN_COLOURS[c], lw=0.9, alpha=0.7,
-                label=f"{c} concern")
+        ax.plot(
+            w,
+            weekly[f"concern_{c}_share"],
+            color=CONCERN_COLOURS[c],
+            lw=0.9,
+            alpha=0.7,
+            label=f"{c} concern",
+        )
     ax.axhline(goal, color="#1d3557", lw=1.0, ls=":")
     for d in decisions:
         ax.axvline(d.week, color="#1d3557", lw=0.8, alpha=0.5)

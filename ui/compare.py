@@ -47,20 +47,26 @@ def fmt_diff(x: float, kind: str) -> str:
 
 def plan_table_html(result: CompareResult) -> str:
     df = plan_table(result)
-    head = "".join(f"<th style='color:{PLAN_COLOURS[j % len(PLAN_COLOURS)]}'>"
-                   f"{html.escape(p)}</th>" for j, p in enumerate(result.plans))
+    head = "".join(
+        f"<th style='color:{PLAN_COLOURS[j % len(PLAN_COLOURS)]}'>{html.escape(p)}</th>"
+        for j, p in enumerate(result.plans)
+    )
     rows = []
     for r in df.to_dict("records"):
         cells = []
         for p in result.plans:
             m, lo, hi = r[p]
             kind = r["kind"]
-            cells.append(f"<td class='v'>{fmt_value(m, kind)}<br><span style='color:#777;"
-                         f"font-weight:400'>[{fmt_value(lo, kind)}, {fmt_value(hi, kind)}]"
-                         "</span></td>")
+            cells.append(
+                f"<td class='v'>{fmt_value(m, kind)}<br><span style='color:#777;"
+                f"font-weight:400'>[{fmt_value(lo, kind)}, {fmt_value(hi, kind)}]"
+                "</span></td>"
+            )
         rows.append(f"<tr><td>{html.escape(r['label'])}</td>{''.join(cells)}</tr>")
-    return (f"<table class='kpi compare-plans'><tr><th>mean [95% CI]</th>{head}</tr>"
-            f"{''.join(rows)}</table>")
+    return (
+        f"<table class='kpi compare-plans'><tr><th>mean [95% CI]</th>{head}</tr>"
+        f"{''.join(rows)}</table>"
+    )
 
 
 def differences_html(diff: pd.DataFrame) -> str:
@@ -76,8 +82,10 @@ def differences_html(diff: pd.DataFrame) -> str:
             f"<td class='v'>[{fmt_diff(r.ci_low, r.kind)}, {fmt_diff(r.ci_high, r.kind)}]</td>"
             f"<td class='v'>{better}</td></tr>"
         )
-    head = ("<tr><th>plan</th><th>measure</th><th>reference</th><th>plan</th>"
-            "<th>difference</th><th>95% CI</th><th>runs better</th></tr>")
+    head = (
+        "<tr><th>plan</th><th>measure</th><th>reference</th><th>plan</th>"
+        "<th>difference</th><th>95% CI</th><th>runs better</th></tr>"
+    )
     return f"<table class='kpi compare-diff'>{head}{''.join(rows)}</table>"
 
 
@@ -85,31 +93,49 @@ def differences_html(diff: pd.DataFrame) -> str:
 def CompareResults(result: CompareResult, reference: str):
     active = solara.use_memo(
         lambda: safe_png(band_figure, result, "active_share", "Active use of target users"),
-        [result])
+        [result],
+    )
     resist = solara.use_memo(
-        lambda: safe_png(band_figure, result, "resistant_share", "Resistant staff"),
-        [result])
+        lambda: safe_png(band_figure, result, "resistant_share", "Resistant staff"), [result]
+    )
     ref = reference if reference in result.plans else result.plans[0]
     diff = solara.use_memo(lambda: differences(result, ref), [result, ref])
     solara.Style(TABLE_CSS)
-    solara.Text(f"{result.runs} runs per plan, seed {result.seed}, common random numbers; "
-                f"computed in {result.seconds:.1f} s.", classes=["compare-done"],
-                style={"font-size": "13px"})
+    solara.Text(
+        f"{result.runs} runs per plan, seed {result.seed}, common random numbers; "
+        f"computed in {result.seconds:.1f} s.",
+        classes=["compare-done"],
+        style={"font-size": "13px"},
+    )
     with solara.Row(style={"flex-wrap": "wrap", "gap": "8px"}):
-        ChartCard("Active use (band: 5-95% of runs)", *active, "compare_active.png",
-                  ["chart-compare-active"])
-        ChartCard("Resistance (band: 5-95% of runs)", *resist, "compare_resistance.png",
-                  ["chart-compare-resistance"])
+        ChartCard(
+            "Active use (band: 5-95% of runs)",
+            *active,
+            "compare_active.png",
+            ["chart-compare-active"],
+        )
+        ChartCard(
+            "Resistance (band: 5-95% of runs)",
+            *resist,
+            "compare_resistance.png",
+            ["chart-compare-resistance"],
+        )
     with solara.Card(margin=0, style=CARD_STYLE):
-        solara.Text(f"Differences to the reference plan '{ref}' (paired by run; 95% CI of "
-                    "the mean difference; a star marks a CI that excludes zero)",
-                    style={"font-weight": "600"})
+        solara.Text(
+            f"Differences to the reference plan '{ref}' (paired by run; 95% CI of "
+            "the mean difference; a star marks a CI that excludes zero)",
+            style={"font-weight": "600"},
+        )
         solara.HTML(unsafe_innerHTML=differences_html(diff))
     with solara.Card(margin=0, style=CARD_STYLE):
         solara.Text("Plan outcomes", style={"font-weight": "600"})
         solara.HTML(unsafe_innerHTML=plan_table_html(result))
-        Download(result.runs_table().to_csv(index=False), "compare_runs.csv",
-                 "Per-run summaries (CSV)", "text/csv")
+        Download(
+            result.runs_table().to_csv(index=False),
+            "compare_runs.csv",
+            "Per-run summaries (CSV)",
+            "text/csv",
+        )
 
 
 @solara.component
@@ -128,8 +154,9 @@ def CompareView(store: Store):
         def progress(pct: float) -> None:
             task.progress = pct
 
-        return run_compare(plans, runs_, seed_, on_progress=progress,
-                           should_stop=lambda: not task.is_current())
+        return run_compare(
+            plans, runs_, seed_, on_progress=progress, should_stop=lambda: not task.is_current()
+        )
 
     task = solara.lab.use_task(job, dependencies=None, raise_error=False)
 
@@ -151,39 +178,60 @@ def CompareView(store: Store):
             Heading("Plans to compare")
             if base is not None:
                 org = base.organisation
-                Para(f"Organisation, network, tool, goal and horizon from the What-if scenario "
-                     f"'{base.name}': {org.employees} employees, {org.culture} culture, "
-                     f"{base.weeks} weeks. Each plan brings its strategy and budget.",
-                     style={"margin-bottom": "12px"})
+                Para(
+                    f"Organisation, network, tool, goal and horizon from the What-if scenario "
+                    f"'{base.name}': {org.employees} employees, {org.culture} culture, "
+                    f"{base.weeks} weeks. Each plan brings its strategy and budget.",
+                    style={"margin-bottom": "12px"},
+                )
             else:
                 solara.Error("The What-if scenario has problems; fix them first.")
-            solara.SelectMultiple("Plans (two or more)", values=chosen, all_values=choices,
-                                  on_value=store.compare_plans.set, dense=True)
+            solara.SelectMultiple(
+                "Plans (two or more)",
+                values=chosen,
+                all_values=choices,
+                on_value=store.compare_plans.set,
+                dense=True,
+            )
             if len(chosen) < 2:
                 solara.Text("Pick at least two plans.", style={"color": "#b00020"})
             with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
-                solara.Select("Reference plan", values=chosen,
-                              value=reference if reference in chosen else
-                              (chosen[0] if chosen else None),
-                              on_value=set_reference, dense=True)
+                solara.Select(
+                    "Reference plan",
+                    values=chosen,
+                    value=reference if reference in chosen else (chosen[0] if chosen else None),
+                    on_value=set_reference,
+                    dense=True,
+                )
                 with solara.Column(gap="0px"):
-                    solara.InputInt("Runs per plan", value=runs, dense=True,
-                                    on_value=store.compare_runs.set)
+                    solara.InputInt(
+                        "Runs per plan", value=runs, dense=True, on_value=store.compare_runs.set
+                    )
                     if bad_runs:
-                        solara.Text(f"between 2 and {MAX_RUNS}", style={"color": "#b00020",
-                                                                       "font-size": "12px"})
+                        solara.Text(
+                            f"between 2 and {MAX_RUNS}",
+                            style={"color": "#b00020", "font-size": "12px"},
+                        )
                 solara.InputInt("Seed", value=seed, dense=True, on_value=store.compare_seed.set)
-                solara.Button("Run comparison", icon_name="mdi-play", color="primary",
-                              on_click=start, disabled=not can_run)
+                solara.Button(
+                    "Run comparison",
+                    icon_name="mdi-play",
+                    color="primary",
+                    on_click=start,
+                    disabled=not can_run,
+                )
                 if running:
                     solara.Button("Cancel", on_click=task.cancel, text=True)
             if running:
                 pct = task.progress or 0.0
                 solara.ProgressLinear(pct if pct > 0 else True)
                 total = runs * len(chosen)
-                solara.Text(f"Running {total} simulations in the background: {pct:.0f}% "
-                            "done. You can keep working in the other tabs.",
-                            classes=["compare-progress"], style={"font-size": "13px"})
+                solara.Text(
+                    f"Running {total} simulations in the background: {pct:.0f}% "
+                    "done. You can keep working in the other tabs.",
+                    classes=["compare-progress"],
+                    style={"font-size": "13px"},
+                )
             if message:
                 solara.Error(message)
             if task.error:
@@ -193,5 +241,7 @@ def CompareView(store: Store):
             ref = reference if reference in result.plans else result.plans[0]
             CompareResults(result, ref)
         elif not running:
-            solara.Info("Choose plans and press Run comparison. Every plan runs with the "
-                        "same seeds (common random numbers), so differences are paired.")
+            solara.Info(
+                "Choose plans and press Run comparison. Every plan runs with the "
+                "same seeds (common random numbers), so differences are paired."
+            )

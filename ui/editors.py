@@ -17,8 +17,12 @@ from model.programme import CHANNELS, FORMATS, mean_retention, training_hours_pe
 from model.scenario import AUDIENCES, CULTURES, NETWORK_KINDS, ROLES, TRAINING_FORMATS, Scenario
 from ui.state import Draft, messages_for
 
-ERROR_STYLE = {"color": "#b00020", "font-size": "12px", "line-height": "1.3",
-               "margin": "-4px 0 6px 2px"}
+ERROR_STYLE = {
+    "color": "#b00020",
+    "font-size": "12px",
+    "line-height": "1.3",
+    "margin": "-4px 0 6px 2px",
+}
 ROW_STYLE = {"flex-wrap": "wrap", "row-gap": "18px", "margin-bottom": "6px"}
 HINT_STYLE = {"color": "#555", "font-size": "12px", "margin": "0 0 6px 2px"}
 
@@ -27,8 +31,12 @@ FORMAT_MIXES: dict[str, dict[str, float]] = {
     "manuals and lecture": {"manual": 0.5, "lecture": 0.5},
     "demos and practice": {"demo": 0.4, "practice": 0.6},
     "active mix": {"practice": 0.4, "peer_teaching": 0.3, "microlearning": 0.3},
-    "blended with mentoring": {"demo": 0.2, "practice": 0.3, "microlearning": 0.2,
-                               "mentoring": 0.3},
+    "blended with mentoring": {
+        "demo": 0.2,
+        "practice": 0.3,
+        "microlearning": 0.2,
+        "mentoring": 0.3,
+    },
 }
 PHASE_KEYS = ("awareness", "vision", "empowerment", "implementation", "anchoring")
 
@@ -61,18 +69,37 @@ def Hint(text: str):
 
 
 @solara.component
-def NumberField(ctx: EditContext, key: str, label: str, integer: bool = False,
-                optional: bool = False, suffix: str | None = None, exact: bool = False):
+def NumberField(
+    ctx: EditContext,
+    key: str,
+    label: str,
+    integer: bool = False,
+    optional: bool = False,
+    suffix: str | None = None,
+    exact: bool = False,
+):
     """A number input for one dotted key; `exact`: show only problems of this very key."""
     value = ctx.value(key)
     msgs = ctx.problems.get(key, []) if exact else ctx.messages(key)
     with solara.Column(gap="0px", style={"min-width": "110px", "flex": "1 1 110px"}):
         if integer:
-            solara.InputInt(label, value=value, on_value=lambda v: ctx.set(key, v),
-                            optional=optional, dense=True, suffix=suffix)
+            solara.InputInt(
+                label,
+                value=value,
+                on_value=lambda v: ctx.set(key, v),
+                optional=optional,
+                dense=True,
+                suffix=suffix,
+            )
         else:
-            solara.InputFloat(label, value=value, on_value=lambda v: ctx.set(key, v),
-                              optional=optional, dense=True, suffix=suffix)
+            solara.InputFloat(
+                label,
+                value=value,
+                on_value=lambda v: ctx.set(key, v),
+                optional=optional,
+                dense=True,
+                suffix=suffix,
+            )
         FieldMessages(msgs)
 
 
@@ -80,16 +107,22 @@ def NumberField(ctx: EditContext, key: str, label: str, integer: bool = False,
 def ChoiceField(ctx: EditContext, key: str, label: str, values: list[str]):
     msgs = ctx.messages(key)
     with solara.Column(gap="0px", style={"min-width": "140px", "flex": "1 1 140px"}):
-        solara.Select(label, values=list(values), value=ctx.value(key),
-                      on_value=lambda v: ctx.set(key, v), dense=True)
+        solara.Select(
+            label,
+            values=list(values),
+            value=ctx.value(key),
+            on_value=lambda v: ctx.set(key, v),
+            dense=True,
+        )
         FieldMessages(msgs)
 
 
 @solara.component
 def FlagField(ctx: EditContext, key: str, label: str):
     with solara.Column(gap="0px"):
-        solara.Checkbox(label=label, value=bool(ctx.value(key)),
-                        on_value=lambda v: ctx.set(key, bool(v)))
+        solara.Checkbox(
+            label=label, value=bool(ctx.value(key)), on_value=lambda v: ctx.set(key, bool(v))
+        )
         FieldMessages(ctx.messages(key))
 
 
@@ -129,12 +162,15 @@ def ToolEditor(ctx: EditContext):
         NumberField(ctx, "tool.reliability", "Reliability (0-1)")
     with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "tool.hours_saved_per_week", "Hours saved / week")
-        NumberField(ctx, "tool.licence_eur_per_user_month", "Licence per user",
-                    suffix="EUR/month")
+        NumberField(ctx, "tool.licence_eur_per_user_month", "Licence per user", suffix="EUR/month")
     targets = ctx.value("tool.target_roles") or []
-    solara.SelectMultiple("Target roles (the tool is for)", values=list(targets),
-                          all_values=list(ROLES),
-                          on_value=lambda v: ctx.set("tool.target_roles", list(v)), dense=True)
+    solara.SelectMultiple(
+        "Target roles (the tool is for)",
+        values=list(targets),
+        all_values=list(ROLES),
+        on_value=lambda v: ctx.set("tool.target_roles", list(v)),
+        dense=True,
+    )
     FieldMessages(ctx.messages("tool.target_roles"))
 
 
@@ -155,8 +191,13 @@ def BudgetGoalEditor(ctx: EditContext):
 def TimelineEditor(ctx: EditContext):
     with solara.Row(style=ROW_STYLE):
         ChoiceField(ctx, "strategy.rollout", "Rollout", ["phased", "big_bang", "pilot_first"])
-        NumberField(ctx, "strategy.scale_out_after_weeks", "Pilot scale-out after",
-                    integer=True, suffix="weeks")
+        NumberField(
+            ctx,
+            "strategy.scale_out_after_weeks",
+            "Pilot scale-out after",
+            integer=True,
+            suffix="weeks",
+        )
     solara.Text("Phase start weeks", style={"font-size": "13px"})
     with solara.Row(style=ROW_STYLE):
         for ph in PHASE_KEYS:
@@ -164,8 +205,7 @@ def TimelineEditor(ctx: EditContext):
     FieldMessages(ctx.problems.get("strategy.phases", []))
     with solara.Row(style={**ROW_STYLE, "align-items": "center"}):
         FlagField(ctx, "strategy.phases.gated", "Gated (wait for each criterion)")
-        NumberField(ctx, "strategy.phases.max_wait_weeks", "Max wait", integer=True,
-                    suffix="weeks")
+        NumberField(ctx, "strategy.phases.max_wait_weeks", "Max wait", integer=True, suffix="weeks")
 
 
 @solara.component
@@ -182,33 +222,77 @@ def CommunicationEditor(ctx: EditContext):
         ctx.set(key, [x for j, x in enumerate(items) if j != i])
 
     def add() -> None:
-        ctx.set(key, [*items, {"audience": "all", "channel": "team_workshop",
-                               "framing": "storytelling", "start_week": 1,
-                               "every_weeks": 4, "end_week": None}])
+        ctx.set(
+            key,
+            [
+                *items,
+                {
+                    "audience": "all",
+                    "channel": "team_workshop",
+                    "framing": "storytelling",
+                    "start_week": 1,
+                    "every_weeks": 4,
+                    "end_week": None,
+                },
+            ],
+        )
 
     if not items:
         Hint("No messages planned: an information vacuum feeds rumours.")
     for i, item in enumerate(items):
-        with solara.Card(margin=0, elevation=0,
-                         style={"border": "1px solid #ddd", "padding": "6px",
-                                "margin-bottom": "6px"}):
+        with solara.Card(
+            margin=0,
+            elevation=0,
+            style={"border": "1px solid #ddd", "padding": "6px", "margin-bottom": "6px"},
+        ):
             with solara.Row(style=ROW_STYLE):
-                solara.Select("Audience", values=list(AUDIENCES), value=item.get("audience"),
-                              on_value=lambda v, i=i: update(i, "audience", v), dense=True)
-                solara.Select("Channel", values=list(CHANNELS), value=item.get("channel"),
-                              on_value=lambda v, i=i: update(i, "channel", v), dense=True)
-                solara.Select("Framing", values=["technical", "benefits", "storytelling"],
-                              value=item.get("framing"),
-                              on_value=lambda v, i=i: update(i, "framing", v), dense=True)
+                solara.Select(
+                    "Audience",
+                    values=list(AUDIENCES),
+                    value=item.get("audience"),
+                    on_value=lambda v, i=i: update(i, "audience", v),
+                    dense=True,
+                )
+                solara.Select(
+                    "Channel",
+                    values=list(CHANNELS),
+                    value=item.get("channel"),
+                    on_value=lambda v, i=i: update(i, "channel", v),
+                    dense=True,
+                )
+                solara.Select(
+                    "Framing",
+                    values=["technical", "benefits", "storytelling"],
+                    value=item.get("framing"),
+                    on_value=lambda v, i=i: update(i, "framing", v),
+                    dense=True,
+                )
             with solara.Row(style={**ROW_STYLE, "align-items": "center"}):
-                solara.InputInt("Start week", value=item.get("start_week", 0), dense=True,
-                                on_value=lambda v, i=i: update(i, "start_week", v))
-                solara.InputInt("Every (weeks, 0 = once)", value=item.get("every_weeks", 0),
-                                dense=True, on_value=lambda v, i=i: update(i, "every_weeks", v))
-                solara.InputInt("End week", value=item.get("end_week"), optional=True,
-                                dense=True, on_value=lambda v, i=i: update(i, "end_week", v))
-                solara.Button(icon_name="mdi-delete", text=True, on_click=lambda i=i: remove(i),
-                              style={"min-width": "0"})
+                solara.InputInt(
+                    "Start week",
+                    value=item.get("start_week", 0),
+                    dense=True,
+                    on_value=lambda v, i=i: update(i, "start_week", v),
+                )
+                solara.InputInt(
+                    "Every (weeks, 0 = once)",
+                    value=item.get("every_weeks", 0),
+                    dense=True,
+                    on_value=lambda v, i=i: update(i, "every_weeks", v),
+                )
+                solara.InputInt(
+                    "End week",
+                    value=item.get("end_week"),
+                    optional=True,
+                    dense=True,
+                    on_value=lambda v, i=i: update(i, "end_week", v),
+                )
+                solara.Button(
+                    icon_name="mdi-delete",
+                    text=True,
+                    on_click=lambda i=i: remove(i),
+                    style={"min-width": "0"},
+                )
             FieldMessages(ctx.messages(f"{key}.{i}"))
     solara.Button("Add message", icon_name="mdi-plus", text=True, on_click=add)
 
@@ -230,17 +314,23 @@ def TrainingEditor(ctx: EditContext):
     with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "strategy.training.budget_share", "Share of budget (0-1)")
         mix = format_mix_name(formats)
-        solara.Select("Format mix", values=[*FORMAT_MIXES, "custom"], value=mix, dense=True,
-                      on_value=lambda v: ctx.set(fkey, dict(FORMAT_MIXES[v]))
-                      if v in FORMAT_MIXES else None)
+        solara.Select(
+            "Format mix",
+            values=[*FORMAT_MIXES, "custom"],
+            value=mix,
+            dense=True,
+            on_value=lambda v: ctx.set(fkey, dict(FORMAT_MIXES[v])) if v in FORMAT_MIXES else None,
+        )
     with solara.Details("Format weights"):
         with solara.Row(style=ROW_STYLE):
             for f in TRAINING_FORMATS:
                 solara.InputFloat(
                     f"{f.replace('_', ' ')} ({100 * FORMATS[f][0]:.0f}% kept)",
-                    value=float(formats.get(f, 0.0)), dense=True,
+                    value=float(formats.get(f, 0.0)),
+                    dense=True,
                     on_value=lambda v, f=f: ctx.set(fkey, {**formats, f: v}),
-                    style={"max-width": "150px"})
+                    style={"max-width": "150px"},
+                )
     FieldMessages(ctx.messages(fkey))
     with solara.Row(style=ROW_STYLE):
         FlagField(ctx, "strategy.training.role_specific", "Role-specific modules")
@@ -249,8 +339,10 @@ def TrainingEditor(ctx: EditContext):
     if sc is not None and sc.strategy.training.budget_share > 0:
         trainees = max(1, round(sc.organisation.employees * _target_share(sc)))
         hours, _ = training_hours_per_trainee(sc, trainees)
-        Hint(f"About {hours:.1f} h per trainee for ~{trainees} target users; "
-             f"{100 * mean_retention(sc):.0f}% retained one week later.")
+        Hint(
+            f"About {hours:.1f} h per trainee for ~{trainees} target users; "
+            f"{100 * mean_retention(sc):.0f}% retained one week later."
+        )
 
 
 def _target_share(sc: Scenario) -> float:
@@ -265,15 +357,23 @@ def PeopleEditor(ctx: EditContext):
     solara.Text("Champions", style={"font-size": "13px", "font-weight": "600"})
     with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "strategy.champions.count", "Count", integer=True)
-        ChoiceField(ctx, "strategy.champions.selection", "Selection",
-                    ["random", "centrality", "diversity", "critics"])
+        ChoiceField(
+            ctx,
+            "strategy.champions.selection",
+            "Selection",
+            ["random", "centrality", "diversity", "critics"],
+        )
     with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "strategy.champions.time_share", "Time share (0-0.5)")
         NumberField(ctx, "strategy.champions.start_week", "Start week", integer=True)
     solara.Text("Quick wins", style={"font-size": "13px", "font-weight": "600"})
     with solara.Row(style=ROW_STYLE):
-        ChoiceField(ctx, "strategy.quick_wins.pilot", "Pilot group",
-                    ["none", "most_receptive", "random", "most_resistant"])
+        ChoiceField(
+            ctx,
+            "strategy.quick_wins.pilot",
+            "Pilot group",
+            ["none", "most_receptive", "random", "most_resistant"],
+        )
         NumberField(ctx, "strategy.quick_wins.pilot_size", "Pilot size", integer=True)
         NumberField(ctx, "strategy.quick_wins.start_week", "Start week", integer=True)
     FlagField(ctx, "strategy.quick_wins.broadcast", "Broadcast success stories")
@@ -286,19 +386,32 @@ def ResistanceEditor(ctx: EditContext):
     FlagField(ctx, "strategy.resistance.objection_anticipation", "Anticipate objections")
     FlagField(ctx, "strategy.leadership.role_modelling", "Leaders as role models")
     with solara.Row(style=ROW_STYLE):
-        ChoiceField(ctx, "strategy.works_council.involvement", "Works council involvement",
-                    ["early", "late", "none"])
-        NumberField(ctx, "strategy.transparency.updates_every_weeks",
-                    "Status updates every", integer=True, suffix="weeks")
+        ChoiceField(
+            ctx,
+            "strategy.works_council.involvement",
+            "Works council involvement",
+            ["early", "late", "none"],
+        )
+        NumberField(
+            ctx,
+            "strategy.transparency.updates_every_weeks",
+            "Status updates every",
+            integer=True,
+            suffix="weeks",
+        )
 
 
 @solara.component
 def AnchoringEditor(ctx: EditContext):
     with solara.Row(style=ROW_STYLE):
-        NumberField(ctx, "strategy.anchoring.process_integration_week",
-                    "Process integration week", integer=True, optional=True)
-        NumberField(ctx, "strategy.anchoring.innovator_roles", "AI innovator roles",
-                    integer=True)
+        NumberField(
+            ctx,
+            "strategy.anchoring.process_integration_week",
+            "Process integration week",
+            integer=True,
+            optional=True,
+        )
+        NumberField(ctx, "strategy.anchoring.innovator_roles", "AI innovator roles", integer=True)
     FlagField(ctx, "strategy.anchoring.community_of_practice", "Community of practice")
     FlagField(ctx, "strategy.anchoring.incentives", "Incentives for new use cases")
 
@@ -308,22 +421,34 @@ SECTIONS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
     ("Influence network", NetworkEditor, ("network",)),
     ("AI tool", ToolEditor, ("tool",)),
     ("Budget, goal and horizon", BudgetGoalEditor, ("budget", "goals", "weeks", "seed")),
-    ("Phase timeline and rollout", TimelineEditor,
-     ("strategy.phases", "strategy.rollout", "strategy.scale_out_after_weeks")),
+    (
+        "Phase timeline and rollout",
+        TimelineEditor,
+        ("strategy.phases", "strategy.rollout", "strategy.scale_out_after_weeks"),
+    ),
     ("Communication plan", CommunicationEditor, ("strategy.communication",)),
     ("Training", TrainingEditor, ("strategy.training",)),
-    ("Champions and quick wins", PeopleEditor,
-     ("strategy.champions", "strategy.quick_wins")),
-    ("Resistance, works council, leadership", ResistanceEditor,
-     ("strategy.resistance", "strategy.works_council", "strategy.leadership",
-      "strategy.transparency")),
+    ("Champions and quick wins", PeopleEditor, ("strategy.champions", "strategy.quick_wins")),
+    (
+        "Resistance, works council, leadership",
+        ResistanceEditor,
+        (
+            "strategy.resistance",
+            "strategy.works_council",
+            "strategy.leadership",
+            "strategy.transparency",
+        ),
+    ),
     ("Anchoring", AnchoringEditor, ("strategy.anchoring",)),
 )
 
 
 def section_problem_count(ctx: EditContext, prefixes: tuple[str, ...]) -> int:
-    return sum(len(msgs) for k, msgs in ctx.problems.items()
-               if any(k == p or k.startswith(p + ".") for p in prefixes))
+    return sum(
+        len(msgs)
+        for k, msgs in ctx.problems.items()
+        if any(k == p or k.startswith(p + ".") for p in prefixes)
+    )
 
 
 @solara.component

@@ -80,9 +80,11 @@ class CompareResult:
 
     def runs_table(self) -> pd.DataFrame:
         """All per-run summaries, one row per plan and run (for the CSV download)."""
-        rows = [{"plan": plan, "run": i, **row}
-                for plan in self.plans
-                for i, row in enumerate(self.summaries[plan].to_dict("records"))]
+        rows = [
+            {"plan": plan, "run": i, **row}
+            for plan in self.plans
+            for i, row in enumerate(self.summaries[plan].to_dict("records"))
+        ]
         return pd.DataFrame(rows)
 
 
@@ -99,8 +101,9 @@ def run_compare(
     t0 = time.perf_counter()
     children = seeds(seed, runs)
     names = list(plans)
-    weekly: dict[str, dict[str, list[np.ndarray]]] = {p: {c: [] for c in BAND_COLUMNS}
-                                                     for p in names}
+    weekly: dict[str, dict[str, list[np.ndarray]]] = {
+        p: {c: [] for c in BAND_COLUMNS} for p in names
+    }
     rows: dict[str, list[dict]] = {p: [] for p in names}
     total = len(names) * runs
     done = 0
@@ -175,18 +178,31 @@ def differences(result: CompareResult, reference: str | None = None) -> pd.DataF
             sign = -1.0 if name in LOWER_IS_BETTER else 1.0
             better = float(np.mean(sign * d[ok] > 1e-12)) if ok.any() else np.nan
             significant = bool(np.isfinite(lo) and (lo > 0 or hi < 0))
-            out.append({
-                "plan": plan, "reference": reference, "field": name, "label": label,
-                "kind": kind, "reference_mean": float(np.nanmean(b)) if ok.any() else np.nan,
-                "plan_mean": float(np.nanmean(a)) if ok.any() else np.nan,
-                "difference": m, "ci_low": lo, "ci_high": hi, "better_share": better,
-                "significant": significant,
-            })
+            out.append(
+                {
+                    "plan": plan,
+                    "reference": reference,
+                    "field": name,
+                    "label": label,
+                    "kind": kind,
+                    "reference_mean": float(np.nanmean(b)) if ok.any() else np.nan,
+                    "plan_mean": float(np.nanmean(a)) if ok.any() else np.nan,
+                    "difference": m,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "better_share": better,
+                    "significant": significant,
+                }
+            )
     return pd.DataFrame(out)
 
 
-def plans_from_names(base: Scenario, names: list[str], edited: Scenario | None = None,
-                     edited_label: str = "edited (What-if)") -> dict[str, Scenario]:
+def plans_from_names(
+    base: Scenario,
+    names: list[str],
+    edited: Scenario | None = None,
+    edited_label: str = "edited (What-if)",
+) -> dict[str, Scenario]:
     """Scenarios for the chosen plan names on the base organisation."""
     out: dict[str, Scenario] = {}
     for name in names:

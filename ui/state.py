@@ -86,7 +86,7 @@ def problem_text(p: Problem) -> str:
     allowed = f" (allowed: {p.allowed})" if p.allowed and p.allowed != p.message else ""
     msg = p.message
     if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+        msg = msg[len("Value error, ") :]
     return f"{msg}{allowed}"
 
 
@@ -101,8 +101,7 @@ def problems_by_field(problems: list[Problem]) -> dict[str, list[str]]:
 
 def messages_for(by_field: dict[str, list[str]], key: str) -> list[str]:
     """Messages for a field: its own key and any key below it (e.g. list items)."""
-    return [m for k, msgs in by_field.items() if k == key or k.startswith(key + ".")
-            for m in msgs]
+    return [m for k, msgs in by_field.items() if k == key or k.startswith(key + ".") for m in msgs]
 
 
 @dataclass(frozen=True)
@@ -167,10 +166,16 @@ class GroupHistory:
         wf = sim.wf
         t = wf.is_target
         n_dep = int(wf.department.max()) + 1
-        index = {"role": wf.role.astype(np.int64), "age band": age_band(wf.age),
-                 "department": wf.department.astype(np.int64)}
-        labels = {"role": list(ROLES), "age band": list(AGE_BANDS),
-                  "department": [f"dept {d + 1}" for d in range(n_dep)]}
+        index = {
+            "role": wf.role.astype(np.int64),
+            "age band": age_band(wf.age),
+            "department": wf.department.astype(np.int64),
+        }
+        labels = {
+            "role": list(ROLES),
+            "age band": list(AGE_BANDS),
+            "department": [f"dept {d + 1}" for d in range(n_dep)],
+        }
         sizes = {k: np.bincount(v[t], minlength=len(labels[k])) for k, v in index.items()}
         hist = cls(labels, index, sizes, {k: [] for k in index})
         hist.record(sim)

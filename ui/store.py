@@ -102,8 +102,10 @@ def guarded(report: Callable[[str | None], None]) -> Callable:
                 report("; ".join(str(p) for p in exc.problems))
             except Exception as exc:  # noqa: BLE001 - shown to the user, logged in full
                 log.exception("UI action failed")
-                report(f"That did not work ({type(exc).__name__}: {exc}). "
-                       "Details are in the server log.")
+                report(
+                    f"That did not work ({type(exc).__name__}: {exc}). "
+                    "Details are in the server log."
+                )
             return None
 
         return wrapper

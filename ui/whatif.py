@@ -70,8 +70,9 @@ def safe_png(make, *args: Any) -> tuple[bytes | None, str | None]:
 
 
 def html_table(rows: list[tuple[str, str]], cls: str = "kpi") -> str:
-    body = "".join(f"<tr><td>{html.escape(k)}</td><td class='v'>{html.escape(v)}</td></tr>"
-                   for k, v in rows)
+    body = "".join(
+        f"<tr><td>{html.escape(k)}</td><td class='v'>{html.escape(v)}</td></tr>" for k, v in rows
+    )
     return f"<table class='{cls}'>{body}</table>"
 
 
@@ -117,32 +118,41 @@ def SourcePanel(store: Store, problems: list):
     scenario, _ = draft.build()
     with solara.Card(margin=0, style=CARD_STYLE):
         Heading("Scenario")
-        solara.Select("Preset", values=presets,
-                      value=draft.label if draft.label in presets else None,
-                      on_value=choose, dense=True)
-        solara.FileDrop(label="... or drag and drop a scenario TOML file here",
-                        on_file=on_file, lazy=False)
+        solara.Select(
+            "Preset",
+            values=presets,
+            value=draft.label if draft.label in presets else None,
+            on_value=choose,
+            dense=True,
+        )
+        solara.FileDrop(
+            label="... or drag and drop a scenario TOML file here", on_file=on_file, lazy=False
+        )
         for msg in store.upload_problems.value:
             solara.Text(msg, style=ERROR_STYLE, classes=["field-error"])
         if draft.label.startswith("upload: "):
             solara.Text(f"Loaded {draft.label[8:]}", style={"font-size": "13px"})
         desc = " ".join(draft.base.description.split())
         if desc:
-            Para(desc[:400] + ("..." if len(desc) > 400 else ""),
-                 style={"font-size": "12px", "color": "#555"})
+            Para(
+                desc[:400] + ("..." if len(desc) > 400 else ""),
+                style={"font-size": "12px", "color": "#555"},
+            )
         n_edits = len(draft.overrides)
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-            solara.Text(f"{n_edits} edit{'s' if n_edits != 1 else ''}",
-                        style={"font-size": "13px"})
+            solara.Text(f"{n_edits} edit{'s' if n_edits != 1 else ''}", style={"font-size": "13px"})
             solara.Button("Undo edits", text=True, on_click=undo, disabled=not n_edits)
             if scenario is not None:
-                Download(scenario.to_toml(), f"{scenario.name}.toml", "Scenario TOML",
-                         "application/toml")
+                Download(
+                    scenario.to_toml(), f"{scenario.name}.toml", "Scenario TOML", "application/toml"
+                )
     if problems:
         with solara.Card(margin=0, style={**CARD_STYLE, "border-left": "4px solid #b00020"}):
-            solara.Text(f"{len(problems)} problem{'s' if len(problems) > 1 else ''}: "
-                        "fix the fields marked in red (Run is off meanwhile).",
-                        style={"color": "#b00020", "font-weight": "600"})
+            solara.Text(
+                f"{len(problems)} problem{'s' if len(problems) > 1 else ''}: "
+                "fix the fields marked in red (Run is off meanwhile).",
+                style={"color": "#b00020", "font-weight": "600"},
+            )
             for p in problems[:8]:
                 solara.Text(f"{p.key or '(scenario)'}: {problem_text(p)}", style=ERROR_STYLE)
 
@@ -177,37 +187,60 @@ def RunBar(store: Store, valid: bool):
     finished = live is None or live.finished
     with solara.Card(margin=0, style=CARD_STYLE):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-            solara.Button("Run", icon_name="mdi-play", color="primary", on_click=run,
-                          disabled=not valid or finished)
-            solara.Button("Step", icon_name="mdi-skip-next", on_click=step,
-                          disabled=not valid or finished)
+            solara.Button(
+                "Run",
+                icon_name="mdi-play",
+                color="primary",
+                on_click=run,
+                disabled=not valid or finished,
+            )
+            solara.Button(
+                "Step", icon_name="mdi-skip-next", on_click=step, disabled=not valid or finished
+            )
             solara.Button("Reset", icon_name="mdi-restore", on_click=reset, disabled=not valid)
             if live is not None:
-                solara.Text(f"Week {live.week} of {live.weeks} - phase: {live.sim.phase}",
-                            classes=["run-status"], style={"font-weight": "600"})
+                solara.Text(
+                    f"Week {live.week} of {live.weeks} - phase: {live.sim.phase}",
+                    classes=["run-status"],
+                    style={"font-weight": "600"},
+                )
                 if busy:
-                    solara.Text(f"simulated in {live.compute_seconds:.2f} s",
-                                style={"font-size": "12px", "color": "#555"})
+                    solara.Text(
+                        f"simulated in {live.compute_seconds:.2f} s",
+                        style={"font-size": "12px", "color": "#555"},
+                    )
             if not valid:
                 solara.Text("Fix the problems in the editor to run.", style=ERROR_STYLE)
             elif live is not None and live.scenario.organisation.employees > 20_000:
-                solara.Text("Large organisation: a run takes a few seconds.",
-                            style={"font-size": "12px", "color": "#555"})
-        Para("Run simulates to the last week; Step advances one week; Reset (or any edit) "
-             "starts again at week 0 with the scenario's seed.",
-             style={"font-size": "12px", "color": "#555", "margin-top": "4px"})
+                solara.Text(
+                    "Large organisation: a run takes a few seconds.",
+                    style={"font-size": "12px", "color": "#555"},
+                )
+        Para(
+            "Run simulates to the last week; Step advances one week; Reset (or any edit) "
+            "starts again at week 0 with the scenario's seed.",
+            style={"font-size": "12px", "color": "#555", "margin-top": "4px"},
+        )
 
 
 # --------------------------------------------------------------------------- results
 
 
 @solara.component
-def ChartCard(title: str, png: bytes | None, error: str | None, filename: str,
-              classes: list[str], toolbar: Callable[[], None] | None = None,
-              flex: str = "1 1 420px", busy: bool = False):
+def ChartCard(
+    title: str,
+    png: bytes | None,
+    error: str | None,
+    filename: str,
+    classes: list[str],
+    toolbar: Callable[[], None] | None = None,
+    flex: str = "1 1 420px",
+    busy: bool = False,
+):
     with solara.Card(margin=0, style={**CARD_STYLE, "flex": flex, "min-width": "0"}):
-        with solara.Row(style={"align-items": "center", "justify-content": "space-between",
-                               "flex-wrap": "wrap"}):
+        with solara.Row(
+            style={"align-items": "center", "justify-content": "space-between", "flex-wrap": "wrap"}
+        ):
             solara.Text(title, style={"font-weight": "600"})
             with solara.Row(style={"align-items": "center"}):
                 if toolbar is not None:
@@ -231,37 +264,52 @@ def KpiDashboard(live: LiveRun, version: int):
     sc = live.scenario
     sim = live.sim
     goal = sc.goals
-    goal_txt = (f"week {summary['goal_week']}" if summary.get("goal_week") is not None
-                else "not yet")
+    goal_txt = f"week {summary['goal_week']}" if summary.get("goal_week") is not None else "not yet"
     hours_month = float(last["hours_freed"]) * 52.0 / 12.0
     dims = [
-        ("Adoption and use", [
-            ("active users (of target group)", fmt_pct(last["active_share"])),
-            (f"goal {fmt_pct(goal.target_active_share)} by week {goal.by_week}", goal_txt),
-            ("trying it out", fmt_pct(last["trial_share"])),
-            ("dropped out (lapsed)", fmt_pct(last["lapsed_share"])),
-            ("peak active use", fmt_pct(summary["peak_active_share"])),
-        ]),
-        ("Competence and self-reliance", [
-            ("mean competence", fmt_pct(last["mean_competence"])),
-            ("basic / advanced / expert", " / ".join(
-                fmt_pct(last[c]) for c in ("basic_share", "advanced_share", "expert_share"))),
-            ("support requests this week", fmt_num(last["support_requests"])),
-            ("new use cases (total)", fmt_num(last["new_use_cases"], 0)),
-        ]),
-        ("Acceptance and satisfaction", [
-            ("net promoter score", fmt_num(last["nps"], 0)),
-            ("trust in AI output", fmt_pct(last["trust"])),
-            ("users feeling relief", fmt_pct(last["relief_share"])),
-            ("positive attitude (all staff)", fmt_pct(last["positive_share"])),
-            ("resistant (all staff)", fmt_pct(last["resistant_share"])),
-        ]),
-        ("Business impact", [
-            ("hours freed per month (now)", fmt_num(hours_month, 0)),
-            ("hours freed so far", fmt_num(summary["hours_freed_total"], 0)),
-            ("benefit so far", fmt_eur(summary["benefit_total_eur"])),
-            ("benefits realised vs plan", fmt_pct(summary["benefits_realised"])),
-        ]),
+        (
+            "Adoption and use",
+            [
+                ("active users (of target group)", fmt_pct(last["active_share"])),
+                (f"goal {fmt_pct(goal.target_active_share)} by week {goal.by_week}", goal_txt),
+                ("trying it out", fmt_pct(last["trial_share"])),
+                ("dropped out (lapsed)", fmt_pct(last["lapsed_share"])),
+                ("peak active use", fmt_pct(summary["peak_active_share"])),
+            ],
+        ),
+        (
+            "Competence and self-reliance",
+            [
+                ("mean competence", fmt_pct(last["mean_competence"])),
+                (
+                    "basic / advanced / expert",
+                    " / ".join(
+                        fmt_pct(last[c]) for c in ("basic_share", "advanced_share", "expert_share")
+                    ),
+                ),
+                ("support requests this week", fmt_num(last["support_requests"])),
+                ("new use cases (total)", fmt_num(last["new_use_cases"], 0)),
+            ],
+        ),
+        (
+            "Acceptance and satisfaction",
+            [
+                ("net promoter score", fmt_num(last["nps"], 0)),
+                ("trust in AI output", fmt_pct(last["trust"])),
+                ("users feeling relief", fmt_pct(last["relief_share"])),
+                ("positive attitude (all staff)", fmt_pct(last["positive_share"])),
+                ("resistant (all staff)", fmt_pct(last["resistant_share"])),
+            ],
+        ),
+        (
+            "Business impact",
+            [
+                ("hours freed per month (now)", fmt_num(hours_month, 0)),
+                ("hours freed so far", fmt_num(summary["hours_freed_total"], 0)),
+                ("benefit so far", fmt_eur(summary["benefit_total_eur"])),
+                ("benefits realised vs plan", fmt_pct(summary["benefits_realised"])),
+            ],
+        ),
     ]
     solara.Style(TABLE_CSS)
     with solara.Row(style={"flex-wrap": "wrap", "gap": "8px"}, classes=["kpi-dashboard"]):
@@ -276,11 +324,16 @@ def KpiDashboard(live: LiveRun, version: int):
         planned = sim.clock.planned.get(ph)
         met = sim.criteria.get(ph)
         started = f"started wk {start}" if start is not None else f"planned wk {planned}"
-        mark = (f"<span class='ok'>&#10004; met wk {met}</span>" if met is not None
-                else "<span class='no'>&#9675; not met</span>")
-        crit_rows.append(f"<tr><td><b>{ph}</b> ({started})<br><span style='color:#555'>"
-                         f"{html.escape(CRITERIA_TEXT[ph])}</span></td><td class='v'>{mark}"
-                         "</td></tr>")
+        mark = (
+            f"<span class='ok'>&#10004; met wk {met}</span>"
+            if met is not None
+            else "<span class='no'>&#9675; not met</span>"
+        )
+        crit_rows.append(
+            f"<tr><td><b>{ph}</b> ({started})<br><span style='color:#555'>"
+            f"{html.escape(CRITERIA_TEXT[ph])}</span></td><td class='v'>{mark}"
+            "</td></tr>"
+        )
     costs = sorted(sim.ledger.costs.items(), key=lambda kv: -kv[1])
     cost_rows = [(k.replace("_", " "), fmt_eur(v)) for k, v in costs]
     total = sim.ledger.total
@@ -290,21 +343,27 @@ def KpiDashboard(live: LiveRun, version: int):
         ("change measures (excl. licences)", fmt_eur(sim.ledger.change_cost)),
         ("benefit (hours freed x hourly cost)", fmt_eur(sim.ledger.benefit_eur)),
         ("ROI (benefit - cost) / cost", fmt_num(summary["roi"], 2)),
-        ("change ROI (vs tool only)", fmt_num(summary.get("change_roi"), 2)
-         if live.finished else "after the last week"),
+        (
+            "change ROI (vs tool only)",
+            fmt_num(summary.get("change_roi"), 2) if live.finished else "after the last week",
+        ),
     ]
     with solara.Row(style={"flex-wrap": "wrap", "gap": "8px"}):
-        with solara.Card(margin=0, style={**CARD_STYLE, "flex": "2 1 380px"},
-                         classes=["phase-criteria"]):
+        with solara.Card(
+            margin=0, style={**CARD_STYLE, "flex": "2 1 380px"}, classes=["phase-criteria"]
+        ):
             solara.Text("Phase criteria checklist", style={"font-weight": "600"})
             solara.HTML(unsafe_innerHTML=f"<table class='kpi'>{''.join(crit_rows)}</table>")
-        with solara.Card(margin=0, style={**CARD_STYLE, "flex": "1 1 260px"},
-                         classes=["costs-roi"]):
+        with solara.Card(
+            margin=0, style={**CARD_STYLE, "flex": "1 1 260px"}, classes=["costs-roi"]
+        ):
             solara.Text("Costs and ROI", style={"font-weight": "600"})
             solara.HTML(unsafe_innerHTML=html_table(cost_rows))
             if summary.get("main_barrier") and summary["main_barrier"] != "none":
-                solara.Text(f"Main barrier now: {summary['main_barrier']}",
-                            style={"font-size": "13px", "color": "#b00020"})
+                solara.Text(
+                    f"Main barrier now: {summary['main_barrier']}",
+                    style={"font-size": "13px", "color": "#b00020"},
+                )
 
 
 @dataclass(frozen=True)
@@ -331,13 +390,21 @@ class Frame:
 def frame(live: LiveRun) -> Frame:
     sim, sc = live.sim, live.scenario
     return Frame(
-        name=sc.name, week=sim.week, weeks=sc.weeks, goal=sc.goals.target_active_share,
-        goal_week=sc.goals.by_week, weekly=live.weekly(), phases=dict(sim.clock.started),
+        name=sc.name,
+        week=sim.week,
+        weeks=sc.weeks,
+        goal=sc.goals.target_active_share,
+        goal_week=sc.goals.by_week,
+        weekly=live.weekly(),
+        phases=dict(sim.clock.started),
         planned=dict(sim.clock.planned),
         groups={k: live.groups.table(k) for k in ("role", "age band", "department")},
-        concerns=sim.state.concerns.copy(), department=sim.wf.department,
-        attitude=sim.state.attitude.copy(), stage=sim.state.stage.copy(),
-        champion=sim.state.champion.copy(), adj=sim.adj,
+        concerns=sim.state.concerns.copy(),
+        department=sim.wf.department,
+        attitude=sim.state.attitude.copy(),
+        stage=sim.state.stage.copy(),
+        champion=sim.state.champion.copy(),
+        adj=sim.adj,
     )
 
 
@@ -350,13 +417,13 @@ def detail_pngs(f: Frame, colour_by: str) -> dict[str, tuple[bytes | None, str |
     resistance map and network."""
     out = {
         "groups": safe_png(groups_figure, f.groups, f.weeks),
-        "resistance": safe_png(resistance_figure, f.concerns, f.department, f.attitude,
-                               f.week),
+        "resistance": safe_png(resistance_figure, f.concerns, f.department, f.attitude, f.week),
     }
     try:
         layout = network_layout(f.adj, seed=0)
-        out["network"] = safe_png(network_figure, layout, f.stage, f.attitude, f.champion,
-                                  None, colour_by, f.week)
+        out["network"] = safe_png(
+            network_figure, layout, f.stage, f.attitude, f.champion, None, colour_by, f.week
+        )
     except Exception as exc:  # noqa: BLE001
         log.exception("layout failed")
         out["network"] = (None, f"The network could not be laid out ({exc}).")
@@ -369,20 +436,23 @@ def Results(store: Store):
     live = store.live.value
     version = store.version.value
     colour_by = store.colour_by.value
-    current = solara.use_memo(lambda: frame(live) if live is not None else None,
-                              [live, version])
-    main = solara.use_memo(lambda: stages_png(current) if current is not None else None,
-                           [current])
+    current = solara.use_memo(lambda: frame(live) if live is not None else None, [live, version])
+    main = solara.use_memo(lambda: stages_png(current) if current is not None else None, [current])
     details = solara.use_thread(
         lambda: detail_pngs(current, colour_by) if current is not None else None,
-        dependencies=[current, colour_by], intrusive_cancel=False)
+        dependencies=[current, colour_by],
+        intrusive_cancel=False,
+    )
     if live is None or current is None or main is None:
         solara.Info("Fix the problems in the editor to see results.")
         return
     name, week = current.name, current.week
     shown = details.value or {}
-    pending = details.state in (solara.ResultState.STARTING, solara.ResultState.RUNNING,
-                                solara.ResultState.WAITING) or shown.get("week") != week
+    pending = (
+        details.state
+        in (solara.ResultState.STARTING, solara.ResultState.RUNNING, solara.ResultState.WAITING)
+        or shown.get("week") != week
+    )
 
     def detail(key: str) -> tuple[bytes | None, str | None]:
         return shown.get(key) or (None, "drawing ...")
@@ -390,31 +460,61 @@ def Results(store: Store):
     detail_week = shown.get("week", week)
     KpiDashboard(live, version)
     with solara.Row(style={"flex-wrap": "wrap", "gap": "8px"}):
-        ChartCard("Adoption stages over weeks", *main, f"{name}_stages.png",
-                  ["chart-stages", f"week-{week}"], flex="3 1 520px")
+        ChartCard(
+            "Adoption stages over weeks",
+            *main,
+            f"{name}_stages.png",
+            ["chart-stages", f"week-{week}"],
+            flex="3 1 520px",
+        )
 
         def colour_toggle() -> None:
-            solara.ToggleButtonsSingle(value=colour_by, values=["stage", "attitude"],
-                                       on_value=store.colour_by.set, dense=True)
+            solara.ToggleButtonsSingle(
+                value=colour_by,
+                values=["stage", "attitude"],
+                on_value=store.colour_by.set,
+                dense=True,
+            )
 
-        ChartCard("Influence network", *detail("network"), f"{name}_network.png",
-                  ["chart-network", f"week-{detail_week}"], toolbar=colour_toggle,
-                  flex="2 1 380px", busy=pending)
-    ChartCard("Active use by role, age band and department", *detail("groups"),
-              f"{name}_groups.png", ["chart-groups", f"week-{detail_week}"], busy=pending)
+        ChartCard(
+            "Influence network",
+            *detail("network"),
+            f"{name}_network.png",
+            ["chart-network", f"week-{detail_week}"],
+            toolbar=colour_toggle,
+            flex="2 1 380px",
+            busy=pending,
+        )
+    ChartCard(
+        "Active use by role, age band and department",
+        *detail("groups"),
+        f"{name}_groups.png",
+        ["chart-groups", f"week-{detail_week}"],
+        busy=pending,
+    )
     with solara.Row(style={"flex-wrap": "wrap", "gap": "8px"}):
-        ChartCard("Resistance map (concern x department)", *detail("resistance"),
-                  f"{name}_resistance.png", ["chart-resistance", f"week-{detail_week}"],
-                  busy=pending, flex="0 1 640px")
+        ChartCard(
+            "Resistance map (concern x department)",
+            *detail("resistance"),
+            f"{name}_resistance.png",
+            ["chart-resistance", f"week-{detail_week}"],
+            busy=pending,
+            flex="0 1 640px",
+        )
     with solara.Card(margin=0, style=CARD_STYLE):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.Text("Downloads:", style={"font-weight": "600"})
-            Download(live.scenario.to_toml(), f"{name}.toml", "Scenario (TOML)",
-                     "application/toml")
-            Download(current.weekly.to_csv(index=False), f"{name}_weekly.csv",
-                     "Weekly table (CSV)", "text/csv")
-            solara.Text("Chart PNGs: the PNG button on each chart.",
-                        style={"font-size": "12px", "color": "#555"})
+            Download(live.scenario.to_toml(), f"{name}.toml", "Scenario (TOML)", "application/toml")
+            Download(
+                current.weekly.to_csv(index=False),
+                f"{name}_weekly.csv",
+                "Weekly table (CSV)",
+                "text/csv",
+            )
+            solara.Text(
+                "Chart PNGs: the PNG button on each chart.",
+                style={"font-size": "12px", "color": "#555"},
+            )
 
 
 # --------------------------------------------------------------------------- view

@@ -32,10 +32,12 @@ class _Latest:
 
 
 @solara.component
-def Download(data: str | bytes, filename: str, label: str,
-             mime_type: str = "application/octet-stream"):
+def Download(
+    data: str | bytes, filename: str, label: str, mime_type: str = "application/octet-stream"
+):
     """A download button; the data is only sent to the browser when it is clicked."""
     latest = solara.use_memo(_Latest, [])
     latest.value = data
-    return solara.FileDownload(latest, filename=filename, label=label,
-                               icon_name="mdi-download", mime_type=mime_type)
+    return solara.FileDownload(
+        latest, filename=filename, label=label, icon_name="mdi-download", mime_type=mime_type
+    )

@@ -237,43 +237,90 @@ def _no_candidates(sim: Simulation) -> str | None:
 LEVERS: dict[str, Lever] = {
     lv.key: lv
     for lv in (
-        Lever("storytelling", "Run a storytelling town hall",
-              "All staff hear colleagues' before/after stories (1 h each).",
-              run_storytelling_town_hall, town_hall_cost, uses_rng=True),
-        Lever("champions", "Appoint 2 champions",
-              "Two well-connected supporters get 16 h training and time to help.",
-              appoint_champions, lambda sim: 2 * CHAMPION_TRAINING_HOURS * _hourly(sim),
-              champion_weekly_cost, _no_candidates),
-        Lever("concern_board", "Open a concern board",
-              "Anonymous worries, answered weekly; also yields design feedback.",
-              open_concern_board, lambda sim: 8.0 * _hourly(sim),
-              lambda sim: (4.0 + 0.025 * sim.wf.n) * _hourly(sim),
-              _already("strategy.resistance.concern_board", "already open")),
-        Lever("hands_on", "Hands-on training (2 h)",
-              "Every target user practises on real tasks (retention ~73%).",
-              run_hands_on_training, hands_on_cost),
-        Lever("works_council", "Involve the works council",
-              "Negotiate a framework agreement now instead of late.",
-              involve_works_council, works_council_cost, blocked=_works_council_blocked),
-        Lever("leaders", "Leaders as role models",
-              "Managers use the tool visibly and talk about it.",
-              make_leaders_role_models, lambda sim: 0.0, leaders_weekly_cost,
-              _already("strategy.leadership.role_modelling", "already role models")),
-        Lever("advisers", "Make critics advisers",
-              "The most influential critics shape the rollout.",
-              turn_critics_into_advisers, lambda sim: 0.0, advisers_weekly_cost,
-              _already("strategy.resistance.critics_as_advisors", "already advisers")),
-        Lever("transparency", "Fortnightly updates",
-              "All-staff status updates that starve rumours.",
-              start_transparency_updates, lambda sim: 0.0, transparency_weekly_cost,
-              _already("strategy.transparency.updates_every_weeks", "already running")),
-        Lever("anticipate", "Answer fears up front",
-              "Publish facts on job security before fears are voiced.",
-              anticipate_objections, lambda sim: 16.0 * _hourly(sim),
-              blocked=_already("strategy.resistance.objection_anticipation", "already done")),
-        Lever("story", "Share a success story",
-              "One active user's success, told to everyone aware of the project.",
-              share_success_story, lambda sim: 4.0 * _hourly(sim), blocked=_no_users),
+        Lever(
+            "storytelling",
+            "Run a storytelling town hall",
+            "All staff hear colleagues' before/after stories (1 h each).",
+            run_storytelling_town_hall,
+            town_hall_cost,
+            uses_rng=True,
+        ),
+        Lever(
+            "champions",
+            "Appoint 2 champions",
+            "Two well-connected supporters get 16 h training and time to help.",
+            appoint_champions,
+            lambda sim: 2 * CHAMPION_TRAINING_HOURS * _hourly(sim),
+            champion_weekly_cost,
+            _no_candidates,
+        ),
+        Lever(
+            "concern_board",
+            "Open a concern board",
+            "Anonymous worries, answered weekly; also yields design feedback.",
+            open_concern_board,
+            lambda sim: 8.0 * _hourly(sim),
+            lambda sim: (4.0 + 0.025 * sim.wf.n) * _hourly(sim),
+            _already("strategy.resistance.concern_board", "already open"),
+        ),
+        Lever(
+            "hands_on",
+            "Hands-on training (2 h)",
+            "Every target user practises on real tasks (retention ~73%).",
+            run_hands_on_training,
+            hands_on_cost,
+        ),
+        Lever(
+            "works_council",
+            "Involve the works council",
+            "Negotiate a framework agreement now instead of late.",
+            involve_works_council,
+            works_council_cost,
+            blocked=_works_council_blocked,
+        ),
+        Lever(
+            "leaders",
+            "Leaders as role models",
+            "Managers use the tool visibly and talk about it.",
+            make_leaders_role_models,
+            lambda sim: 0.0,
+            leaders_weekly_cost,
+            _already("strategy.leadership.role_modelling", "already role models"),
+        ),
+        Lever(
+            "advisers",
+            "Make critics advisers",
+            "The most influential critics shape the rollout.",
+            turn_critics_into_advisers,
+            lambda sim: 0.0,
+            advisers_weekly_cost,
+            _already("strategy.resistance.critics_as_advisors", "already advisers"),
+        ),
+        Lever(
+            "transparency",
+            "Fortnightly updates",
+            "All-staff status updates that starve rumours.",
+            start_transparency_updates,
+            lambda sim: 0.0,
+            transparency_weekly_cost,
+            _already("strategy.transparency.updates_every_weeks", "already running"),
+        ),
+        Lever(
+            "anticipate",
+            "Answer fears up front",
+            "Publish facts on job security before fears are voiced.",
+            anticipate_objections,
+            lambda sim: 16.0 * _hourly(sim),
+            blocked=_already("strategy.resistance.objection_anticipation", "already done"),
+        ),
+        Lever(
+            "story",
+            "Share a success story",
+            "One active user's success, told to everyone aware of the project.",
+            share_success_story,
+            lambda sim: 4.0 * _hourly(sim),
+            blocked=_no_users,
+        ),
     )
 }
 
@@ -371,8 +418,18 @@ class WorkshopSession:
                 reason = "budget exhausted"
             if reason is None and self.price(lv) > self.remaining_eur + 1e-9:
                 reason = "not enough budget left"
-            out.append(LeverStatus(lv.key, lv.label, lv.description, one_off, weekly,
-                                   self.price(lv), reason is None, reason))
+            out.append(
+                LeverStatus(
+                    lv.key,
+                    lv.label,
+                    lv.description,
+                    one_off,
+                    weekly,
+                    self.price(lv),
+                    reason is None,
+                    reason,
+                )
+            )
         return out
 
     # ---------------------------------------------------------------- actions
@@ -398,8 +455,7 @@ class WorkshopSession:
 
     def lever_rng(self, key: str) -> np.random.Generator:
         """Random draws of a lever: from seed, week and lever, not from the run's stream."""
-        return np.random.default_rng([self.seed, self.week, list(LEVERS).index(key),
-                                      len(self.log)])
+        return np.random.default_rng([self.seed, self.week, list(LEVERS).index(key), len(self.log)])
 
     def step(self, weeks: int = 1) -> None:
         """Simulate weeks; a replay first re-applies the decisions logged for this week."""
@@ -495,20 +551,33 @@ def make_debrief(session: WorkshopSession) -> Debrief:
     for i, d in enumerate(session.log[:MAX_LEAVE_ONE_OUT]):
         without = session.replay(until=session.weeks, skip=i)
         ww = without.weekly()
-        rows.append({
-            "week": d.week, "decision": d.label, "cost_eur": session_cost_of(session, i),
-            "active_effect": final_active - float(ww["active_share"].iloc[-1]),
-            "resistant_effect": final_res - float(ww["resistant_share"].iloc[-1]),
-        })
-    effects = pd.DataFrame(rows, columns=["week", "decision", "cost_eur", "active_effect",
-                                          "resistant_effect"])
+        rows.append(
+            {
+                "week": d.week,
+                "decision": d.label,
+                "cost_eur": session_cost_of(session, i),
+                "active_effect": final_active - float(ww["active_share"].iloc[-1]),
+                "resistant_effect": final_res - float(ww["resistant_share"].iloc[-1]),
+            }
+        )
+    effects = pd.DataFrame(
+        rows, columns=["week", "decision", "cost_eur", "active_effect", "resistant_effect"]
+    )
     cost = full.sim.ledger.total
     roi = (full.sim.ledger.benefit_eur - cost) / cost if cost > 0 else None
-    lines = _debrief_lines(session, full.spent_eur, final_active,
-                           float(bw["active_share"].iloc[-1]),
-                           final_res, float(bw["resistant_share"].iloc[-1]), goal,
-                           int(reached[0]) if reached.size else None, res[peak_week],
-                           peak_week, effects)
+    lines = _debrief_lines(
+        session,
+        full.spent_eur,
+        final_active,
+        float(bw["active_share"].iloc[-1]),
+        final_res,
+        float(bw["resistant_share"].iloc[-1]),
+        goal,
+        int(reached[0]) if reached.size else None,
+        res[peak_week],
+        peak_week,
+        effects,
+    )
     return Debrief(
         final_active=final_active,
         baseline_active=float(bw["active_share"].iloc[-1]),
@@ -534,11 +603,19 @@ def session_cost_of(session: WorkshopSession, i: int) -> float:
     return d.cost_eur + d.weekly_eur * max(session.weeks - d.week, 0)
 
 
-def _debrief_lines(session: WorkshopSession, spent: float, active: float,
-                   base_active: float,
-                   resistant: float, base_resistant: float, goal: float,
-                   goal_week: int | None, peak: float, peak_week: int,
-                   effects: pd.DataFrame) -> list[str]:
+def _debrief_lines(
+    session: WorkshopSession,
+    spent: float,
+    active: float,
+    base_active: float,
+    resistant: float,
+    base_resistant: float,
+    goal: float,
+    goal_week: int | None,
+    peak: float,
+    peak_week: int,
+    effects: pd.DataFrame,
+) -> list[str]:
     pct = lambda x: f"{100 * x:.0f}%"  # noqa: E731
     lines = [
         f"Active use at week {session.weeks}: {pct(active)} of target users "
@@ -558,6 +635,9 @@ def _debrief_lines(session: WorkshopSession, spent: float, active: float,
             )
         weak = effects[effects["active_effect"].abs() <= 0.005]
         if len(weak):
-            lines.append("Little visible effect: " + ", ".join(
-                f"'{r.decision}' (week {int(r.week)})" for r in weak.itertuples()) + ".")
+            lines.append(
+                "Little visible effect: "
+                + ", ".join(f"'{r.decision}' (week {int(r.week)})" for r in weak.itertuples())
+                + "."
+            )
     return lines

@@ -32,9 +32,13 @@ def log_html(session: WorkshopSession) -> str:
     rows = "".join(
         f"<tr><td>{d.week}</td><td>{html.escape(d.label)}</td>"
         f"<td class='v'>{html.escape(lever_price(d.cost_eur, d.weekly_eur))}</td>"
-        f"<td>{html.escape(d.outcome)}</td></tr>" for d in session.log)
-    return ("<table class='kpi decision-log'><tr><th>week</th><th>decision</th><th>cost</th>"
-            f"<th>what happened</th></tr>{rows}</table>")
+        f"<td>{html.escape(d.outcome)}</td></tr>"
+        for d in session.log
+    )
+    return (
+        "<table class='kpi decision-log'><tr><th>week</th><th>decision</th><th>cost</th>"
+        f"<th>what happened</th></tr>{rows}</table>"
+    )
 
 
 @solara.component
@@ -64,19 +68,33 @@ def Setup(store: Store):
 
     with solara.Card(margin=0, style=CARD_STYLE):
         Heading("Session")
-        solara.Select("Organisation and plan", values=presets, value=store.ws_preset.value,
-                      on_value=choose, dense=True)
+        solara.Select(
+            "Organisation and plan",
+            values=presets,
+            value=store.ws_preset.value,
+            on_value=choose,
+            dense=True,
+        )
         with solara.Row():
-            solara.InputInt("Seed", value=store.ws_seed.value, on_value=store.ws_seed.set,
-                            dense=True)
-            solara.InputFloat("Workshop budget", value=store.ws_budget.value,
-                              on_value=store.ws_budget.set, dense=True, suffix="EUR")
-        solara.Button("Start new session", icon_name="mdi-flag-checkered", on_click=start,
-                      outlined=True)
+            solara.InputInt(
+                "Seed", value=store.ws_seed.value, on_value=store.ws_seed.set, dense=True
+            )
+            solara.InputFloat(
+                "Workshop budget",
+                value=store.ws_budget.value,
+                on_value=store.ws_budget.set,
+                dense=True,
+                suffix="EUR",
+            )
+        solara.Button(
+            "Start new session", icon_name="mdi-flag-checkered", on_click=start, outlined=True
+        )
         chosen = (store.ws_preset.value, int(store.ws_seed.value), float(store.ws_budget.value))
         if chosen != store.ws_started.value:
-            Para("Press Start new session to use these settings.",
-                 style={"color": "#1d3557", "margin-top": "6px"})
+            Para(
+                "Press Start new session to use these settings.",
+                style={"color": "#1d3557", "margin-top": "6px"},
+            )
 
 
 @solara.component
@@ -96,12 +114,16 @@ def Levers(store: Store, session: WorkshopSession, version: int):
     committed = session.committed_eur
     with solara.Card(margin=0, style=CARD_STYLE):
         solara.Text("Budget", style={"font-weight": "600"})
-        solara.HTML(unsafe_innerHTML=html_table([
-            ("spent so far", fmt_eur(session.spent_eur)),
-            ("running costs", f"EUR {session.weekly_eur:,.0f}/week"),
-            ("committed to the last week", fmt_eur(committed)),
-            ("available", fmt_eur(session.remaining_eur)),
-        ]))
+        solara.HTML(
+            unsafe_innerHTML=html_table(
+                [
+                    ("spent so far", fmt_eur(session.spent_eur)),
+                    ("running costs", f"EUR {session.weekly_eur:,.0f}/week"),
+                    ("committed to the last week", fmt_eur(committed)),
+                    ("available", fmt_eur(session.remaining_eur)),
+                ]
+            )
+        )
         share = 100.0 * committed / budget if budget > 0 else 100.0
         solara.ProgressLinear(min(share, 100.0), color="error" if share >= 100 else "primary")
     with solara.Card(margin=0, style=CARD_STYLE, classes=["levers"]):
@@ -109,11 +131,18 @@ def Levers(store: Store, session: WorkshopSession, version: int):
         for st in statuses:
             with solara.Column(gap="0px", style={"margin-bottom": "6px"}):
                 with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-                    solara.Button(st.label, on_click=lambda k=st.key: pull(k),
-                                  disabled=not st.enabled, small=True, outlined=True,
-                                  color="primary")
-                    solara.Text(lever_price(st.one_off, st.weekly),
-                                style={"font-size": "12px", "font-weight": "600"})
+                    solara.Button(
+                        st.label,
+                        on_click=lambda k=st.key: pull(k),
+                        disabled=not st.enabled,
+                        small=True,
+                        outlined=True,
+                        color="primary",
+                    )
+                    solara.Text(
+                        lever_price(st.one_off, st.weekly),
+                        style={"font-size": "12px", "font-weight": "600"},
+                    )
                 note = st.description if st.enabled else f"{st.description} ({st.reason})"
                 solara.Text(note, style={"font-size": "12px", "color": "#555"})
 
@@ -121,8 +150,9 @@ def Levers(store: Store, session: WorkshopSession, version: int):
 @solara.component
 def Debrief(session: WorkshopSession, version: int):
     debrief = solara.use_memo(session.debrief, [session, version])
-    with solara.Card(margin=0, style={**CARD_STYLE, "border-left": "4px solid #2a9d8f"},
-                     classes=["debrief"]):
+    with solara.Card(
+        margin=0, style={**CARD_STYLE, "border-left": "4px solid #2a9d8f"}, classes=["debrief"]
+    ):
         Heading("Debrief")
         for line in debrief.lines:
             Para(line, style={"font-size": "14px"})
@@ -134,18 +164,25 @@ def Debrief(session: WorkshopSession, version: int):
                 f"<td class='v'>{fmt_eur(r.cost_eur)}</td>"
                 f"<td class='v'>{100 * r.active_effect:+.1f} pts</td>"
                 f"<td class='v'>{100 * r.resistant_effect:+.1f} pts</td></tr>"
-                for r in debrief.effects.itertuples())
-            solara.HTML(unsafe_innerHTML=(
-                "<table class='kpi'><tr><th>week</th><th>decision</th><th>cost to the end</th>"
-                "<th>active use</th><th>resistance</th></tr>" + rows + "</table>"))
-            Para("Effect of a decision = final value with all decisions minus the final value "
-                 "of a replay without that one decision (same seed).",
-                 style={"font-size": "12px", "color": "#555"})
+                for r in debrief.effects.itertuples()
+            )
+            solara.HTML(
+                unsafe_innerHTML=(
+                    "<table class='kpi'><tr><th>week</th><th>decision</th><th>cost to the end</th>"
+                    "<th>active use</th><th>resistance</th></tr>" + rows + "</table>"
+                )
+            )
+            Para(
+                "Effect of a decision = final value with all decisions minus the final value "
+                "of a replay without that one decision (same seed).",
+                style={"font-size": "12px", "color": "#555"},
+            )
         costs = [(k.replace("_", " "), fmt_eur(v)) for k, v in debrief.costs_by_category.items()]
-        costs.append(("ROI of the whole run", "-" if debrief.roi is None
-                      else f"{debrief.roi:.2f}"))
-        Para("All costs of the run (plan and your levers)",
-             style={"font-weight": "600", "margin-top": "8px"})
+        costs.append(("ROI of the whole run", "-" if debrief.roi is None else f"{debrief.roi:.2f}"))
+        Para(
+            "All costs of the run (plan and your levers)",
+            style={"font-weight": "600", "margin-top": "8px"},
+        )
         solara.HTML(unsafe_innerHTML=html_table(costs))
 
 
@@ -181,16 +218,29 @@ def WorkshopView(store: Store):
             store.ws_version.value += 1
 
     trend = solara.use_memo(
-        lambda: safe_png(workshop_figure, session.weekly(), session.weeks, list(session.log),
-                         session.scenario.goals.target_active_share),
-        [session, version])
+        lambda: safe_png(
+            workshop_figure,
+            session.weekly(),
+            session.weeks,
+            list(session.log),
+            session.scenario.goals.target_active_share,
+        ),
+        [session, version],
+    )
 
     def network():
         sim = session.sim
         layout = network_layout(sim.adj, seed=0)
-        return safe_png(network_figure, layout, sim.state.stage, sim.state.attitude,
-                        sim.state.champion, sim.state.concerns if reveal else None, colour_by,
-                        sim.week)
+        return safe_png(
+            network_figure,
+            layout,
+            sim.state.stage,
+            sim.state.attitude,
+            sim.state.champion,
+            sim.state.concerns if reveal else None,
+            colour_by,
+            sim.week,
+        )
 
     net = solara.use_memo(network, [session, version, reveal, colour_by])
     solara.Style(TABLE_CSS)
@@ -202,45 +252,78 @@ def WorkshopView(store: Store):
         with solara.Column(gap="8px", style={"flex": "1 1 600px", "min-width": "0"}):
             with solara.Card(margin=0, style=CARD_STYLE):
                 with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-                    solara.Button("Next week", icon_name="mdi-skip-next", color="primary",
-                                  on_click=act(session.step), disabled=finished)
-                    solara.Button("+4 weeks", on_click=act(lambda: session.step(4)),
-                                  disabled=finished)
-                    solara.Button("To the end", icon_name="mdi-skip-forward",
-                                  on_click=act(session.run_to_end), disabled=finished)
-                    solara.Button("Replay (same seed)", icon_name="mdi-replay", on_click=replay,
-                                  disabled=not (session.log or session.script))
-                    solara.Button("Restart", icon_name="mdi-restore", on_click=restart,
-                                  text=True)
-                    solara.Text(f"Week {session.week} of {session.weeks} - phase: "
-                                f"{session.sim.phase}", classes=["workshop-status"],
-                                style={"font-weight": "600"})
+                    solara.Button(
+                        "Next week",
+                        icon_name="mdi-skip-next",
+                        color="primary",
+                        on_click=act(session.step),
+                        disabled=finished,
+                    )
+                    solara.Button(
+                        "+4 weeks", on_click=act(lambda: session.step(4)), disabled=finished
+                    )
+                    solara.Button(
+                        "To the end",
+                        icon_name="mdi-skip-forward",
+                        on_click=act(session.run_to_end),
+                        disabled=finished,
+                    )
+                    solara.Button(
+                        "Replay (same seed)",
+                        icon_name="mdi-replay",
+                        on_click=replay,
+                        disabled=not (session.log or session.script),
+                    )
+                    solara.Button("Restart", icon_name="mdi-restore", on_click=restart, text=True)
+                    solara.Text(
+                        f"Week {session.week} of {session.weeks} - phase: {session.sim.phase}",
+                        classes=["workshop-status"],
+                        style={"font-weight": "600"},
+                    )
                 if session.script:
-                    solara.Text(f"Replaying with seed {session.seed}: {len(session.script)} "
-                                "logged decision(s) will be re-applied at their weeks.",
-                                style={"font-size": "13px", "color": "#1d3557"})
+                    solara.Text(
+                        f"Replaying with seed {session.seed}: {len(session.script)} "
+                        "logged decision(s) will be re-applied at their weeks.",
+                        style={"font-size": "13px", "color": "#1d3557"},
+                    )
                 if store.ws_error.value:
                     solara.Error(store.ws_error.value)
             with solara.Row(style={"flex-wrap": "wrap", "gap": "8px"}):
-                ChartCard("Adoption and concerns so far", *trend, "workshop_trend.png",
-                          ["chart-workshop", f"week-{session.week}"], flex="3 1 520px")
+                ChartCard(
+                    "Adoption and concerns so far",
+                    *trend,
+                    "workshop_trend.png",
+                    ["chart-workshop", f"week-{session.week}"],
+                    flex="3 1 520px",
+                )
 
                 def toolbar() -> None:
-                    solara.Switch(label="Reveal hidden concerns", value=reveal,
-                                  on_value=store.ws_reveal.set)
+                    solara.Switch(
+                        label="Reveal hidden concerns", value=reveal, on_value=store.ws_reveal.set
+                    )
                     if not reveal:
-                        solara.ToggleButtonsSingle(value=colour_by,
-                                                   values=["stage", "attitude"],
-                                                   on_value=store.ws_colour_by.set, dense=True)
+                        solara.ToggleButtonsSingle(
+                            value=colour_by,
+                            values=["stage", "attitude"],
+                            on_value=store.ws_colour_by.set,
+                            dense=True,
+                        )
 
-                ChartCard("Influence network", *net, "workshop_network.png",
-                          ["chart-workshop-network", "concerns" if reveal else "plain"],
-                          toolbar=toolbar, flex="2 1 380px")
+                ChartCard(
+                    "Influence network",
+                    *net,
+                    "workshop_network.png",
+                    ["chart-workshop-network", "concerns" if reveal else "plain"],
+                    toolbar=toolbar,
+                    flex="2 1 380px",
+                )
             with solara.Card(margin=0, style=CARD_STYLE):
                 solara.Text("Decision log", style={"font-weight": "600"})
                 solara.HTML(unsafe_innerHTML=log_html(session))
             if finished:
                 Debrief(session, version)
             else:
-                solara.Text("The debrief appears after the last week (To the end).",
-                            style={"font-size": "13px", "color": "#555"})
+                solara.Text(
+                    "The debrief appears after the last week (To the end).",
+                    style={"font-size": "13px", "color": "#555"},
+                )

@@ -13,18 +13,25 @@ from model.state import ACTIVE, EXISTENTIAL, LAPSED, NON_USER, OVERLOAD, QUALITY
 
 
 def experienced_value(
-    state: State, tool: Tool, usefulness: np.ndarray, friction: float, p: Parameters,
+    state: State,
+    tool: Tool,
+    usefulness: np.ndarray,
+    friction: float,
+    p: Parameters,
     cp: CultureParams,
 ) -> np.ndarray:
     """Value of the tool as the employee experiences or expects it (can be negative)."""
     k = state.competence
     gain = usefulness * (0.35 + 0.65 * k) * tool.reliability
-    cost = p.value_friction * friction * (1.0 - tool.ease_of_use) * (1.0 - k) * (
-        1.0 - 0.5 * state.support
+    cost = (
+        p.value_friction
+        * friction
+        * (1.0 - tool.ease_of_use)
+        * (1.0 - k)
+        * (1.0 - 0.5 * state.support)
     )
-    worry = (
-        p.value_overload * (state.concerns[OVERLOAD] - 0.5)
-        + p.value_quality * (state.concerns[QUALITY] - 0.5)
+    worry = p.value_overload * (state.concerns[OVERLOAD] - 0.5) + p.value_quality * (
+        state.concerns[QUALITY] - 0.5
     )
     return gain - cost - worry + p.value_attitude * state.attitude + cp.error_tolerance
 

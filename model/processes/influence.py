@@ -72,9 +72,7 @@ def fj_fixed_point(anchor: np.ndarray, w: sp.csr_matrix, lam: np.ndarray) -> np.
     return spsolve(a.tocsc(), (1.0 - lam) * anchor)
 
 
-def influence(
-    state: State, w: sp.csr_matrix, lam: np.ndarray, p: Parameters
-) -> None:
+def influence(state: State, w: sp.csr_matrix, lam: np.ndarray, p: Parameters) -> None:
     """Attitudes move by one FJ step; concerns drift towards the neighbours' average."""
     state.attitude = np.clip(fj_step(state.attitude, state.own, w, lam), -1.0, 1.0)
     neighbour_concerns = (w @ state.concerns.T).T

@@ -26,8 +26,10 @@ def bass_step(state: State, w_plain: sp.csr_matrix, bass: Bass, rng: np.random.G
 def seed_threshold(state: State, th: Threshold, rng: np.random.Generator) -> None:
     """Initial adopters: the listed `seed_ids`, else `seeds` drawn at random."""
     n = state.stage.size
-    ids = np.asarray(th.seed_ids, dtype=np.int64) if th.seed_ids is not None else rng.choice(
-        n, size=min(th.seeds, n), replace=False
+    ids = (
+        np.asarray(th.seed_ids, dtype=np.int64)
+        if th.seed_ids is not None
+        else rng.choice(n, size=min(th.seeds, n), replace=False)
     )
     state.set_stage(np.isin(np.arange(n), ids), ACTIVE)
 
