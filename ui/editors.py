@@ -246,27 +246,18 @@ def CommunicationEditor(ctx: EditContext):
             style={"border": "1px solid #ddd", "padding": "6px", "margin-bottom": "6px"},
         ):
             with solara.Row(style=ROW_STYLE):
-                solara.Select(
-                    "Audience",
-                    values=list(AUDIENCES),
-                    value=item.get("audience"),
-                    on_value=lambda v, i=i: update(i, "audience", v),
-                    dense=True,
-                )
-                solara.Select(
-                    "Channel",
-                    values=list(CHANNELS),
-                    value=item.get("channel"),
-                    on_value=lambda v, i=i: update(i, "channel", v),
-                    dense=True,
-                )
-                solara.Select(
-                    "Framing",
-                    values=["technical", "benefits", "storytelling"],
-                    value=item.get("framing"),
-                    on_value=lambda v, i=i: update(i, "framing", v),
-                    dense=True,
-                )
+                for label, key, values in (
+                    ("Audience", "audience", list(AUDIENCES)),
+                    ("Channel", "channel", list(CHANNELS)),
+                    ("Framing", "framing", ["technical", "benefits", "storytelling"]),
+                ):
+                    solara.Select(
+                        label,
+                        values=values,
+                        value=item.get(key),
+                        on_value=lambda v, i=i, key=key: update(i, key, v),
+                        dense=True,
+                    )
             with solara.Row(style={**ROW_STYLE, "align-items": "center"}):
                 solara.InputInt(
                     "Start week",

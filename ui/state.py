@@ -24,6 +24,7 @@ from model.metrics import summarise
 from model.run import change_roi
 from model.scenario import ROLES, validate_scenario
 from model.state import ACTIVE
+from ui.sim_view import SimulationClock
 
 log = logging.getLogger("adoptsim.ui")
 
@@ -202,7 +203,7 @@ class GroupHistory:
 # --------------------------------------------------------------------------- live runs
 
 
-class LiveRun:
+class LiveRun(SimulationClock):
     """One simulation shown in the What-if view: Step, Run to the end, summary."""
 
     def __init__(self, scenario: Scenario, seed: int | None = None):
@@ -212,18 +213,6 @@ class LiveRun:
         self.groups = GroupHistory.start(self.sim)
         self._change_roi: float | None = None
         self.compute_seconds = 0.0
-
-    @property
-    def week(self) -> int:
-        return self.sim.week
-
-    @property
-    def weeks(self) -> int:
-        return self.scenario.weeks
-
-    @property
-    def finished(self) -> bool:
-        return self.sim.week >= self.scenario.weeks
 
     def step(self, weeks: int = 1) -> None:
         t0 = time.perf_counter()

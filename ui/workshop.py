@@ -29,6 +29,7 @@ from model.processes.training import train
 from model.programme import FORMATS, HOURS_PER_WEEK
 from model.state import ACTIVE, TRIAL
 from model.workforce import CONCERNS
+from ui.sim_view import SimulationClock
 
 HANDS_ON_HOURS = 2.0
 CHAMPION_TRAINING_HOURS = 16.0
@@ -356,7 +357,7 @@ def default_budget(scenario: Scenario) -> float:
 
 
 @dataclass
-class WorkshopSession:
+class WorkshopSession(SimulationClock):
     """A live run, the levers pulled so far and the money committed to them."""
 
     scenario: Scenario
@@ -374,18 +375,6 @@ class WorkshopSession:
         self.sim = Simulation(self.scenario, seed=self.seed)
 
     # ---------------------------------------------------------------- state
-    @property
-    def week(self) -> int:
-        return self.sim.week
-
-    @property
-    def weeks(self) -> int:
-        return self.scenario.weeks
-
-    @property
-    def finished(self) -> bool:
-        return self.sim.week >= self.scenario.weeks
-
     @property
     def weeks_left(self) -> int:
         return max(self.weeks - self.week, 0)
