@@ -9,7 +9,7 @@ which parameter.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,6 +20,211 @@ Positive = Annotated[float, Field(ge=0.0, le=100.0)]
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Grounding = Literal["domain", "literature", "fit", "assumption"]
+
+
+def P(  # noqa: N802 - reads as a declaration
+    default: float,
+    unit: str,
+    grounding: Grounding,
+    lo: float = 0.0,
+    hi: float = 1.0,
+    doc: str = "",
+) -> Any:
+    """A coefficient: default, unit, allowed range [lo, hi], grounding and meaning.
+
+    grounding: `domain` (a figure of DOMAIN.md), `literature` (a cited study), `fit`
+    (calibrated against experiments/calibration/targets.toml), `assumption` (a stated
+    guess, a candidate for sensitivity analysis).
+    """
+    return Field(
+        default,
+        ge=lo,
+        le=hi,
+        description=doc,
+        json_schema_extra={"unit": unit, "grounding": grounding},
+    )
+
+
+class QuickWinParams(_Frozen):
+    """Pilot and success stories (model/levers/quick_wins.py)."""
+
+    pilot_competence: float = P(
+        0.3, "share of the gap to full competence", "assumption", doc="head start of pilot users"
+    )
+    pilot_onboarding_hours: float = P(4.0, "hours per pilot user", "assumption", hi=40.0)
+    story_hours: float = P(4.0, "hours per broadcast", "assumption", hi=40.0)
+    stories_per_broadcast: float = P(
+        3.0,
+        "stories",
+        "domain",
+        lo=1.0,
+        hi=10.0,
+        doc=">=3 successes communicated (DOMAIN section 3, phase 4)",
+    )
+    story_awareness: float = P(
+        0.3, "awareness", "assumption", doc="awareness needed to hear a story"
+    )
+    win_weeks: float = P(
+        2.0, "weeks", "assumption", hi=26.0, doc="weeks of active use before a success counts"
+    )
+
+
+class ChampionParams(_Frozen):
+    """Change champions (model/levers/champions.py)."""
+
+    training_hours: float = P(
+        16.0,
+        "hours per champion",
+        "domain",
+        hi=80.0,
+        doc="intensive training: expert workshop of about two days (DOMAIN section 5-6)",
+    )
+    attitude_shift: float = P(1.0, "latent attitude", "assumption", hi=5.0)
+    competence_floor: float = P(0.7, "competence", "assumption")
+    reference_time_share: float = P(
+        0.1,
+        "share of working time",
+        "domain",
+        lo=0.01,
+        doc="10-20% of working time (DOMAIN section 6)",
+    )
+    team_reach: float = P(
+        0.5,
+        "support reach",
+        "assumption",
+        doc="support reaching a champion's department beyond direct contacts",
+    )
+
+
+class LeadershipParams(_Frozen):
+    """Leaders as role models (model/levers/leadership.py)."""
+
+    own_shift_factor: float = P(3.0, "x leader_shift", "assumption", hi=10.0)
+    reference_manager_weight: float = P(1.5, "influence weight", "assumption", lo=0.1, hi=10.0)
+    weight_factor: float = P(1.5, "x influence weight", "assumption", lo=1.0, hi=5.0)
+    hours_per_week: float = P(0.25, "hours per leader and week", "assumption", hi=10.0)
+
+
+class AdviserParams(_Frozen):
+    """Critics made advisers (model/levers/advisers.py)."""
+
+    employees_per_adviser: float = P(20.0, "employees", "assumption", lo=2.0, hi=500.0)
+    min_count: int = P(2, "advisers", "assumption", lo=1, hi=50)
+    neighbour_relief: float = P(0.3, "share of excess concern", "assumption")
+    friction_factor: float = P(0.9, "x friction", "assumption", lo=0.5)
+    hours_per_week: float = P(1.0, "hours per adviser and week", "assumption", hi=10.0)
+
+
+class AnticipationParams(_Frozen):
+    """Objection anticipation (model/levers/anticipation.py)."""
+
+    control_share: float = P(0.5, "x anticipation_relief", "assumption")
+    hours: float = P(16.0, "hours", "assumption", hi=200.0)
+    rumour_factor: float = P(0.5, "x rumour rate", "assumption")
+
+
+class ConcernBoardParams(_Frozen):
+    """The anonymous concern board (model/levers/concern_board.py)."""
+
+    post_share: float = P(0.5, "share of aware staff a week", "assumption")
+    aware_threshold: float = P(0.5, "awareness", "assumption")
+    base_hours: float = P(4.0, "hours a week", "assumption", hi=40.0)
+    hours_per_post: float = P(0.05, "hours per post", "assumption")
+    opening_hours: float = P(8.0, "hours", "assumption", hi=80.0)
+    feedback_every_weeks: int = P(4, "weeks", "assumption", lo=1, hi=52)
+    friction_factor: float = P(0.98, "x friction", "assumption", lo=0.5)
+    friction_floor: float = P(0.7, "friction", "assumption")
+
+
+class WorksCouncilParams(_Frozen):
+    """Works-council participation (model/levers/works_council.py)."""
+
+    early_weeks: int = P(4, "weeks after awareness starts", "assumption", hi=52)
+    late_weeks: int = P(6, "weeks after implementation starts", "assumption", hi=52)
+    late_strength: float = P(
+        0.5,
+        "x agreement effect",
+        "domain",
+        doc="late involvement breeds resistance (DOMAIN section 7)",
+    )
+    existential_share: float = P(0.5, "x works_council_relief", "assumption")
+    trust_gain: float = P(0.1, "share of the gap to full trust", "assumption")
+    member_shift: float = P(0.5, "latent attitude", "assumption", hi=5.0)
+    negotiation_hours: float = P(30.0, "hours", "assumption", hi=500.0)
+    hours_per_member: float = P(2.0, "hours per member", "assumption", hi=40.0)
+    meeting_every_weeks: int = P(4, "weeks", "assumption", lo=1, hi=52)
+    ignored_factor: float = P(0.5, "x conflict rate", "assumption")
+    trust_loss_share: float = P(0.5, "x conflict rate", "assumption")
+
+
+class CommunicationParams(_Frozen):
+    """Planned messages (model/levers/communication.py)."""
+
+    prep_hours: float = P(4.0, "hours per message", "assumption", hi=40.0)
+
+
+class TransparencyParams(_Frozen):
+    """All-staff updates (model/levers/transparency.py, processes/communication.py)."""
+
+    prep_hours: float = P(3.0, "hours per update", "assumption", hi=40.0)
+    hours_per_reader: float = P(0.1, "hours per reader", "assumption")
+    reach: float = P(0.8, "share of staff", "assumption")
+    awareness: float = P(0.5, "share of the awareness gap", "assumption")
+    understanding: float = P(0.3, "x learn_understanding", "assumption")
+
+
+class TrainingParams(_Frozen):
+    """Training (model/levers/training.py)."""
+
+    min_weeks: int = P(4, "weeks", "assumption", lo=1, hi=52)
+    big_bang_weeks: int = P(6, "weeks", "assumption", lo=1, hi=52)
+    role_specific_benefit: float = P(0.15, "share of the gap", "assumption")
+    tandem_age: float = P(
+        45.0,
+        "years",
+        "domain",
+        lo=18.0,
+        hi=70.0,
+        doc="over-45s feel unequal to new demands (DOMAIN section 2)",
+    )
+    tandem_young_fit: float = P(1.1, "x fit", "assumption", lo=1.0, hi=3.0)
+    tandem_support: float = P(0.3, "support", "assumption")
+    mentoring_support: float = P(0.5, "support per mentoring share", "assumption")
+    hands_on_hours: float = P(
+        2.0, "hours", "domain", hi=40.0, doc="basic training of 2 h (DOMAIN section 5)"
+    )
+
+
+class AnchoringParams(_Frozen):
+    """Anchoring and new use cases (model/levers/anchoring.py, processes/use_cases.py)."""
+
+    innovator_shift: float = P(0.5, "latent attitude", "assumption", hi=5.0)
+    innovator_time_share: float = P(
+        0.2,
+        "share of working time",
+        "domain",
+        doc="20% of working time (DOMAIN section 3, phase 5)",
+    )
+    community_every_weeks: int = P(4, "weeks", "assumption", lo=1, hi=52)
+    community_hours: float = P(1.0, "hours per active user and meeting", "assumption", hi=10.0)
+    incentive_eur_per_month: float = P(500.0, "EUR per month", "assumption", hi=1e6)
+    community_habit: float = P(0.3, "x habit", "assumption", hi=5.0)
+    community_practice_factor: float = P(1.5, "x practice rate", "assumption", lo=1.0, hi=5.0)
+    community_use_case_factor: float = P(1.5, "x use-case rate", "assumption", lo=1.0, hi=5.0)
+    incentive_use_case_factor: float = P(1.3, "x use-case rate", "assumption", lo=1.0, hi=5.0)
+    innovator_min_rate: float = P(0.05, "use cases a week", "assumption")
+    innovator_factor: float = P(5.0, "x use-case rate", "assumption", lo=1.0, hi=20.0)
+    advanced_share: float = P(
+        0.3,
+        "share of the use-case rate",
+        "assumption",
+        doc="advanced users' share of the rate experts reach",
+    )
+    usefulness_per_use_case: float = P(0.01, "usefulness", "assumption", hi=0.2)
+    usefulness_cap: float = P(0.15, "usefulness", "assumption")
 
 
 class CultureParams(_Frozen):
@@ -169,3 +374,16 @@ class Parameters(_Frozen):
     habit_integration: Rate = 0.6
     use_case_rate: Rate = 0.04
     support_rate: Positive = 1.0
+    word_of_mouth: Rate = 0.25
+    # --- lever groups: each lever's coefficients (see the lever's module)
+    quick_wins: QuickWinParams = Field(default_factory=QuickWinParams)
+    champions: ChampionParams = Field(default_factory=ChampionParams)
+    leadership: LeadershipParams = Field(default_factory=LeadershipParams)
+    advisers: AdviserParams = Field(default_factory=AdviserParams)
+    anticipation: AnticipationParams = Field(default_factory=AnticipationParams)
+    concern_board: ConcernBoardParams = Field(default_factory=ConcernBoardParams)
+    works_council: WorksCouncilParams = Field(default_factory=WorksCouncilParams)
+    communication: CommunicationParams = Field(default_factory=CommunicationParams)
+    transparency: TransparencyParams = Field(default_factory=TransparencyParams)
+    training: TrainingParams = Field(default_factory=TrainingParams)
+    anchoring: AnchoringParams = Field(default_factory=AnchoringParams)

@@ -45,7 +45,11 @@ class State:
     innovator: np.ndarray
     pilot: np.ndarray
     support: np.ndarray  # weekly support from champions / mentors in [0, 1]
-    counters: dict = field(default_factory=dict)
+    weight: np.ndarray  # influence weight of each employee on colleagues
+    usefulness: np.ndarray  # the tool's usefulness for each employee (grows with use cases)
+    won: np.ndarray  # has become a success story
+    initial_user: np.ndarray  # had used the tool when the anchoring phase began
+    band: tuple | None = None  # cached (parameters, floor, ceiling) of the concern band
 
     @classmethod
     def initial(cls, wf: Workforce) -> State:
@@ -79,6 +83,10 @@ class State:
             innovator=np.zeros(n, dtype=bool),
             pilot=np.zeros(n, dtype=bool),
             support=zeros.copy(),
+            weight=np.ones(n),
+            usefulness=zeros.copy(),
+            won=np.zeros(n, dtype=bool),
+            initial_user=np.zeros(n, dtype=bool),
         )
 
     def set_stage(self, mask: np.ndarray, stage: int) -> None:
@@ -91,3 +99,19 @@ class State:
     def competence_level(self) -> np.ndarray:
         """Index into COMPETENCE_LEVELS."""
         return np.digitize(self.competence, COMPETENCE_CUTS).astype(np.int8)
+
+
+@dataclass
+class ProgrammeState:
+    """Programme-level state of a run (everything that is not per employee)."""
+
+    friction: float = 1.0  # multiplier of the tool's friction; design feedback lowers it
+    successes: int = 0  # pilot successes so far
+    communicated: int = 0  # success stories communicated so far
+    pending_stories: int = 0  # successes of this week, told next week
+    support_peak: float = 0.0  # highest weekly support requests so far
+    integrated: bool = False  # AI use is part of job and process descriptions
+    community: bool = False  # a community of practice meets
+    incentives: bool = False  # incentives reward use and new use cases
+    rebuild_influence: bool = False  # a lever changed influence weights this week
+    fired: set[str] = field(default_factory=set)  # one-off interventions done

@@ -110,9 +110,9 @@ def test_information_vacuum_feeds_concerns_and_anticipation_halves_the_rate(stat
     no_spread = np.zeros(state.aware.size)
     plain, anticipated, informed = _copy(state), _copy(state), _copy(state)
     informed.informed[:] = 1.0
-    grapevine_and_rumours(plain, no_spread, P, anticipation=False)
-    grapevine_and_rumours(anticipated, no_spread, P, anticipation=True)
-    grapevine_and_rumours(informed, no_spread, P, anticipation=False)
+    grapevine_and_rumours(plain, no_spread, P)
+    grapevine_and_rumours(anticipated, no_spread, P, P.anticipation.rumour_factor)
+    grapevine_and_rumours(informed, no_spread, P)
     rise = plain.concerns - state.concerns
     rise_anticipated = anticipated.concerns - state.concerns
     assert np.all(rise > 0)
@@ -123,9 +123,9 @@ def test_information_vacuum_feeds_concerns_and_anticipation_halves_the_rate(stat
 
 def test_unaware_staff_hear_no_rumours_but_the_grapevine_makes_them_aware(state):
     before = state.concerns.copy()
-    grapevine_and_rumours(state, np.zeros(state.aware.size), P, anticipation=False)
+    grapevine_and_rumours(state, np.zeros(state.aware.size), P)
     np.testing.assert_array_equal(state.concerns, before)
-    grapevine_and_rumours(state, np.ones(state.aware.size), P, anticipation=False)
+    grapevine_and_rumours(state, np.ones(state.aware.size), P)
     assert np.all(state.aware > 0)
 
 

@@ -25,7 +25,11 @@ def practice_and_decay(state: State, p: Parameters, community: bool) -> None:
     """Users learn by doing (more in a community of practice), in skill and in understanding;
     others slowly forget their skill."""
     use = np.where(state.stage == ACTIVE, 1.0, np.where(state.stage == TRIAL, 0.5, 0.0))
-    rate = p.practice_rate * (1.5 if community else 1.0) * (1.0 + state.support)
+    rate = (
+        p.practice_rate
+        * (p.anchoring.community_practice_factor if community else 1.0)
+        * (1.0 + state.support)
+    )
     state.competence += rate * use * (1.0 - state.competence)
     state.competence -= p.competence_decay * (use == 0) * state.competence
     state.understand += rate * use * (1.0 - state.understand)  # users learn what it does

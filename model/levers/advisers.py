@@ -1,0 +1,72 @@
+"""Critics as advisers: the most influential critics shape the rollout."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from model.levers.base import Action, Lever, Price
+from model.processes.concerns import relieve
+from model.selection import select_advisers
+from model.state import CONTROL, QUALITY
+
+if TYPE_CHECKING:
+    from model.engine import Simulation
+
+
+def adviser_count(sim: Simulation) -> int:
+    a = sim.p.advisers
+    return max(a.min_count, round(sim.wf.n / a.employees_per_adviser))
+
+
+def _start(sim: Simulation) -> None:
+    if not (sim.plan.resistance.critics_as_advisors and sim.started("vision") and sim.once("adv")):
+        return
+    st, p, a = sim.state, sim.p, sim.p.advisers
+    chosen = select_advisers(adviser_count(sim), sim.adj, st.attitude, sim.rng)
+    st.adviser[chosen] = True
+    # their objections shape the design: colleagues see their worries addressed
+    near = (sim.adj @ st.adviser.astype(float)) > 0
+    relieve(st, a.neighbour_relief * near, p, CONTROL)
+    relieve(st, a.neighbour_relief * near, p, QUALITY)
+    st.shift[chosen] += p.adviser_shift
+    st.concerns[CONTROL, chosen] = st.concerns[CONTROL, chosen].clip(
+        max=p.concern_floor * st.concerns0[CONTROL, chosen]
+    )
+    st.weight[chosen] *= p.adviser_weight
+    sim.prog.friction *= a.friction_factor  # their design feedback removes friction
+    sim.prog.rebuild_influence = True
+
+
+def weekly_cost(sim: Simulation, count: int | None = None) -> float:
+    count = int(sim.state.adviser.sum()) if count is None else count
+    return count * sim.p.advisers.hours_per_week * sim.hourly
+
+
+def _book(sim: Simulation) -> None:
+    if sim.plan.resistance.critics_as_advisors and sim.started("vision"):
+        sim.ledger.add("resistance", weekly_cost(sim))
+
+
+LEVER = Lever(
+    "advisers",
+    ("strategy.resistance.critics_as_advisors",),
+    start=_start,
+    book=_book,
+    actions=(
+        Action(
+            "advisers",
+            "Make critics advisers",
+            "The most influential critics shape the rollout (from the vision phase on).",
+            price=lambda sim: Price(0.0, weekly_cost(sim, adviser_count(sim))),
+            apply=lambda sim, rng: sim.switch_on(
+                {"strategy.resistance.critics_as_advisors": True},
+                "the sharpest critics become advisers (from the vision phase on)",
+            ),
+            blocked=lambda sim: (
+                "already advisers" if sim.plan.resistance.critics_as_advisors else None
+            ),
+        ),
+    ),
+    doc="From the vision phase, one critic per `employees_per_adviser` staff advises "
+    "the project: their contacts' control and quality worries ease, friction falls.",
+)
