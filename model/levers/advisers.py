@@ -37,9 +37,9 @@ def _start(sim: Simulation) -> None:
     sim.prog.rebuild_influence = True
 
 
-def weekly_cost(sim: Simulation, count: int | None = None) -> float:
-    count = int(sim.state.adviser.sum()) if count is None else count
-    return count * sim.p.advisers.hours_per_week * sim.hourly
+def weekly_cost(sim: Simulation) -> float:
+    """The advisers' planned time (one seat per `employees_per_adviser` staff)."""
+    return adviser_count(sim) * sim.p.advisers.hours_per_week * sim.hourly
 
 
 def _book(sim: Simulation) -> None:
@@ -57,7 +57,8 @@ LEVER = Lever(
             "advisers",
             "Make critics advisers",
             "The most influential critics shape the rollout (from the vision phase on).",
-            price=lambda sim: Price(0.0, weekly_cost(sim, adviser_count(sim))),
+            "resistance",
+            price=lambda sim: Price(0.0, weekly_cost(sim)),
             apply=lambda sim, rng: sim.switch_on(
                 {"strategy.resistance.critics_as_advisors": True},
                 "the sharpest critics become advisers (from the vision phase on)",

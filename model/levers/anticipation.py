@@ -43,6 +43,7 @@ LEVER = Lever(
             "anticipate",
             "Answer fears up front",
             "Publish facts on job security before fears are voiced.",
+            "resistance",
             price=lambda sim: Price(cost(sim)),
             apply=lambda sim, rng: sim.switch_on(
                 {"strategy.resistance.objection_anticipation": True},

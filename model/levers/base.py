@@ -51,6 +51,7 @@ class Action:
     name: str
     label: str
     description: str
+    category: str  # the ledger category its costs are booked under
     price: Callable[..., Price]
     apply: Callable[..., str]
     blocked: Callable[..., str | None] = lambda sim, **kw: None

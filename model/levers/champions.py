@@ -99,6 +99,7 @@ LEVER = Lever(
             "champions",
             "Appoint 2 champions",
             "Two well-connected supporters get training and time to help.",
+            "champions",
             price=_price,
             apply=_appoint_action,
             blocked=_blocked,

@@ -14,22 +14,23 @@ if TYPE_CHECKING:
     from model.engine import Simulation
 
 
-def message_cost(sim: Simulation, channel: str, reached: float) -> float:
-    """Participants' hours on the channel plus the sender's preparation."""
-    hours = CHANNELS[channel][2] * reached + sim.p.communication.prep_hours
-    return hours * sim.hourly
+def message_cost(sim: Simulation, channel: str, audience: np.ndarray) -> float:
+    """The expected participants' hours on the channel plus the sender's preparation."""
+    reach, _, hours = CHANNELS[channel]
+    expected = min(reach * sim.p.reach_scale, 1.0) * float(audience.sum())
+    return (hours * expected + sim.p.communication.prep_hours) * sim.hourly
 
 
 def _deliver(sim: Simulation) -> None:
     for c in sim.plan.communication:
         if event_active(c, sim.week):
             audience = sim.audiences[c.audience]
-            reached = deliver(sim.state, audience, c.channel, c.framing, sim.p, sim.rng)
-            sim.ledger.add("communication", message_cost(sim, c.channel, float(reached.sum())))
+            deliver(sim.state, audience, c.channel, c.framing, sim.p, sim.rng)
+            sim.ledger.add("communication", message_cost(sim, c.channel, audience))
 
 
 def _town_hall_price(sim: Simulation) -> Price:
-    return Price(message_cost(sim, "info_event", CHANNELS["info_event"][0] * sim.wf.n))
+    return Price(message_cost(sim, "info_event", sim.audiences["all"]))
 
 
 def _town_hall(sim: Simulation, rng: np.random.Generator) -> str:
@@ -48,6 +49,7 @@ LEVER = Lever(
             "storytelling",
             "Run a storytelling town hall",
             "All staff hear colleagues' before/after stories (1 h each).",
+            "communication",
             price=_town_hall_price,
             apply=_town_hall,
         ),

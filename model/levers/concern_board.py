@@ -11,13 +11,10 @@ if TYPE_CHECKING:
     from model.engine import Simulation
 
 
-def weekly_cost(sim: Simulation, posts: float) -> float:
+def weekly_cost(sim: Simulation) -> float:
+    """The project team's weekly hours, sized to the posts expected from the workforce."""
     b = sim.p.concern_board
-    return (b.base_hours + b.hours_per_post * posts) * sim.hourly
-
-
-def expected_posts(sim: Simulation) -> float:
-    return sim.wf.n * sim.p.concern_board.post_share
+    return (b.base_hours + b.hours_per_post * b.post_share * sim.wf.n) * sim.hourly
 
 
 def _respond(sim: Simulation) -> None:
@@ -28,7 +25,7 @@ def _respond(sim: Simulation) -> None:
     relieve(st, p.board_relief * posting, p)
     if sim.week % b.feedback_every_weeks == 0:
         prog.friction = max(b.friction_floor, prog.friction * b.friction_factor)
-    sim.ledger.add("resistance", weekly_cost(sim, float(posting.sum())))
+    sim.ledger.add("resistance", weekly_cost(sim))
 
 
 LEVER = Lever(
@@ -40,9 +37,10 @@ LEVER = Lever(
             "concern_board",
             "Open a concern board",
             "Anonymous worries, answered weekly; also yields design feedback.",
+            "resistance",
             price=lambda sim: Price(
                 sim.p.concern_board.opening_hours * sim.hourly,
-                weekly_cost(sim, expected_posts(sim)),
+                weekly_cost(sim),
             ),
             apply=lambda sim, rng: sim.switch_on(
                 {"strategy.resistance.concern_board": True},

@@ -49,6 +49,7 @@ LEVER = Lever(
             "leaders",
             "Leaders as role models",
             "Managers use the tool visibly and talk about it (from the vision phase on).",
+            "leadership",
             price=lambda sim: Price(0.0, weekly_cost(sim)),
             apply=lambda sim, rng: sim.switch_on(
                 {"strategy.leadership.role_modelling": True},

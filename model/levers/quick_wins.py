@@ -94,6 +94,7 @@ LEVER = Lever(
             "story",
             "Share a success story",
             "One active user's success, told to everyone aware of the project.",
+            "quick_wins",
             price=lambda sim: Price(story_cost(sim)),
             apply=_share_story,
             blocked=_no_story,

@@ -78,6 +78,7 @@ LEVER = Lever(
             "hands_on",
             "Hands-on training (2 h)",
             "Every target user practises on real tasks (retention ~73%).",
+            "training",
             price=lambda sim: Price(hands_on_cost(sim)),
             apply=_hands_on,
         ),

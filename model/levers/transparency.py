@@ -11,25 +11,28 @@ if TYPE_CHECKING:
     from model.engine import Simulation
 
 
-def update_cost(sim: Simulation, reached: float) -> float:
+def weekly_cost(sim: Simulation, every: int) -> float:
+    """One update (preparation and the expected readers' time), spread over `every` weeks."""
     t = sim.p.transparency
-    return (t.prep_hours + t.hours_per_reader * reached) * sim.hourly
+    readers = min(t.reach * sim.p.reach_scale, 1.0) * sim.wf.n
+    return (t.prep_hours + t.hours_per_reader * readers) * sim.hourly / every
 
 
 def _deliver(sim: Simulation) -> None:
     every = sim.plan.transparency.updates_every_weeks
     aw = sim.clock.start("awareness")
-    if every > 0 and aw is not None and sim.week >= aw and (sim.week - aw) % every == 0:
-        reached = transparency_update(sim.state, sim.p, sim.rng)
-        sim.ledger.add("communication", update_cost(sim, float(reached.sum())))
+    if every <= 0 or aw is None or sim.week < aw:
+        return
+    if (sim.week - aw) % every == 0:
+        transparency_update(sim.state, sim.p, sim.rng)
+    sim.ledger.add("communication", weekly_cost(sim, every))
 
 
 LIVE_EVERY_WEEKS = 2
 
 
 def _price(sim: Simulation) -> Price:
-    expected = sim.p.transparency.reach * sim.p.reach_scale * sim.wf.n
-    return Price(0.0, update_cost(sim, expected) / LIVE_EVERY_WEEKS)
+    return Price(0.0, weekly_cost(sim, LIVE_EVERY_WEEKS))
 
 
 LEVER = Lever(
@@ -41,6 +44,7 @@ LEVER = Lever(
             "transparency",
             "Fortnightly updates",
             "All-staff status updates that starve rumours.",
+            "communication",
             price=_price,
             apply=lambda sim, rng: sim.switch_on(
                 {"strategy.transparency.updates_every_weeks": LIVE_EVERY_WEEKS},

@@ -21,9 +21,10 @@ def agreement_cost(sim: Simulation) -> float:
     return (w.negotiation_hours + w.hours_per_member * _members(sim)) * sim.hourly
 
 
-def meeting_cost(sim: Simulation) -> float:
-    """Continuous involvement: members' hours in a meeting week."""
-    return sim.p.works_council.hours_per_member * _members(sim) * sim.hourly
+def involvement_cost(sim: Simulation) -> float:
+    """Continuous involvement: members' meeting hours, spread over the weeks."""
+    w = sim.p.works_council
+    return w.hours_per_member * _members(sim) / w.meeting_every_weeks * sim.hourly
 
 
 def _due(sim: Simulation) -> tuple[int | None, float]:
@@ -60,8 +61,8 @@ def _respond(sim: Simulation) -> None:
             rate = p.works_council_conflict * (w.ignored_factor if inv == "none" else 1.0)
             aggravate(st, rate, p, CONTROL)
             st.trust -= w.trust_loss_share * rate * st.trust
-    if inv == "early" and sim.started("awareness") and sim.week % w.meeting_every_weeks == 0:
-        sim.ledger.add("works_council", meeting_cost(sim))
+    if inv == "early" and sim.started("awareness"):
+        sim.ledger.add("works_council", involvement_cost(sim))
 
 
 def _blocked(sim: Simulation) -> str | None:
@@ -82,9 +83,8 @@ LEVER = Lever(
             "works_council",
             "Involve the works council",
             "Negotiate a framework agreement now instead of late.",
-            price=lambda sim: Price(
-                agreement_cost(sim), meeting_cost(sim) / sim.p.works_council.meeting_every_weeks
-            ),
+            "works_council",
+            price=lambda sim: Price(agreement_cost(sim), involvement_cost(sim)),
             apply=lambda sim, rng: sim.switch_on(
                 {"strategy.works_council.involvement": "early"},
                 "works council involved: agreement expected within weeks",
