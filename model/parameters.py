@@ -9,9 +9,33 @@ which parameter.
 
 from __future__ import annotations
 
+import tomllib
+from functools import cache
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+CALIBRATED_FILE = Path(__file__).with_name("calibrated.toml")
+
+
+@cache
+def calibrated() -> dict[str, Any]:
+    """The fitted values (model/calibrated.toml): `parameters` and `population` tables."""
+    with CALIBRATED_FILE.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """`base` with `top` laid over it, table by table (top wins)."""
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
 
 Coef = Annotated[float, Field(ge=-20.0, le=20.0)]
 Rate = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -277,7 +301,20 @@ def _role(**kw: float) -> dict[str, float]:
 
 
 class Parameters(_Frozen):
-    """Every coefficient of the weekly processes and of the initial conditions."""
+    """Every coefficient of the weekly processes and of the initial conditions.
+
+    Values come in three layers: the grounded defaults below, the fitted values of
+    model/calibrated.toml over them, and a scenario's `[parameters]` over both; nested
+    tables (roles, cultures, lever groups) merge key by key, so a partial table
+    changes only what it names.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _layers(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return deep_merge(_default_tree(), data)
+        return data
 
     # --- initial beliefs and concerns: intensity = Phi(latent), held when latent >= 0
     benefit_base: Coef = 0.2471
@@ -387,3 +424,10 @@ class Parameters(_Frozen):
     transparency: TransparencyParams = Field(default_factory=TransparencyParams)
     training: TrainingParams = Field(default_factory=TrainingParams)
     anchoring: AnchoringParams = Field(default_factory=AnchoringParams)
+
+
+@cache
+def _default_tree() -> dict[str, Any]:
+    """Grounded defaults with the calibrated values laid over them, as plain tables."""
+    grounded = Parameters.model_construct().model_dump()
+    return deep_merge(grounded, calibrated().get("parameters", {}))
