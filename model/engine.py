@@ -14,8 +14,17 @@ import numpy as np
 from model.levers import ACTIONS, Action, Price, anticipation, hooks
 from model.metrics import Ledger, Recorder
 from model.network import build_network
-from model.processes import limiting, use_cases
-from model.processes.adoption import experience, experienced_value, transitions, try_tool
+from model.processes import limiting, support, use_cases
+from model.processes.adoption import (
+    delivered,
+    effective_reliability,
+    experience,
+    experienced_value,
+    hours_freed,
+    transitions,
+    try_tool,
+    word_of_mouth,
+)
 from model.processes.communication import grapevine_and_rumours
 from model.processes.influence import (
     disposition,
@@ -24,7 +33,7 @@ from model.processes.influence import (
     own_assessment,
     susceptibility,
 )
-from model.processes.training import practice_and_decay
+from model.processes.training import practice_and_decay, practice_ceiling, tire
 from model.programme import PHASES, PhaseClock, planned_phases
 from model.scenario import Scenario, Strategy
 from model.state import ACTIVE, COMPETENCE_CUTS, TRIAL, ProgrammeState, State
@@ -43,6 +52,15 @@ class ActionStatus:
     description: str
     price: Price
     blocked: str | None
+
+
+def task_fit(usefulness: float, n: int, spread: float, rng: np.random.Generator) -> np.ndarray:
+    """The tool's usefulness for each employee's tasks: the tool's usefulness times a
+    gamma-distributed fit with mean 1 and coefficient of variation `spread`, capped at 1."""
+    if spread <= 0:
+        return np.full(n, usefulness)
+    shape = 1.0 / spread**2
+    return np.minimum(usefulness * rng.gamma(shape, 1.0 / shape, n), 1.0)
 
 
 def _action(name: str) -> Action:
@@ -88,8 +106,11 @@ class Simulation:
         self.prog = ProgrammeState()
         self.fixed = disposition(wf, self.p, self.cp)
         self.lam = susceptibility(wf, self.p, self.cp)
+        self.ceiling = practice_ceiling(wf.affinity, self.p)
+        self._n_dep = int(wf.department.max()) + 1
         st.weight = np.where(wf.role <= 1, self.cp.manager_weight, 1.0)
-        st.usefulness = np.full(wf.n, sc.tool.usefulness)
+        st.usefulness = task_fit(sc.tool.usefulness, wf.n, self.p.task_fit_spread, rng)
+        self.usefulness0 = st.usefulness.copy()
         self.w_plain = influence_matrix(self.adj, np.ones(wf.n))
         full = self.mode == "full"
         self.w_influence = influence_matrix(self.adj, st.weight) if full else self.w_plain
@@ -211,21 +232,32 @@ class Simulation:
             self._rebuild_influence()
         for hook in _HOOKS["deliver"]:
             hook(self)
-        practice_and_decay(st, p, prog.community)
-        grapevine_and_rumours(st, self.w_plain @ st.aware, p, anticipation.rumour_factor(self))
+        practice_and_decay(st, self.ceiling, p, prog.community)
+        using = ((st.stage == TRIAL) | (st.stage == ACTIVE)).astype(float)
+        using_share = self.w_plain @ using
+        grapevine_and_rumours(
+            st, self.w_plain @ st.aware, using_share, p, anticipation.rumour_factor(self)
+        )
         for hook in _HOOKS["respond"]:
             hook(self)
         np.clip(st.concerns, 0.0, 1.0, out=st.concerns)
+        st.shift *= 1.0 - p.shift_decay  # lever effects fade unless renewed
         st.own = own_assessment(st, self.fixed, p)
         influence(st, self.w_influence, self.lam, p)
-        value = experienced_value(st, sc.tool, st.usefulness, prog.friction, p, self.cp)
+        demand = support.demand_hours(st, self.wf.is_target, p)
+        capacity = support.capacity_hours(
+            st, self.wf.n, self.plan.champions.time_share, prog.trainer_hours, p
+        )
+        prog.served = support.served_share(demand, capacity)
+        delivery = delivered(sc.tool, p, prog.integration)
+        value = experienced_value(st, sc.tool, delivery, prog.friction, prog.served, p, self.cp)
         st.value = value
-        using = ((st.stage == TRIAL) | (st.stage == ACTIVE)).astype(float)
         try_tool(
             st,
             self.wf.is_target & st.access,
-            self.w_plain @ using,
+            using_share,
             self.adj @ using,
+            self._managers_using(using),
             prog.integrated,
             p,
             self.cp,
@@ -234,33 +266,37 @@ class Simulation:
         habit_boost = (p.habit_integration if prog.integrated else 0.0) + (
             p.anchoring.community_habit if prog.community else 0.0
         )
-        transitions(st, value, habit_boost, p, rng)
-        self._hours_freed()
-        experience(st, sc.tool, value, p, st.hours_freed)
+        quit_now = transitions(st, value, habit_boost, p, self.cp, rng)
+        st.hours_freed = hours_freed(st, self.wf.is_target, sc.tool, p, prog.integration)
+        experience(st, effective_reliability(sc.tool, p), value, p, st.hours_freed)
+        word_of_mouth(st, self.w_plain, quit_now, p, self.cp)
         for hook in _HOOKS["harvest"]:
             hook(self)
-        use_cases.discover(st, self.wf, prog, sc.tool.usefulness, p, rng)
+        use_cases.discover(st, self.wf, prog, self.usefulness0, p, rng)
         for hook in _HOOKS["book"]:
             hook(self)
         self._accounting()
+        tire(st, p)
         for arr in (st.aware, st.understand, st.knows_benefit, st.benefit, st.trust, st.competence):
             np.clip(arr, 0.0, 1.0, out=arr)
         np.clip(st.concerns, 0.0, 1.0, out=st.concerns)
         self._criteria()
 
+    def _managers_using(self, using: np.ndarray) -> np.ndarray:
+        """Share of the managers (executives, middle managers) of each employee's
+        department who use the tool; executives count for every department."""
+        wf = self.wf
+        boss = wf.role == 1
+        per_dep = np.bincount(wf.department, weights=boss * using, minlength=self._n_dep)
+        n_dep = np.bincount(wf.department, weights=boss.astype(float), minlength=self._n_dep)
+        execs = wf.role == 0
+        top = (using[execs].sum(), execs.sum())
+        share = (per_dep[wf.department] + top[0]) / np.maximum(n_dep[wf.department] + top[1], 1)
+        return share
+
     def _rebuild_influence(self) -> None:
         self.w_influence = influence_matrix(self.adj, self.state.weight)
         self.prog.rebuild_influence = False
-
-    def _hours_freed(self) -> None:
-        st, tool = self.state, self.scenario.tool
-        if not st.ever_user.any():
-            st.hours_freed = np.zeros(self.wf.n)
-            return
-        per_user = tool.hours_saved_per_week * (0.3 + 0.7 * st.competence) * tool.reliability
-        per_user = per_user * (st.usefulness / max(tool.usefulness, 1e-9))
-        use = np.where(st.stage == ACTIVE, 1.0, np.where(st.stage == TRIAL, 0.3, 0.0))
-        st.hours_freed = per_user * use * self.wf.is_target
 
     def _accounting(self) -> None:
         """Benefits: hours freed this week, valued at the hourly cost."""
@@ -290,11 +326,15 @@ class Simulation:
         ):
             crit["empowerment"] = wk
         pool = st.pilot if st.pilot.any() else users
+        began = self.prog.pilot_week if self.prog.pilot_week is not None else self.prog.launch_week
+        q = self.p.quick_wins
         if (
             crit["implementation"] is None
-            and self.prog.communicated >= 3
+            and began is not None
+            and wk - began <= q.window_weeks  # within 60 days of the pilot (or launch)
+            and self.prog.communicated >= q.stories_per_broadcast
             and pool.any()
-            and st.relief[pool].mean() >= 0.6
+            and st.relief[pool].mean() >= q.relief_share
         ):
             crit["implementation"] = wk
         if crit["anchoring"] is None and self.prog.integrated:

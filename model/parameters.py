@@ -94,6 +94,21 @@ class QuickWinParams(_Frozen):
     win_weeks: float = P(
         2.0, "weeks", "assumption", hi=26.0, doc="weeks of active use before a success counts"
     )
+    min_pilot: int = P(3, "users", "assumption", lo=1, hi=100)
+    window_weeks: int = P(
+        9,
+        "weeks",
+        "domain",
+        lo=1,
+        hi=52,
+        doc="successes within 60 days (DOMAIN section 3, phase 4)",
+    )
+    relief_share: float = P(
+        0.6,
+        "share of pilot users",
+        "domain",
+        doc=">=60% of pilot users report relief (DOMAIN section 3)",
+    )
 
 
 class ChampionParams(_Frozen):
@@ -140,6 +155,21 @@ class AdviserParams(_Frozen):
     neighbour_relief: float = P(0.3, "share of excess concern", "assumption")
     friction_factor: float = P(0.9, "x friction", "assumption", lo=0.5)
     hours_per_week: float = P(1.0, "hours per adviser and week", "assumption", hi=10.0)
+    convert_base: float = P(
+        0.4, "probability", "assumption", doc="a critic made adviser becomes an advocate"
+    )
+    convert_listening: float = P(
+        0.15, "probability", "assumption", doc="... more if a concern board listens"
+    )
+    convert_facts: float = P(
+        0.1, "probability", "assumption", doc="... more if fears are answered with facts"
+    )
+    convert_trial: float = P(
+        0.15, "probability", "assumption", doc="... more if critics can test it in a pilot"
+    )
+    harden_shift: float = P(
+        0.8, "latent attitude", "assumption", hi=5.0, doc="a hardened critic's drop"
+    )
 
 
 class AnticipationParams(_Frozen):
@@ -198,6 +228,7 @@ class TransparencyParams(_Frozen):
     reach: float = P(0.8, "share of staff", "assumption")
     awareness: float = P(0.5, "share of the awareness gap", "assumption")
     understanding: float = P(0.3, "x learn_understanding", "assumption")
+    exposure: float = P(0.25, "measures", "assumption", doc="load of one update (fatigue)")
 
 
 class TrainingParams(_Frozen):
@@ -220,6 +251,7 @@ class TrainingParams(_Frozen):
     hands_on_hours: float = P(
         2.0, "hours", "domain", hi=40.0, doc="basic training of 2 h (DOMAIN section 5)"
     )
+    mentor_hours_per_week: float = P(0.5, "hours per mentored trainee", "assumption", hi=10.0)
 
 
 class AnchoringParams(_Frozen):
@@ -249,6 +281,59 @@ class AnchoringParams(_Frozen):
     )
     usefulness_per_use_case: float = P(0.01, "usefulness", "assumption", hi=0.2)
     usefulness_cap: float = P(0.15, "usefulness", "assumption")
+    use_case_competence: float = P(
+        0.35,
+        "share of the gap to full competence",
+        "assumption",
+        doc="conceiving a use case makes experts (DOMAIN section 5)",
+    )
+
+
+class RolloutParams(_Frozen):
+    """The launch (model/levers/rollout.py)."""
+
+    launch_awareness: float = P(
+        0.7,
+        "share of the awareness gap",
+        "assumption",
+        doc="a launch notice: users hear of the tool without any plan",
+    )
+    launch_information: float = P(
+        0.5, "informed", "assumption", doc="the notice says what the tool does"
+    )
+    launch_trial: float = P(
+        0.4, "probability", "assumption", doc="a willing user tries the tool at go-live"
+    )
+    backfire: float = P(
+        0.5,
+        "share of the way to the concern ceiling",
+        "domain",
+        doc="skipping preparation provokes defensive reactions (DOMAIN section 4)",
+    )
+    backfire_shift: float = P(1.5, "latent attitude", "assumption", hi=5.0)
+    scar: float = P(
+        0.3,
+        "share of the way to full concern",
+        "assumption",
+        doc="lasting rise of the baseline fears of the unprepared",
+    )
+
+
+class BarrierParams(_Frozen):
+    """When a barrier counts as binding in a run (model/metrics.py)."""
+
+    acceptance: float = P(0.4, "share of non-using target users who resist", "assumption")
+    competence: float = P(0.4, "share of non-using target users below basic", "assumption")
+    integration: float = P(0.25, "share of the goal period before integration", "assumption")
+    data_quality: float = P(0.6, "data quality", "assumption", doc="binding below this")
+    reliability: float = P(0.7, "reliability", "assumption", doc="binding below this")
+    min_ramp_weeks: int = P(
+        12,
+        "weeks from launch to goal",
+        "domain",
+        hi=104,
+        doc="1-2 months implementation and anchoring (DOMAIN section 3)",
+    )
 
 
 class CultureParams(_Frozen):
@@ -259,11 +344,17 @@ class CultureParams(_Frozen):
     manager_weight: Positive = 1.5  # influence weight of managers and executives
     error_tolerance: Coef = 0.0  # shift of the value at which users keep or drop the tool
     experimentation: Positive = 1.0  # multiplier of the weekly trial hazard
+    error_cost: Positive = 0.0  # value lost per unit of the tool's error rate (liability)
+    consensus: Rate = 0.0  # share of the trial hazard that waits for colleagues' use
+    deference: Rate = 0.0  # share of the trial hazard that waits for one's managers' use
 
 
 def _cultures() -> dict[str, CultureParams]:
     return {
         "innovation": CultureParams(
+            error_cost=0.0,
+            consensus=0.0,
+            deference=0.0,
             openness=0.0768,
             conformity=0.30,
             manager_weight=1.0,
@@ -271,6 +362,9 @@ def _cultures() -> dict[str, CultureParams]:
             experimentation=1.5,
         ),
         "performance": CultureParams(
+            error_cost=0.15,
+            consensus=0.2,
+            deference=0.2,
             openness=-0.1507,
             conformity=0.30,
             manager_weight=1.6,
@@ -278,6 +372,9 @@ def _cultures() -> dict[str, CultureParams]:
             experimentation=1.1,
         ),
         "harmony": CultureParams(
+            error_cost=0.15,
+            consensus=0.4,
+            deference=0.2,
             openness=-0.2394,
             conformity=0.45,
             manager_weight=1.2,
@@ -285,6 +382,9 @@ def _cultures() -> dict[str, CultureParams]:
             experimentation=0.8,
         ),
         "hierarchy": CultureParams(
+            error_cost=0.45,
+            consensus=0.3,
+            deference=0.4,
             openness=-0.3401,
             conformity=0.35,
             manager_weight=3.0,
@@ -362,7 +462,7 @@ class Parameters(_Frozen):
     learn_benefit: Rate = 0.35
     persuasion: Rate = 0.12
     info_decay: Rate = 0.75
-    rumour_rate: Rate = 0.015
+    rumour_rate: Rate = 0.008
     transparency_relief: Rate = 0.03
     story_relief: Rate = 0.04
     # --- training and competence
@@ -384,12 +484,12 @@ class Parameters(_Frozen):
     intent_threshold: Coef = -0.05
     intent_slope: Positive = 6.0
     retry_factor: Rate = 0.3
-    value_friction: Positive = 0.5
+    value_friction: Positive = 0.35
     value_overload: Positive = 0.25
     value_quality: Positive = 0.2
     value_attitude: Positive = 0.35
     activate_rate: Rate = 0.35
-    activate_value: Coef = 0.18
+    activate_value: Coef = 0.08
     drop_rate: Rate = 0.25
     drop_value: Coef = 0.02
     lapse_rate: Rate = 0.10
@@ -412,6 +512,87 @@ class Parameters(_Frozen):
     use_case_rate: Rate = 0.04
     support_rate: Positive = 1.0
     word_of_mouth: Rate = 0.25
+    # --- mechanisms of the second build (docs/ODD.md, "Mechanisms")
+    hours_half: float = P(
+        1.0,
+        "hours a week",
+        "assumption",
+        lo=0.1,
+        hi=40.0,
+        doc="hours saved at which the tool is worth half its potential",
+    )
+    gain_base: float = P(0.5, "share of gain without competence", "assumption")
+    gain_scale: float = P(1.6, "value per unit of delivered usefulness", "fit", lo=0.1, hi=5.0)
+    task_fit_spread: float = P(
+        0.5,
+        "coefficient of variation",
+        "assumption",
+        hi=3.0,
+        doc="how much the tool's usefulness varies between people's tasks",
+    )
+    data_floor: float = P(0.4, "reliability factor at data quality 0", "assumption")
+    standalone_share: float = P(0.5, "share of value before integration", "assumption")
+    support_relief: float = P(0.5, "share of friction support removes", "assumption")
+    unmet_support: float = P(
+        0.3, "value", "assumption", doc="frustration when help is not available"
+    )
+    benefit_sensitivity: float = P(4.0, "1/value", "assumption", lo=0.1, hi=20.0)
+    relief_hours: float = P(
+        1.0,
+        "hours a week",
+        "assumption",
+        hi=40.0,
+        doc="hours saved that count as noticeable relief",
+    )
+    relief_existential: float = P(0.02, "share of excess concern a week", "assumption")
+    relief_overload: float = P(0.03, "share of excess concern a week", "assumption")
+    trial_use: float = P(0.3, "share of full use", "assumption")
+    habit_decay: float = P(0.1, "share a week", "assumption")
+    wom_good: float = P(
+        0.05,
+        "share of the gap a week",
+        "assumption",
+        doc="relieved colleagues raise expected benefit",
+    )
+    wom_bad: float = P(
+        0.15, "share a week", "assumption", doc="colleagues who give up lower expected benefit"
+    )
+    wom_tolerance: float = P(3.0, "x error tolerance", "assumption", hi=20.0)
+    wom_bad_concern: float = P(0.1, "share of the way to the ceiling", "assumption")
+    observation: float = P(
+        0.2, "share of the awareness gap", "assumption", doc="seeing colleagues use the tool"
+    )
+    consensus_share: float = P(
+        0.3,
+        "share of colleagues using",
+        "assumption",
+        lo=0.01,
+        doc="colleagues' use at which a consensus culture stops waiting",
+    )
+    shift_decay: float = P(
+        0.08,
+        "share a week",
+        "assumption",
+        doc="lever-induced shifts fade (half-life about 8 weeks)",
+    )
+    training_ceiling: float = P(
+        0.7,
+        "competence",
+        "domain",
+        doc="courses make advanced users at best (DOMAIN section 5)",
+    )
+    practice_ceiling: float = P(0.4, "competence", "assumption")
+    practice_affinity: float = P(0.35, "competence per unit of digital affinity", "assumption")
+    fatigue_recovery: float = P(0.35, "share a week", "assumption")
+    fatigue_capacity: float = P(
+        2.0, "measures", "assumption", hi=50.0, doc="load of measures people absorb without fatigue"
+    )
+    fatigue_overload: float = P(0.1, "share of the way to the ceiling", "assumption")
+    fatigue_receptivity: float = P(0.5, "1/measure", "assumption", hi=10.0)
+    fatigue_per_training_hour: float = P(0.125, "measures per effective hour", "assumption")
+    support_hours_per_request: float = P(0.5, "hours", "assumption", hi=10.0)
+    helpdesk_hours_per_100: float = P(4.0, "hours a week per 100 staff", "assumption", hi=100.0)
+    champion_support_share: float = P(0.5, "share of champions' time", "assumption")
     # --- lever groups: each lever's coefficients (see the lever's module)
     quick_wins: QuickWinParams = Field(default_factory=QuickWinParams)
     champions: ChampionParams = Field(default_factory=ChampionParams)
@@ -424,6 +605,8 @@ class Parameters(_Frozen):
     transparency: TransparencyParams = Field(default_factory=TransparencyParams)
     training: TrainingParams = Field(default_factory=TrainingParams)
     anchoring: AnchoringParams = Field(default_factory=AnchoringParams)
+    rollout: RolloutParams = Field(default_factory=RolloutParams)
+    barriers: BarrierParams = Field(default_factory=BarrierParams)
 
 
 @cache

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from model.engine import SeedLike, Simulation
-from model.metrics import summarise
+from model.metrics import horizon, summarise
 from model.scenario import Scenario, Strategy, WorksCouncil, load_scenario
 
 
@@ -71,15 +71,22 @@ def run(
     weekly = sim.recorder.weekly(sc.weeks)
     summary = summarise(sim, weekly)
     if counterfactual and sc.dynamics.mode == "full":
-        summary["change_roi"] = change_roi(sim, seed)
+        summary["change_roi"] = change_roi(sim, summary, seed)
     return RunResult(weekly, summary, sim.recorder.snapshots)
 
 
-def change_roi(sim: Simulation, seed: SeedLike) -> float | None:
-    """(extra benefit thanks to the change measures - their cost) / their cost."""
-    cost = sim.ledger.change_cost
+def change_roi(sim: Simulation, summary: dict[str, Any], seed: SeedLike) -> float | None:
+    """Return of the change measures over the economic horizon: (extra benefit thanks
+    to them - their cost) / their cost, against a real run of the same scenario and
+    seed without change management (`tool_only`). Benefits count direct and indirect
+    effects; the cost of the measures is the plan's cost beyond the bare rollout's."""
+    base_sim = Simulation(tool_only(sim.scenario), seed=seed).run()
+    base = horizon(base_sim.recorder.weekly(sim.scenario.weeks), sim.scenario)
+
+    def benefit(h: dict[str, Any]) -> float:
+        return h["benefit_direct_eur"] + h["benefit_indirect_eur"]
+
+    cost = summary["cost_horizon_eur"] - base["cost_horizon_eur"]
     if cost <= 0:
         return None
-    base = Simulation(tool_only(sim.scenario), seed=seed).run()
-    extra = sim.ledger.benefit_eur - base.ledger.benefit_eur
-    return (extra - cost) / cost
+    return (benefit(summary) - benefit(base) - cost) / cost

@@ -95,6 +95,10 @@ class Tool(Strict):
         default_factory=lambda: ["middle_manager", "specialist", "admin"], min_length=1
     )
     licence_eur_per_user_month: float = Field(25.0, ge=0.0)
+    # not every failure is human: integration, data, technology (DOMAIN section 1)
+    integration_weeks: Annotated[int, Field(ge=0, le=520)] = 0  # IT work after go-live
+    integration_eur: float = Field(0.0, ge=0.0)  # cash for connecting existing systems
+    data_quality: Share = 0.8  # how complete and clean the data the tool works on is
 
 
 class Budget(Strict):
@@ -158,6 +162,8 @@ class Training(Strict):
 
 class Champions(Strict):
     count: Annotated[int, Field(ge=0, le=10_000)] = 0
+    # one champion per this many employees (scales with the firm; overrides `count`)
+    employees_per_champion: Annotated[int, Field(ge=1, le=10_000)] | None = None
     selection: Literal["random", "centrality", "diversity", "critics"] = "random"
     time_share: Annotated[float, Field(ge=0.0, le=0.5)] = 0.1
     start_week: Week = 6
@@ -166,6 +172,7 @@ class Champions(Strict):
 class QuickWins(Strict):
     pilot: Literal["none", "most_receptive", "random", "most_resistant"] = "none"
     pilot_size: Annotated[int, Field(ge=0, le=100_000)] = 8
+    pilot_share: Share | None = None  # share of target users (scales; overrides pilot_size)
     start_week: Week = 14
     broadcast: bool = False
 
@@ -206,6 +213,14 @@ class Strategy(Strict):
     anchoring: Anchoring = Anchoring()
 
 
+class Economics(Strict):
+    """How benefits are valued beyond the simulated weeks (DOMAIN section 8)."""
+
+    horizon_years: Annotated[float, Field(gt=0.0, le=20.0)] = 3.0
+    indirect_share: Annotated[float, Field(ge=0.0, le=5.0)] = 0.25  # fewer errors, speed
+    strategic_eur_per_year: float = Field(0.0, ge=0.0)  # off by default: an assumption
+
+
 class Goals(Strict):
     target_active_share: Share = 0.5
     by_week: Annotated[int, Field(ge=1, le=520)] = 52
@@ -239,6 +254,7 @@ class Scenario(Strict):
     budget: Budget = Budget()
     strategy: Strategy = Strategy()
     goals: Goals = Goals()
+    economics: Economics = Economics()
     dynamics: Dynamics = Dynamics()
     parameters: Parameters = Parameters()
 

@@ -49,6 +49,9 @@ class State:
     usefulness: np.ndarray  # the tool's usefulness for each employee (grows with use cases)
     won: np.ndarray  # has become a success story
     initial_user: np.ndarray  # had used the tool when the anchoring phase began
+    fatigue: np.ndarray  # accumulated load of change measures (recovers weekly)
+    exposure: np.ndarray  # load of this week's measures
+    receptivity: np.ndarray  # share of a measure's effect taken in (fatigue lowers it)
     band: tuple | None = None  # cached (parameters, floor, ceiling) of the concern band
 
     @classmethod
@@ -87,6 +90,9 @@ class State:
             usefulness=zeros.copy(),
             won=np.zeros(n, dtype=bool),
             initial_user=np.zeros(n, dtype=bool),
+            fatigue=zeros.copy(),
+            exposure=zeros.copy(),
+            receptivity=np.ones(n),
         )
 
     def set_stage(self, mask: np.ndarray, stage: int) -> None:
@@ -114,4 +120,10 @@ class ProgrammeState:
     community: bool = False  # a community of practice meets
     incentives: bool = False  # incentives reward use and new use cases
     rebuild_influence: bool = False  # a lever changed influence weights this week
+    launched: bool = False  # target users have been given the tool
+    launch_week: int | None = None  # week of the launch
+    integration: float = 0.0  # progress of integrating the tool into existing systems
+    served: float = 1.0  # share of this week's support demand that was met
+    trainer_hours: float = 0.0  # trainers' hours available for support this week
+    pilot_week: int | None = None  # week the pilot started
     fired: set[str] = field(default_factory=set)  # one-off interventions done

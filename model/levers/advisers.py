@@ -28,13 +28,29 @@ def _start(sim: Simulation) -> None:
     near = (sim.adj @ st.adviser.astype(float)) > 0
     relieve(st, a.neighbour_relief * near, p, CONTROL)
     relieve(st, a.neighbour_relief * near, p, QUALITY)
-    st.shift[chosen] += p.adviser_shift
-    st.concerns[CONTROL, chosen] = st.concerns[CONTROL, chosen].clip(
-        max=p.concern_floor * st.concerns0[CONTROL, chosen]
-    )
-    st.weight[chosen] *= p.adviser_weight
     sim.prog.friction *= a.friction_factor  # their design feedback removes friction
+    # each adviser becomes an advocate or hardens; either way their voice carries
+    won = sim.rng.random(chosen.size) < conversion_probability(sim)
+    converted, hardened = chosen[won], chosen[~won]
+    st.shift[converted] += p.adviser_shift
+    st.concerns[CONTROL, converted] = st.concerns[CONTROL, converted].clip(
+        max=p.concern_floor * st.concerns0[CONTROL, converted]
+    )
+    st.shift[hardened] -= a.harden_shift
+    st.weight[chosen] *= p.adviser_weight
     sim.prog.rebuild_influence = True
+
+
+def conversion_probability(sim: Simulation) -> float:
+    """Chance that a critic made adviser becomes an advocate rather than hardening:
+    higher when the project listens (concern board), answers with facts (objection
+    anticipation) and lets critics test the tool in a controlled trial (a pilot)."""
+    a, plan = sim.p.advisers, sim.plan
+    chance = a.convert_base
+    chance += a.convert_listening * plan.resistance.concern_board
+    chance += a.convert_facts * plan.resistance.objection_anticipation
+    chance += a.convert_trial * (plan.quick_wins.pilot != "none" or plan.rollout == "pilot_first")
+    return min(chance, 1.0)
 
 
 def weekly_cost(sim: Simulation) -> float:

@@ -45,7 +45,7 @@ def _book(sim: Simulation) -> None:
         hours = st.innovator.sum() * a.innovator_time_share * HOURS_PER_WEEK
         sim.ledger.add("anchoring", hours * sim.hourly)
     if prog.incentives:
-        sim.ledger.add("anchoring", a.incentive_eur_per_month / WEEKS_PER_MONTH)
+        sim.ledger.add("anchoring", a.incentive_eur_per_month / WEEKS_PER_MONTH, cash=True)
 
 
 LEVER = Lever(

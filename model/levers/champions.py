@@ -50,12 +50,19 @@ def _support(sim: Simulation) -> None:
     st.support = np.maximum(st.support, support)
 
 
+def planned_count(sim: Simulation) -> int:
+    """`count`, or one champion per `employees_per_champion` staff (at least one)."""
+    ch = sim.plan.champions
+    if ch.employees_per_champion is not None:
+        return max(1, int(np.ceil(sim.wf.n / ch.employees_per_champion)))
+    return ch.count
+
+
 def _start(sim: Simulation) -> None:
     ch = sim.plan.champions
-    if ch.count > 0 and sim.week >= max(ch.start_week, 1) and sim.once("champions"):
-        chosen = select_champions(
-            ch.selection, ch.count, sim.wf, sim.adj, sim.state.attitude, sim.rng
-        )
+    count = planned_count(sim)
+    if count > 0 and sim.week >= max(ch.start_week, 1) and sim.once("champions"):
+        chosen = select_champions(ch.selection, count, sim.wf, sim.adj, sim.state.attitude, sim.rng)
         appoint(sim, chosen)
 
 

@@ -27,14 +27,22 @@ def _pilot_week_and_kind(sim: Simulation) -> tuple[int, str]:
     return week, kind
 
 
+def pilot_size(sim: Simulation) -> int:
+    """`pilot_size`, or `pilot_share` of the target users (at least the minimum)."""
+    q = sim.plan.quick_wins
+    if q.pilot_share is None:
+        return q.pilot_size
+    share = round(q.pilot_share * int(sim.wf.is_target.sum()))
+    return max(int(sim.p.quick_wins.min_pilot), share)
+
+
 def _start_pilot(sim: Simulation) -> None:
     st, q = sim.state, sim.p.quick_wins
     week, kind = _pilot_week_and_kind(sim)
     if kind == "none" or sim.week < week or not sim.once("pilot"):
         return
-    chosen = select_pilot(
-        kind, sim.plan.quick_wins.pilot_size, sim.wf.is_target, st.attitude, sim.rng
-    )
+    chosen = select_pilot(kind, pilot_size(sim), sim.wf.is_target, st.attitude, sim.rng)
+    sim.prog.pilot_week = sim.week
     st.pilot[chosen] = True
     st.access[chosen] = True
     st.competence[chosen] += q.pilot_competence * (1.0 - st.competence[chosen])

@@ -29,6 +29,7 @@ def _deliver(sim: Simulation) -> None:
     st, wf, p, t = sim.state, sim.wf, sim.p, sim.p.training
     tr = sim.plan.training
     start = sim.clock.start("empowerment")
+    sim.prog.trainer_hours = 0.0
     if start is None or tr.budget_share <= 0:
         return
     length = _length(sim)
@@ -52,12 +53,19 @@ def _deliver(sim: Simulation) -> None:
     if mentoring > 0:
         mentored = np.minimum(1.0, mentoring) * trainees * t.mentoring_support
         st.support = np.maximum(st.support, mentored)
-    sim.ledger.add("training", trainees.sum() * weekly * cost_per_hour)
+    # mentors stay available for questions while the training runs
+    sim.prog.trainer_hours = float(trainees.sum()) * mentoring * t.mentor_hours_per_week
+    hours = float(trainees.sum()) * weekly
+    sim.ledger.add("training", hours * cost_per_hour, cash=True)  # trainers' fees
+    sim.ledger.add("training", hours * sim.hourly)  # participants' time
+
+
+def hands_on_hours(sim: Simulation) -> float:
+    return float(sim.wf.is_target.sum()) * sim.p.training.hands_on_hours
 
 
 def hands_on_cost(sim: Simulation) -> float:
-    per_hour = sim.hourly + FORMATS["practice"][1]
-    return float(sim.wf.is_target.sum()) * sim.p.training.hands_on_hours * per_hour
+    return hands_on_hours(sim) * (sim.hourly + FORMATS["practice"][1])
 
 
 def _hands_on(sim: Simulation, rng: np.random.Generator) -> str:
@@ -65,7 +73,8 @@ def _hands_on(sim: Simulation, rng: np.random.Generator) -> str:
     hours = sim.p.training.hands_on_hours
     effective = trainees * hours * FORMATS["practice"][0] * sim.p.generic_fit
     train(sim.state, effective, sim.p)
-    sim.ledger.add("training", hands_on_cost(sim))
+    sim.ledger.add("training", hands_on_hours(sim) * FORMATS["practice"][1], cash=True)
+    sim.ledger.add("training", hands_on_hours(sim) * sim.hourly)
     return f"{int(trainees.sum())} target users trained hands-on for {hours:g} h"
 
 

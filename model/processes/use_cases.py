@@ -14,7 +14,7 @@ def discover(
     st: State,
     wf: Workforce,
     prog: ProgrammeState,
-    base_usefulness: float,
+    base_usefulness: np.ndarray,
     p: Parameters,
     rng: np.random.Generator,
 ) -> None:
@@ -34,6 +34,8 @@ def discover(
         rate = rate * a.incentive_use_case_factor
     new = active & (draw < rate)
     st.use_cases += new
+    # conceiving new use cases is what makes an expert (DOMAIN section 5)
+    st.competence += a.use_case_competence * new * (1.0 - st.competence)
     if new.any():
         per_dep = np.bincount(wf.department[new], minlength=wf.department.max() + 1)
         bonus = np.minimum(
