@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "experiments.sensitivity",
     "experiments.calibrate",
     "experiments.bench",
+    "experiments.advice",
 )
 
 

@@ -109,7 +109,8 @@ class Simulation:
         self.ceiling = practice_ceiling(wf.affinity, self.p)
         self._n_dep = int(wf.department.max()) + 1
         st.weight = np.where(wf.role <= 1, self.cp.manager_weight, 1.0)
-        st.usefulness = task_fit(sc.tool.usefulness, wf.n, self.p.task_fit_spread, rng)
+        spread = self.p.task_fit_spread if self.mode == "full" else 0.0
+        st.usefulness = task_fit(sc.tool.usefulness, wf.n, spread, rng)
         self.usefulness0 = st.usefulness.copy()
         self.w_plain = influence_matrix(self.adj, np.ones(wf.n))
         full = self.mode == "full"
@@ -303,6 +304,7 @@ class Simulation:
         led = self.ledger
         led.benefit_hours += float(self.state.hours_freed.sum())
         led.benefit_eur = led.benefit_hours * self.hourly
+        led.close_week()
 
     # ------------------------------------------------------------------ criteria
 

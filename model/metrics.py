@@ -66,6 +66,9 @@ COST_CATEGORIES = (
 )  # fmt: skip
 
 
+ONGOING = ("licences", "anchoring")
+
+
 @dataclass
 class Ledger:
     """Costs by category (EUR): staff time and cash; and the realised benefit.
@@ -79,6 +82,18 @@ class Ledger:
     cash: dict[str, float] = field(default_factory=dict)
     benefit_hours: float = 0.0
     benefit_eur: float = 0.0
+    ongoing_weekly: list[float] = field(default_factory=list)  # see `close_week`
+
+    def close_week(self) -> None:
+        """Note this week's ongoing costs: what goes on after the programme (licences
+        and the anchored structures: community, innovator roles, incentives)."""
+        total = sum(self.costs.get(c, 0.0) for c in ONGOING)
+        self.ongoing_weekly.append(total - sum(self.ongoing_weekly))
+
+    def ongoing_rate(self, weeks: int = 4) -> float:
+        """Mean ongoing cost per week over the last `weeks` weeks."""
+        tail = self.ongoing_weekly[-weeks:]
+        return sum(tail) / len(tail) if tail else 0.0
 
     def add(self, category: str, eur: float, cash: bool = False) -> None:
         self.costs[category] = self.costs.get(category, 0.0) + float(eur)
@@ -373,11 +388,12 @@ def barrier_scores(sim: Simulation, goal_week: int | None) -> dict[str, float]:
     }
 
 
-def horizon(weekly: pd.DataFrame, sc: Scenario) -> dict[str, float]:
+def horizon(weekly: pd.DataFrame, sc: Scenario, ongoing_rate: float) -> dict[str, float]:
     """Costs and the three levels of benefit over the economic horizon.
 
-    Beyond the simulated weeks, the last four weeks' benefit and running cost per week
-    are carried forward (use has settled by then in most runs; docs/ODD.md).
+    Beyond the simulated weeks the programme is over: the last four weeks' benefit per
+    week is carried forward, and so are the ongoing costs (`ongoing_rate`, EUR a week:
+    licences and the anchored structures), not the programme's measures (docs/ODD.md).
     """
     eco = sc.economics
     weeks = int(round(52 * eco.horizon_years))
@@ -389,7 +405,7 @@ def horizon(weekly: pd.DataFrame, sc: Scenario) -> dict[str, float]:
         c, d = float(cost[weeks]), float(benefit[weeks])
     else:
         tail = min(4, last)
-        rate_c = (cost[last] - cost[last - tail]) / max(tail, 1)
+        rate_c = ongoing_rate
         rate_b = (benefit[last] - benefit[last - tail]) / max(tail, 1)
         c = float(cost[last] + rate_c * (weeks - last))
         d = float(benefit[last] + rate_b * (weeks - last))
@@ -432,11 +448,11 @@ def summarise(sim: Simulation, weekly: pd.DataFrame) -> dict[str, Any]:
         "change_roi": None,
         "change_cost_eur": led.change_cost,
         "benefit_total_eur": led.benefit_eur,
-        "budget_eur": float(sc.budget.total_eur),
+        "budget_eur": float(sc.budget_eur),
         "spent_eur": led.cash_total,
-        "over_budget_eur": max(led.cash_total - sc.budget.total_eur, 0.0),
+        "over_budget_eur": max(led.cash_total - sc.budget_eur, 0.0),
         "staff_time_eur": cost - led.cash_total,
-        **horizon(weekly, sc),
+        **horizon(weekly, sc, led.ongoing_rate()),
     }
     for name, phase in CRITERION_PHASE.items():
         out[f"criterion_{name}_week"] = sim.criteria.get(phase)

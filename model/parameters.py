@@ -373,7 +373,7 @@ def _cultures() -> dict[str, CultureParams]:
         ),
         "harmony": CultureParams(
             error_cost=0.15,
-            consensus=0.4,
+            consensus=0.5,
             deference=0.2,
             openness=-0.2394,
             conformity=0.45,
@@ -382,9 +382,9 @@ def _cultures() -> dict[str, CultureParams]:
             experimentation=0.8,
         ),
         "hierarchy": CultureParams(
-            error_cost=0.45,
+            error_cost=0.25,
             consensus=0.3,
-            deference=0.4,
+            deference=0.3,
             openness=-0.3401,
             conformity=0.35,
             manager_weight=3.0,
@@ -443,15 +443,15 @@ class Parameters(_Frozen):
     trust_base: Coef = 0.0
     # --- own attitude: tanh of a latent sum (DOMAIN section 2)
     attitude_base: Coef = 0.15
-    attitude_benefit: Coef = 0.55
-    attitude_concern: Coef = 0.45
+    attitude_benefit: Coef = 0.35
+    attitude_concern: Coef = 0.35
     attitude_tenure_per_decade: Coef = 0.35
     attitude_role: dict[str, Coef] = Field(
         default_factory=lambda: _role(
             executive=0.35, middle_manager=-0.45, specialist=-0.15, admin=0.0, operations=0.05
         )
     )
-    attitude_noise: Positive = 0.5
+    attitude_noise: Positive = 1.0
     culture: dict[str, CultureParams] = Field(default_factory=_cultures)
     # --- band of concerns (model/processes/concerns.py)
     concern_floor: Rate = 0.7

@@ -111,7 +111,7 @@ def training_hours_per_trainee(scenario: Scenario, trainees: int) -> tuple[float
         return 0.0, 0.0
     total = sum(weights.values())
     fee = sum(w / total * FORMATS[f][1] for f, w in weights.items())
-    budget = scenario.budget.total_eur * tr.budget_share
+    budget = scenario.budget_eur * tr.budget_share
     return min(budget / (trainees * fee), MAX_TRAINING_HOURS), fee
 
 

@@ -81,7 +81,8 @@ def change_roi(sim: Simulation, summary: dict[str, Any], seed: SeedLike) -> floa
     seed without change management (`tool_only`). Benefits count direct and indirect
     effects; the cost of the measures is the plan's cost beyond the bare rollout's."""
     base_sim = Simulation(tool_only(sim.scenario), seed=seed).run()
-    base = horizon(base_sim.recorder.weekly(sim.scenario.weeks), sim.scenario)
+    base_weekly = base_sim.recorder.weekly(sim.scenario.weeks)
+    base = horizon(base_weekly, sim.scenario, base_sim.ledger.ongoing_rate())
 
     def benefit(h: dict[str, Any]) -> float:
         return h["benefit_direct_eur"] + h["benefit_indirect_eur"]

@@ -102,7 +102,13 @@ class Tool(Strict):
 
 
 class Budget(Strict):
+    """The AI implementation budget (cash: licences, integration, change measures).
+
+    `eur_per_employee`, when set, scales it with the firm and replaces `total_eur`.
+    """
+
     total_eur: float = Field(30_000.0, ge=0.0)
+    eur_per_employee: float | None = Field(None, ge=0.0)
     hourly_cost_eur: float = Field(45.0, gt=0.0)
 
 
@@ -195,6 +201,8 @@ class Anchoring(Strict):
     process_integration_week: Week | None = None
     community_of_practice: bool = False
     innovator_roles: Annotated[int, Field(ge=0, le=10_000)] = 0
+    # one innovator per this many employees (scales with the firm; overrides the count)
+    employees_per_innovator: Annotated[int, Field(ge=1, le=100_000)] | None = None
     incentives: bool = False
 
 
@@ -270,6 +278,14 @@ class Scenario(Strict):
         if th.seed_ids is not None and any(i >= n for i in th.seed_ids):
             raise ValueError(f"dynamics.threshold.seed_ids: ids must be < employees ({n})")
         return self
+
+    @property
+    def budget_eur(self) -> float:
+        """The budget in EUR: per employee times employees when so given, else the total."""
+        b = self.budget
+        if b.eur_per_employee is not None:
+            return b.eur_per_employee * self.organisation.employees
+        return b.total_eur
 
     def with_overrides(self, overrides: dict[str, Any], source: str = "--set") -> Scenario:
         """A copy with dotted-key overrides applied and validated again."""

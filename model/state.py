@@ -42,6 +42,7 @@ class State:
     use_cases: np.ndarray
     champion: np.ndarray
     adviser: np.ndarray
+    advocate: np.ndarray  # an adviser won over (the others hardened)
     innovator: np.ndarray
     pilot: np.ndarray
     support: np.ndarray  # weekly support from champions / mentors in [0, 1]
@@ -83,6 +84,7 @@ class State:
             use_cases=np.zeros(n, dtype=np.int32),
             champion=np.zeros(n, dtype=bool),
             adviser=np.zeros(n, dtype=bool),
+            advocate=np.zeros(n, dtype=bool),
             innovator=np.zeros(n, dtype=bool),
             pilot=np.zeros(n, dtype=bool),
             support=zeros.copy(),

@@ -52,7 +52,7 @@ class LeverStatus:
 
 def default_budget(scenario: Scenario) -> float:
     """The workshop budget for live levers: the scenario's budget, at least EUR 5,000."""
-    return float(max(5_000.0, scenario.budget.total_eur))
+    return float(max(5_000.0, scenario.budget_eur))
 
 
 @dataclass

@@ -32,6 +32,7 @@ def _start(sim: Simulation) -> None:
     # each adviser becomes an advocate or hardens; either way their voice carries
     won = sim.rng.random(chosen.size) < conversion_probability(sim)
     converted, hardened = chosen[won], chosen[~won]
+    st.advocate[converted] = True
     st.shift[converted] += p.adviser_shift
     st.concerns[CONTROL, converted] = st.concerns[CONTROL, converted].clip(
         max=p.concern_floor * st.concerns0[CONTROL, converted]
@@ -39,6 +40,12 @@ def _start(sim: Simulation) -> None:
     st.shift[hardened] -= a.harden_shift
     st.weight[chosen] *= p.adviser_weight
     sim.prog.rebuild_influence = True
+
+
+def _renew(sim: Simulation) -> None:
+    """Advocates keep advising: their own conviction is renewed as fast as it fades."""
+    if sim.plan.resistance.critics_as_advisors and sim.fired("adv"):
+        sim.state.shift[sim.state.advocate] += sim.p.shift_decay * sim.p.adviser_shift
 
 
 def conversion_probability(sim: Simulation) -> float:
@@ -67,6 +74,7 @@ LEVER = Lever(
     "advisers",
     ("strategy.resistance.critics_as_advisors",),
     start=_start,
+    respond=_renew,
     book=_book,
     actions=(
         Action(

@@ -15,6 +15,14 @@ if TYPE_CHECKING:
 WEEKS_PER_MONTH = 52.0 / 12.0
 
 
+def innovator_count(sim: Simulation) -> int:
+    """`innovator_roles`, or one per `employees_per_innovator` staff (at least one)."""
+    anch = sim.plan.anchoring
+    if anch.employees_per_innovator is not None:
+        return max(1, round(sim.wf.n / anch.employees_per_innovator))
+    return anch.innovator_roles
+
+
 def _start(sim: Simulation) -> None:
     anch, prog = sim.plan.anchoring, sim.prog
     w = anch.process_integration_week
@@ -22,14 +30,18 @@ def _start(sim: Simulation) -> None:
     anchoring = sim.started("anchoring")
     prog.community = anch.community_of_practice and anchoring
     prog.incentives = anch.incentives and anchoring
+    if prog.incentives and sim.fired("anchor"):
+        # incentives are paid every month: their pull is renewed as fast as it fades
+        sim.state.shift[sim.wf.is_target] += sim.p.shift_decay * sim.p.incentive_shift
     if not (anchoring and sim.once("anchor")):
         return
     st, p, a = sim.state, sim.p, sim.p.anchoring
     targets = sim.wf.is_target
     st.initial_user = st.ever_user & targets
-    if anch.innovator_roles > 0:
+    count = innovator_count(sim)
+    if count > 0:
         users = (st.stage == ACTIVE) & targets
-        chosen = select_innovators(anch.innovator_roles, st.competence, users, sim.rng)
+        chosen = select_innovators(count, st.competence, users, sim.rng)
         st.innovator[chosen] = True
         st.shift[chosen] += a.innovator_shift
     if anch.incentives:

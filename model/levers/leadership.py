@@ -30,6 +30,19 @@ def _start(sim: Simulation) -> None:
     sim.prog.rebuild_influence = True
 
 
+def _renew(sim: Simulation) -> None:
+    """Role-modelling goes on every week: its pull on everyone's view is renewed as fast
+    as lever shifts fade, so it holds while leaders keep it up (and fades after)."""
+    if sim.plan.leadership.role_modelling and sim.started("vision") and sim.fired("lead"):
+        p = sim.p
+        sim.state.shift += (
+            p.shift_decay
+            * p.leader_shift
+            * sim.cp.manager_weight
+            / (p.leadership.reference_manager_weight)
+        )
+
+
 def weekly_cost(sim: Simulation) -> float:
     return float(_leaders(sim).sum() * sim.p.leadership.hours_per_week * sim.hourly)
 
@@ -43,6 +56,7 @@ LEVER = Lever(
     "leadership",
     ("strategy.leadership",),
     start=_start,
+    respond=_renew,
     book=_book,
     actions=(
         Action(
