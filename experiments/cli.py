@@ -61,8 +61,11 @@ def add_scenario_options(p: argparse.ArgumentParser, seed: bool = True) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `adoptsim` console script."""
+    from experiments import provenance
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    provenance.COMMAND_LINE = ["adoptsim", *(sys.argv[1:] if argv is None else argv)]
     try:
         return int(args.func(args) or 0)
     except ScenarioError as exc:
@@ -72,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    finally:
+        provenance.COMMAND_LINE = None
 
 
 if __name__ == "__main__":

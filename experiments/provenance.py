@@ -20,12 +20,14 @@ import hashlib
 import json
 import platform
 import subprocess
-import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# the command line of the `adoptsim` command running in this process (set by cli.main);
+# None when called from Python (run_batch)
+COMMAND_LINE: list[str] | None = None
 PACKAGES = ("numpy", "scipy", "pandas", "SALib", "mesa")
 
 
@@ -100,7 +102,7 @@ def for_manifest(identity: dict[str, Any]) -> dict[str, Any]:
     return {
         "scenario_hash": hashes,
         "sampler_seed": design.get("sampler_seed"),
-        "argv": sys.argv[1:],
+        "argv": COMMAND_LINE,
         **environment(),
     }
 
@@ -109,7 +111,7 @@ def for_run(scenario: Any, seed: Any, overrides: Any, command: str = "run") -> d
     """The provenance of one `adoptsim run`: scenario name and hash, seed, versions."""
     return {
         "command": command,
-        "argv": sys.argv[1:],
+        "argv": COMMAND_LINE,
         "scenario_name": scenario.name,
         "scenario_hash": scenario_hash(scenario),
         "scenario": scenario.model_dump(mode="json", exclude_none=True),
@@ -117,3 +119,30 @@ def for_run(scenario: Any, seed: Any, overrides: Any, command: str = "run") -> d
         "seed": scenario.seed if seed is None else int(seed),
         **environment(),
     }
+
+
+def sidecar_path(out: str | Path) -> Path:
+    """`weekly.csv` -> `weekly.csv.json`: the provenance next to a run's weekly table."""
+    out = Path(out)
+    return out.with_name(out.name + ".json")
+
+
+def write_sidecar(out: str | Path, prov: dict[str, Any], summary: dict[str, Any]) -> Path:
+    """Write the provenance (and the run summary) next to `--out`, atomically."""
+    import math
+    import os
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [clean(x) for x in v]
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        return v
+
+    path = sidecar_path(out)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(clean({**prov, "summary": summary}), indent=2) + "\n")
+    os.replace(tmp, path)
+    return path
