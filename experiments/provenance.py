@@ -129,20 +129,12 @@ def sidecar_path(out: str | Path) -> Path:
 
 def write_sidecar(out: str | Path, prov: dict[str, Any], summary: dict[str, Any]) -> Path:
     """Write the provenance (and the run summary) next to `--out`, atomically."""
-    import math
     import os
 
-    def clean(v: Any) -> Any:
-        if isinstance(v, dict):
-            return {k: clean(x) for k, x in v.items()}
-        if isinstance(v, list | tuple):
-            return [clean(x) for x in v]
-        if isinstance(v, float) and not math.isfinite(v):
-            return None
-        return v
+    from experiments.commands_basic import clean_json
 
     path = sidecar_path(out)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(clean({**prov, "summary": summary}), indent=2) + "\n")
+    tmp.write_text(json.dumps(clean_json({**prov, "summary": summary}), indent=2) + "\n")
     os.replace(tmp, path)
     return path

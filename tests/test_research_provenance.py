@@ -10,23 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_cli_basic import cli
 
 import model
-from experiments.cli import main
 from experiments.provenance import scenario_hash
 from model import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["--set", "organisation.employees=30", "--set", "weeks=10"]
-
-
-def cli(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def head_commit() -> str | None:
