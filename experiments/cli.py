@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "experiments.commands_basic",
     "experiments.commands_batch",
     "experiments.sensitivity",
+    "experiments.discovery",
     "experiments.calibrate",
     "experiments.bench",
 )
