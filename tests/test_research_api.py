@@ -254,3 +254,39 @@ def test_every_lever_cost_is_a_known_schema_column():
     summary = run(sc, seed=1, counterfactual=False).summary
     booked = {k[5:-4] for k in summary if k.startswith("cost_") and k != "cost_total_eur"}
     assert booked and booked <= set(COST_LEVERS), booked - set(COST_LEVERS)
+
+
+def test_ema_function_model_50_experiments_then_prim():
+    """EMA-Workbench-style open exploration (50 experiments with numpy values through
+    `ema_function`), then PRIM on the outcomes."""
+    from scipy.stats import qmc
+
+    from experiments.ema import ema_function
+    from experiments.prim import prim
+
+    f = ema_function(
+        "typical_sme",
+        outcomes=["final_active_share", "goal_reached"],
+        overrides={"organisation.employees": 40, "weeks": 30},
+    )
+    u = qmc.LatinHypercube(d=2, seed=3).random(50)
+    experiments = pd.DataFrame(
+        {
+            "tool.usefulness": 0.2 + 0.7 * u[:, 0],
+            "strategy.champions.count": np.floor(u[:, 1] * 7).astype(np.int64),
+        }
+    )
+    rows = [dict(zip(experiments.columns, r, strict=True)) for r in experiments.to_numpy(object)]
+    rows = [{k: np.int64(v) if k.endswith("count") else np.float64(v) for k, v in r.items()}
+            for r in rows]  # fmt: skip
+    outcomes = pd.DataFrame([f(**r) for r in rows])
+    assert len(outcomes) == 50 and outcomes["goal_reached"].isin([0.0, 1.0]).all()
+    # the function model is run_batch on the run seeds: same values as a batch
+    batch = model.run_batch(
+        "typical_sme", experiments, overrides={"organisation.employees": 40, "weeks": 30}
+    )
+    assert outcomes["final_active_share"].tolist() == batch["final_active_share"].tolist()
+    low = outcomes["final_active_share"].to_numpy() < 0.3
+    assert 0 < low.sum() < 50
+    res = prim(experiments.to_numpy(float), low, max_boxes=1)
+    assert res.boxes and res.boxes[0].density > res.base_rate
