@@ -140,3 +140,81 @@ def _identity(sc: Scenario) -> dict:
     data = sc.model_dump(mode="json", exclude_none=True)
     data.pop("description", None)
     return data
+
+
+# --------------------------------------------------------------------------- reproduce
+
+
+def reproduce(
+    directory: str | Path,
+    *,
+    workers: int | None = 1,
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+) -> pd.DataFrame:
+    """Run a result directory's batch again from its `manifest.json` alone (the resolved
+    scenario(s), `--set` overrides, base seed, population, runs) and the design points
+    (from the manifest, or for sampled designs the input columns of its parts); returns
+    the run table, which equals the stored one (`ResultStore(directory).frame()`)."""
+    import json
+
+    from experiments.store import ResultStore
+
+    directory = Path(directory)
+    man = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    scen = man["scenario"]
+    plans = [load_scenario(s) for s in (scen if isinstance(scen, list) else [scen])]
+    design = man.get("design") or {}
+    runs = int(man["runs"])
+    if "points" in design:
+        points = [
+            (int(p.get("plan", 0)), {k: v for k, v in p.items() if k != "plan"})
+            if man["command"] == "compare"
+            else (0, p)
+            for p in design["points"]
+        ]
+    else:
+        stored = ResultStore(directory).frame()
+        points = [(0, p) for p in _sampled_points(plans[0], design, stored)]
+    ctx = make_context(
+        plans,
+        man.get("overrides") or {},
+        man["base_seed"],
+        design.get("population"),
+        bool(design.get("change_roi", False)),
+        weekly=tuple(design.get("weekly") or ()),
+    )
+    batch = Batch(ctx, points, runs)
+    executor = make_executor(workers, scheduler)
+    try:
+        ident = {k: man[k] for k in ("command", "scenario", "overrides", "base_seed", "design")}
+        store = open_store(None if out is None else str(out), ident, runs)
+        try:
+            execute(batch, store, executor)
+            df = store.frame(runs=runs)
+        finally:
+            store.close()
+    finally:
+        executor.close()
+    return df
+
+
+def _sampled_points(plan: Scenario, design: dict, stored: pd.DataFrame) -> list[dict]:
+    """The points of a sampled design (sensitivity, discover) from the parts' inputs,
+    typed as the scenario stores them (integers rounded, booleans)."""
+    from experiments.sensitivity import Parameter, ProblemSpec, check_against_scenario, convert
+
+    params = [
+        Parameter(p["key"], list(p["bounds"]), p["distribution"], index=i)
+        for i, p in enumerate(design.get("parameters") or [])
+    ]
+    problems = check_against_scenario(ProblemSpec("manifest.json", params, []), plan)
+    if problems:
+        raise ScenarioError(problems)
+    first = stored.drop_duplicates("point").set_index("point").sort_index()
+    n = int(first.index.max()) + 1 if len(first) else 0
+    if list(first.index) != list(range(n)):
+        raise ScenarioError(
+            [Problem("manifest.json", "design", n, "every design point stored at least once")]
+        )
+    return [{p.key: convert(p, first.at[i, p.key]) for p in params} for i in range(n)]

@@ -174,3 +174,39 @@ def test_seed_changes_run_seeds_only_sampler_seed_changes_the_design(capsys, tmp
     assert r1["sampler_seed"] == 1 and r2["base_seed"] == 2
     assert m1["design"]["sampler_seed"] == 1
     check_environment(m1)
+
+
+# --------------------------------------------------------------------------- reproduce
+
+COUNT = """[[parameter]]
+key = "strategy.champions.count"
+bounds = [0, 5]
+"""
+REPRO = {
+    "ensemble": ["ensemble", "five_phase", "--runs", "3"],
+    "compare": ["compare", "five_phase", "big_bang", "--runs", "2"],
+    "sweep": ["sweep", "five_phase", "--param", "strategy.champions.count=0,3", "--runs", "2"],
+    "sensitivity": ["sensitivity", "five_phase", "--samples", "4", "--runs", "2"],
+    "discover": ["discover", "typical_sme", "--samples", "12", "--goal", "roi<0"],
+}
+
+
+@pytest.mark.parametrize("command", list(REPRO))
+def test_manifest_reproduces_the_stored_runs_exactly(command, capsys, tmp_path):
+    from experiments.batch import reproduce
+    from experiments.store import ResultStore
+
+    argv = list(REPRO[command])
+    if command in ("sensitivity", "discover"):
+        problem = tmp_path / "p.toml"
+        problem.write_text(QUIET + COUNT)
+        argv += ["--problem", str(problem)]
+    if command == "ensemble":
+        argv += ["--population", "sme"]
+    out = tmp_path / "out"
+    code, _, err = cli(capsys, *argv, *SMALL, "--seed", "3", "--out", str(out), "--json")
+    assert code == 0, err
+    stored = ResultStore(out).frame()
+    again = reproduce(out, workers=2)
+    assert len(again) == len(stored) > 0
+    pd.testing.assert_frame_equal(again[stored.columns], stored, check_dtype=False)
