@@ -290,3 +290,16 @@ def test_ema_function_model_50_experiments_then_prim():
     assert 0 < low.sum() < 50
     res = prim(experiments.to_numpy(float), low, max_boxes=1)
     assert res.boxes and res.boxes[0].density > res.base_rate
+
+
+def test_sweep_summaries_do_not_report_inputs_as_outputs(capsys, tmp_path):
+    argv = ["sweep", "five_phase", "--param", "strategy.champions.count=0,3", "--runs", "2"]
+    argv += ["--set", "organisation.employees=30", "--set", "weeks=10", "--no-change-roi"]
+    assert main([*argv, "--out", str(tmp_path / "s"), "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    for point in res["points"]:
+        assert "strategy.champions.count" not in point["fields"]
+    table = pd.read_csv(tmp_path / "s" / "points.csv")
+    assert [c for c in table.columns if c.startswith("strategy.")] == ["strategy.champions.count"]
+    # while the parts keep the inputs
+    assert "strategy.champions.count" in pd.read_parquet(tmp_path / "s" / "parts")
