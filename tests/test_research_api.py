@@ -204,10 +204,20 @@ def test_sweep_parts_have_one_schema_with_inputs_and_zero_costs(tmp_path, capsys
     assert (no_champions["cost_champions_eur"] == 0.0).all()
     assert (whole[whole["strategy.champions.count"] == 3]["cost_champions_eur"] > 0).all()
     assert set(whole["strategy.quick_wins.pilot"]) == {"none", "random"}
-    # a glob read that takes the first file's schema (duckdb's default) loses nothing
+    # a glob read that takes the first file's schema loses nothing: pyarrow, duckdb
     first_schema = pq.read_schema(parts[0])
     table = ds.dataset([str(p) for p in parts], schema=first_schema).to_table()
     assert table.num_rows == 8 and set(table.column_names) == set(whole.columns)
+    import duckdb
+
+    con = duckdb.connect()
+    glob = str(out / "parts" / "*.parquet")
+    rel = con.execute(f"SELECT * FROM read_parquet('{glob}')")
+    cols = [d[0] for d in rel.description]
+    rows = rel.fetchall()
+    assert len(rows) == 8 and set(cols) == set(whole.columns)
+    i = cols.index("cost_champions_eur")
+    assert all(r[i] is not None for r in rows)
 
 
 def test_a_column_new_in_a_later_part_is_added_to_earlier_parts(tmp_path):
