@@ -7,7 +7,8 @@ its index then also measures seed noise, and re-running the same design with ano
 seed moves it (issue 13: 0.43 / 0.20 / 0.47 with seeds 1, 2, 3).
 
 With `--runs R >= 2` each replicate r (run index r of every point) is analysed on its
-own; the spread (SD) of a parameter's index across replicates is its seed noise, and
+own (a replicate whose output is constant over the design counts as all indices 0);
+the spread (SD) of a parameter's index across replicates is its seed noise, and
 the index of the averaged output (what is reported) carries about SD / sqrt(R) of it.
 The noise reference of a parameter is the 95% half-width 1.96 SD / sqrt(R) (Sobol: of
 ST; Morris: of mu*, relative to the output's largest mu*). A parameter whose noise
@@ -53,8 +54,11 @@ def seed_noise(
     col = "ST" if method == "sobol" else "mu_star"
     per_rep: dict[str, list[np.ndarray]] = {}
     for r in range(runs):
-        ys, _ = output_matrix(df[df["run"] == r], outputs, n_points, weeks)
-        tables, _ = analyse(spec, method, X, ys, False, levels, seed)
+        ys, skipped = output_matrix(df[df["run"] == r], outputs, n_points, weeks)
+        tables, _ = analyse(spec, method, X, ys, second_order, levels, seed)
+        for out, why in skipped.items():  # no variance in this replicate: no effects
+            if why.startswith("constant"):
+                per_rep.setdefault(out, []).append(np.zeros(len(spec.parameters)))
         for out, t in tables.items():
             vals = t[col].to_numpy(dtype=float)
             if method == "morris":

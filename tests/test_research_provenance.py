@@ -210,3 +210,12 @@ def test_manifest_reproduces_the_stored_runs_exactly(command, capsys, tmp_path):
     again = reproduce(out, workers=2)
     assert len(again) == len(stored) > 0
     pd.testing.assert_frame_equal(again[stored.columns], stored, check_dtype=False)
+
+
+def test_noise_estimate_with_second_order_and_morris(capsys, tmp_path):
+    res, _ = sobol(capsys, tmp_path, QUIET, "--runs", "2", "--second-order")
+    assert res["seed_noise"]["noise"]["final_active_share"]
+    res, _ = sobol(capsys, tmp_path, QUIET, "--runs", "2", "--method", "morris")
+    noise = res["seed_noise"]["noise"]["final_active_share"]
+    assert set(noise) == {"tool.usefulness", "budget.total_eur"}
+    assert "seed_noise" in res["indices"]["final_active_share"]["tool.usefulness"]
