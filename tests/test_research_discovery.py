@@ -163,8 +163,8 @@ def test_discover_json_same_whatever_the_workers_and_resumes_exactly(capsys, pro
 
 
 def test_discover_sampler_seed_changes_the_design(capsys, problem):
-    a = json.loads(discover(capsys, problem, "--json")[1])
-    b = json.loads(discover(capsys, problem, "--json", "--sampler-seed", "5")[1])
+    a = json.loads(discover(capsys, problem, "--json", "--samples", "20")[1])
+    b = json.loads(discover(capsys, problem, "--json", "--samples", "20", "--sampler-seed", "5")[1])
     assert a["sampler_seed"] == 1 and b["sampler_seed"] == 5
     assert a["ranges"] != b["ranges"]
 
