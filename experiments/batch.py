@@ -5,7 +5,8 @@
                                   {"strategy.champions.count": 12}], runs=20, seed=1)
 
 `points` is a pandas DataFrame (one row per design point, dotted scenario keys as
-columns) or a list of dicts of dotted keys; values may be numpy scalars. Every point runs
+columns; an empty cell leaves the key at the scenario's value) or a list of dicts of
+dotted keys; values may be numpy scalars. Every point runs
 the same run seeds (common random numbers): run `i` uses
 `numpy.random.SeedSequence(seed).spawn(R)[i]`, so the result depends only on (point, run
 index), never on `workers`, `scheduler` or the chunking. The result has one row per run:
@@ -34,8 +35,10 @@ def normalise_points(points: Any) -> list[dict[str, Any]]:
     """Design points as a list of {dotted key: plain Python value}."""
     if points is None:
         return [{}]
-    if isinstance(points, pd.DataFrame):
-        rows = points.to_dict("records")
+    if isinstance(points, pd.DataFrame):  # an empty cell (NaN, None) leaves the key unset
+        rows = [
+            {k: v for k, v in row.items() if not _missing(v)} for row in points.to_dict("records")
+        ]
     elif isinstance(points, Mapping):
         rows = [dict(points)]
     elif isinstance(points, Sequence) and not isinstance(points, str):
@@ -65,6 +68,10 @@ def normalise_points(points: Any) -> list[dict[str, Any]]:
     if problems:
         raise ScenarioError(problems)
     return out or [{}]
+
+
+def _missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and v != v)
 
 
 def check_points(scenario: Scenario, points: list[dict[str, Any]]) -> None:

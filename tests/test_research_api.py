@@ -117,6 +117,10 @@ def test_run_batch_same_result_whatever_workers_and_point_format():
     serial = model.run_batch("five_phase", POINTS, runs=2, seed=1, overrides=SMALL)
     two = model.run_batch("five_phase", POINTS, runs=2, seed=1, overrides=SMALL, workers=2)
     pd.testing.assert_frame_equal(serial, two)
+    # a DataFrame of the same points: an empty cell leaves the key unset
+    pd.testing.assert_frame_equal(
+        serial, model.run_batch("five_phase", pd.DataFrame(POINTS), runs=2, seed=1, overrides=SMALL)
+    )
     one_key = pd.DataFrame({"strategy.champions.count": np.array([0, 4], dtype=np.int64)})
     a = model.run_batch("five_phase", one_key, runs=2, seed=1, overrides=SMALL)
     b = model.run_batch("five_phase", one_key.to_dict("records"), runs=2, seed=1, overrides=SMALL)
