@@ -68,7 +68,7 @@ def run(
     """
     sc = load_scenario(scenario, overrides)
     if weeks is not None:
-        sc = sc.with_overrides({"weeks": weeks}, "weeks")
+        sc = sc.with_overrides({"weeks": weeks})
     weeks_wanted = set(snapshots or ()) | {0, sc.weeks}
     sim = Simulation(sc, seed=seed, snapshot_weeks=weeks_wanted).run()
     weekly = sim.recorder.weekly(sc.weeks)
