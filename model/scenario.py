@@ -2,7 +2,9 @@
 
 A scenario is everything a run needs besides its seed: the organisation, its influence
 network, the AI tool, the budget, the change strategy, the goal and the dynamics mode.
-`load_scenario` accepts a preset name (a TOML file under `scenarios/`) or a path.
+`load_scenario` accepts a preset name (a TOML file under `scenarios/`), a path, a dict
+of scenario keys or a Scenario; numpy scalars (e.g. `np.int64` from EMA Workbench) are
+accepted wherever a Python number is.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
+import numpy as np
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -287,8 +290,10 @@ class Scenario(Strict):
             return b.eur_per_employee * self.organisation.employees
         return b.total_eur
 
-    def with_overrides(self, overrides: dict[str, Any], source: str = "--set") -> Scenario:
-        """A copy with dotted-key overrides applied and validated again."""
+    def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> Scenario:
+        """A copy with dotted-key overrides applied and validated again.
+
+        `source` names where the overrides came from in error messages."""
         if not overrides:
             return self
         data = self.model_dump(mode="python", exclude_none=True)
@@ -362,6 +367,7 @@ def apply_overrides(data: dict[str, Any], overrides: dict[str, Any], source: str
     """Set dotted keys in a nested dict (copied); a key through a non-table is an error."""
     out = copy.deepcopy(data)
     for key, value in overrides.items():
+        value = plain(value)
         node = out
         parts = key.split(".")
         for i, part in enumerate(parts[:-1]):
@@ -376,10 +382,24 @@ def apply_overrides(data: dict[str, Any], overrides: dict[str, Any], source: str
     return out
 
 
+def plain(value: Any) -> Any:
+    """numpy scalars and arrays as Python numbers and lists (recursively in dicts/lists),
+    so that `np.int64(12)` is accepted wherever `12` is."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
 def validate_scenario(data: dict[str, Any], source: str) -> Scenario:
     """Validate a raw dict; every problem becomes one line of a ScenarioError."""
     try:
-        return Scenario.model_validate(data)
+        return Scenario.model_validate(plain(data))
     except ValidationError as exc:
         raise ScenarioError([_problem(source, err) for err in exc.errors()]) from None
 
@@ -478,21 +498,44 @@ _TYPE_WORDS = {
 
 
 def load_scenario(
-    spec: str | Path | Scenario,
+    spec: str | Path | Scenario | dict[str, Any],
     overrides: dict[str, Any] | list[str] | None = None,
+    *,
+    source: str | None = None,
 ) -> Scenario:
-    """Load a preset name, a TOML path or a Scenario, then apply dotted overrides.
+    """Load a preset name, a TOML path, a dict of scenario keys or a Scenario, then apply
+    dotted overrides.
 
-    `overrides` is a dict {"a.b": value} or a list of "a.b=value" strings (as `--set`).
+    `overrides` is a dict {"a.b": value} (values may be numpy scalars) or a list of
+    "a.b=value" strings (as `--set`). Problems raise a ScenarioError naming the key path;
+    `source` names where the overrides came from (default "--set" for a list of strings,
+    "overrides" for a dict).
     """
     if isinstance(overrides, list):
+        source = source or "--set"
         overrides = dict(parse_override(s) for s in overrides)
+    source = source or "overrides"
     if isinstance(spec, Scenario):
-        return spec.with_overrides(overrides or {})
+        return spec.with_overrides(overrides or {}, source)
+    if isinstance(spec, dict):
+        scenario = validate_scenario(spec, "scenario dict")
+        return scenario.with_overrides(overrides or {}, source)
+    if not isinstance(spec, str | Path):
+        raise ScenarioError(
+            [
+                Problem(
+                    "load_scenario",
+                    "",
+                    type(spec).__name__,
+                    "a preset name, a TOML path, a dict of scenario keys or a Scenario",
+                    "not a scenario",
+                )
+            ]
+        )
     path = resolve_path(spec)
     data = read_toml(path)
     scenario = validate_scenario(data, str(path))
-    return scenario.with_overrides(overrides or {})
+    return scenario.with_overrides(overrides or {}, source)
 
 
 def dump_scenario(scenario: Scenario, path: str | Path) -> None:
