@@ -42,7 +42,6 @@ _STORY = [
 ]
 _TECH = [{**_STORY[0], "framing": "technical"}]
 _OLDER = {**_TRAINING, "organisation.mean_age": 52.0}
-_PER_INNOVATOR = "strategy.anchoring.employees_per_innovator"
 _HEARD = {  # critics are listened to and answered with facts
     "strategy.resistance.concern_board": True,
     "strategy.resistance.objection_anticipation": True,
@@ -152,8 +151,8 @@ CHECKS: tuple[LeverCheck, ...] = (
         "anchoring: innovator roles create use cases",
         "final_new_use_cases",
         +1,
-        on={"strategy.anchoring.innovator_roles": 3, _PER_INNOVATOR: None},
-        off={"strategy.anchoring.innovator_roles": 0, _PER_INNOVATOR: None},
+        on={"strategy.anchoring.innovator_roles": 3},
+        off={"strategy.anchoring.innovator_roles": 0},
         base="five_phase",
     ),
     LeverCheck(

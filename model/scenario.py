@@ -52,6 +52,15 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Week = Annotated[int, Field(ge=0, le=520)]
 
 
+def explicit(section: BaseModel, field: str) -> bool:
+    """Whether `field` was given (in the file or an override), not left at its default.
+
+    A lever size given explicitly wins over its per-head rule (e.g. `count` over
+    `employees_per_champion`), so a preset can scale with the firm while a user's
+    `--set strategy.champions.count=3` still means three."""
+    return field in section.model_fields_set
+
+
 class Strict(BaseModel):
     """Base for every section: frozen, unknown keys are errors."""
 
@@ -286,7 +295,7 @@ class Scenario(Strict):
     def budget_eur(self) -> float:
         """The budget in EUR: per employee times employees when so given, else the total."""
         b = self.budget
-        if b.eur_per_employee is not None:
+        if b.eur_per_employee is not None and not explicit(b, "total_eur"):
             return b.eur_per_employee * self.organisation.employees
         return b.total_eur
 
@@ -296,7 +305,8 @@ class Scenario(Strict):
         `source` names where the overrides came from in error messages."""
         if not overrides:
             return self
-        data = self.model_dump(mode="python", exclude_none=True)
+        # only what was set: a default stays a default (see `explicit`)
+        data = self.model_dump(mode="python", exclude_none=True, exclude_unset=True)
         return validate_scenario(apply_overrides(data, overrides, source), source)
 
     def to_toml(self) -> str:

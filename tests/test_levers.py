@@ -70,10 +70,7 @@ def test_switched_off_lever_changes_nothing(off_a, off_b):
 @pytest.mark.parametrize(
     ("overrides", "cost_key"),
     [
-        (
-            {"strategy.champions.count": 0, "strategy.champions.employees_per_champion": None},
-            "cost_champions_eur",
-        ),
+        ({"strategy.champions.count": 0}, "cost_champions_eur"),
         (
             {
                 "strategy.resistance.concern_board": False,
