@@ -1,9 +1,20 @@
-"""adoptsim: an agent-based simulator of AI adoption and change management in organisations."""
+"""adoptsim: an agent-based simulator of AI adoption and change management in organisations.
+
+`AdoptionModel` (a mesa.Model) is imported on first use: importing `model` or running
+batches does not import Mesa, whose batchrunner forces the `spawn` start method of
+multiprocessing on import (DESIGN section 2).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from model.errors import Problem, ScenarioError
-from model.model import AdoptionModel
 from model.run import RunResult, run
 from model.scenario import Scenario, dump_scenario, load_scenario, preset_names
+
+if TYPE_CHECKING:
+    from model.model import AdoptionModel
 
 __version__ = "0.1.0"
 
@@ -18,3 +29,11 @@ __all__ = [
     "preset_names",
     "run",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "AdoptionModel":
+        from model.model import AdoptionModel
+
+        return AdoptionModel
+    raise AttributeError(f"module 'model' has no attribute {name!r}")
