@@ -1,7 +1,8 @@
 """`adoptsim calibrate`: do the default parameters reproduce the domain's stylised facts?
 
 Reads a targets file (default `experiments/calibration/targets.toml`, a copy of the
-shared calibration targets), runs every target's Monte Carlo runs in parallel and
+shared calibration targets), runs every target's Monte Carlo runs through the shared
+batch runner (experiments/runner.py; in worker processes with --workers > 1) and
 prints per target the model value, the target value, the tolerance and PASS/FAIL.
 Exit 0 when every target passes, 1 when any fails, 2 on bad input.
 
@@ -30,12 +31,11 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import multiprocessing
 import sys
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +43,10 @@ import numpy as np
 import pandas as pd
 
 from experiments.cli import add_scenario_options
+from experiments.executors import make_executor
 from experiments.inputs import TARGET_KINDS, TargetsFile
 from experiments.inputs import Target as TargetSpec
+from experiments.runner import Batch, Context, Task, execute
 from model.errors import Problem, ScenarioError
 from model.population import draw_organisation
 from model.scenario import Scenario, load_scenario, parse_override, read_toml
@@ -282,11 +284,12 @@ def measure_run(target: Target, base: Scenario, seed_seq: np.random.SeedSequence
     return float("nan") if value is None else float(value)
 
 
-def _chunk(target: Target, indices: list[int], base_seed: int | None) -> tuple[list[int], list]:
-    base = load_scenario(target.scenario)
-    seed = base.seed if base_seed is None else base_seed
-    seqs = np.random.SeedSequence(seed).spawn(target.runs)
-    return indices, [measure_run(target, base, seqs[i]) for i in indices]
+def _measure(
+    targets: tuple[Target, ...], ctx: Context, task: Task, seed_seq: np.random.SeedSequence
+) -> dict[str, Any]:
+    """The runner's measure: run `task[1]` of target `task[2]` (its scenario: the plan)."""
+    plan = task[2]
+    return {"value": measure_run(targets[plan], ctx.plans[plan], seed_seq)}
 
 
 @dataclass
@@ -360,32 +363,30 @@ def run_targets(
     base_seed: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[Result]:
-    """Run every target (in a fork process pool when workers > 1) and evaluate them."""
+    """Run every target through the shared batch runner and evaluate them.
+
+    Each target is a design point with its own run count; run `i` of a target uses
+    `runner.run_seed(seed, i)`, seed being `base_seed` or the target scenario's `seed`
+    (targets sharing a seed form one batch). `workers` > 1: local worker processes.
+    """
     targets = list(targets)
-    tasks: list[tuple[int, list[int]]] = []
-    for ti, t in enumerate(targets):
-        # full runs are ~20x dearer than a week-0 construction: smaller chunks for them
-        size = 50 if t.cheap else 25
-        size = max(1, min(size, math.ceil(t.runs / max(workers, 1))))
-        for start in range(0, t.runs, size):
-            tasks.append((ti, list(range(start, min(start + size, t.runs)))))
+    bases = [load_scenario(t.scenario) for t in targets]
     values: list[list[Any]] = [[None] * t.runs for t in targets]
+    groups: dict[int, list[int]] = {}
+    for i, base in enumerate(bases):
+        groups.setdefault(base.seed if base_seed is None else base_seed, []).append(i)
+    executor = make_executor(workers)
+    for seed, members in groups.items():
+        group = tuple(targets[i] for i in members)
+        ctx = Context(tuple(bases[i] for i in members), {}, seed, measure=partial(_measure, group))
+        points = [(k, {}) for k in range(len(members))]
+        batch = Batch(ctx, points, runs=0, point_runs=[t.runs for t in group])
 
-    def store(ti: int, idx: list[int], vals: list) -> None:
-        for i, v in zip(idx, vals, strict=True):
-            values[ti][i] = v
-        if progress:
-            progress(len(idx))
+        def keep(records: list[dict[str, Any]], members: list[int] = members) -> None:
+            for r in records:
+                values[members[r["point"]]][r["run"]] = r["value"]
 
-    if workers <= 1:
-        for ti, idx in tasks:
-            store(ti, *_chunk(targets[ti], idx, base_seed))
-    else:
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = {pool.submit(_chunk, targets[ti], idx, base_seed): ti for ti, idx in tasks}
-            for fut in as_completed(futures):
-                store(futures[fut], *fut.result())
+        execute(batch, None, executor, on_result=keep, on_progress=progress)
     return [evaluate(t, v) for t, v in zip(targets, values, strict=True)]
 
 
