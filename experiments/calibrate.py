@@ -15,6 +15,14 @@ Target kinds (as the targets file header defines them):
   `order` ("increasing" or "decreasing" across `groups` as listed; strict);
 - `highest`: group `group` has the (strictly) highest pooled share of `where` among all
   groups of `group_by` present in the snapshots.
+- `ratio`: mean over runs of `field` with the overrides `set_b` over its mean with
+  `set_a` (both on top of `set`, on the same run seeds); passes inside `range` or
+  within `tolerance` of `value`;
+- `plausible`: every pandas expression of `holds` is true on the run means of the
+  numeric summary fields.
+
+`failed_with` and `variance_share` targets are validated (experiments/inputs.py) but
+not run yet: selecting one exits 2.
 
 Run `i` of a target uses the seed `SeedSequence(base_seed).spawn(runs)[i]` (base seed:
 `--seed`, else the scenario's `seed`); with `population = "sme"` its organisation is
@@ -31,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -54,7 +63,7 @@ from model.validation import validate
 
 DEFAULT_TARGETS = Path(__file__).resolve().parent / "calibration" / "targets.toml"
 KINDS = tuple(TARGET_KINDS)  # every kind the targets file may hold (experiments/inputs.py)
-RUNNABLE = ("share", "run_mean", "run_median", "order", "highest")  # kinds this version runs
+RUNNABLE = ("share", "run_mean", "run_median", "order", "highest", "ratio", "plausible")
 SNAPSHOT_KINDS = ("share", "order", "highest")
 ORDERS = ("increasing", "decreasing")
 
@@ -102,7 +111,9 @@ class Target:
         return Target(**{**self.__dict__, "runs": runs})
 
     def expected(self) -> Any:
-        """What the model is compared with: a number, an order or a group."""
+        """What the model is compared with: a number, an order, a group or conditions."""
+        if self.kind == "plausible":
+            return list(self.spec.holds)
         if self.kind == "order":
             return {"order": self.order, "groups": list(self.groups)}
         if self.kind == "highest":
@@ -186,7 +197,11 @@ def _check_scenarios(targets: list[Target], src: str) -> None:
             tiny = sc.with_overrides({"organisation.employees": 40, "weeks": 1})
             sim = Simulation(tiny, seed=0, snapshot_weeks={0}).run()
             cache["snap"] = snapshot(sim)
-            cache["fields"] = set(summarise(sim, sim.recorder.weekly(1)))
+            summary = summarise(sim, sim.recorder.weekly(1))
+            cache["fields"] = set(summary)
+            cache["means"] = pd.DataFrame(
+                [{k: v for k, v in summary.items() if isinstance(v, int | float)}], dtype=float
+            )
             cache["probe"] = True
         snap: pd.DataFrame = cache["snap"]
         for k in ("set_a", "set_b"):
@@ -208,6 +223,20 @@ def _check_scenarios(targets: list[Target], src: str) -> None:
                     "unknown field",
                 )
             )
+        for i, expr in enumerate(getattr(t.spec, "holds", ())):
+            try:
+                np.asarray(cache["means"].eval(expr), dtype=bool)
+            except Exception as exc:  # noqa: BLE001 - any expression error is user input
+                problems.append(
+                    Problem(
+                        src,
+                        f"{key}.holds.{i}",
+                        expr,
+                        "a pandas expression over numeric run-summary fields, e.g. "
+                        "final_expert_share <= 0.12",
+                        f"bad expression ({exc})",
+                    )
+                )
         if t.kind in SNAPSHOT_KINDS:
             if t.week > sc.weeks:
                 problems.append(Problem(src, f"{key}.week", t.week, f"a week in 0..{sc.weeks}"))
@@ -260,9 +289,10 @@ def run_scenario(target: Target, base: Scenario, seed_seq: np.random.SeedSequenc
 
 
 def measure_run(target: Target, base: Scenario, seed_seq: np.random.SeedSequence) -> Any:
-    """One run's contribution: a summary value, or (hits, counts) per group."""
+    """One run's contribution: a summary value, (hits, counts) per group, the values of
+    plans a and b (ratio) or the numeric summary (plausible)."""
     from model.engine import Simulation
-    from model.metrics import snapshot, summarise
+    from model.metrics import snapshot
 
     sc = run_scenario(target, base, seed_seq)
     if target.kind in SNAPSHOT_KINDS:
@@ -279,9 +309,25 @@ def measure_run(target: Target, base: Scenario, seed_seq: np.random.SeedSequence
         return {
             str(g): (int(hit[keys == g].sum()), int((keys == g).sum())) for g in np.unique(keys)
         }
+    if target.kind == "ratio":  # plans a and b on the same seed
+        return [_summary(sc.with_overrides(extra), seed_seq)[target.field] for extra in (
+            target.spec.set_a, target.spec.set_b)]  # fmt: skip
+    summary = _summary(sc, seed_seq)
+    return summary if target.kind == "plausible" else summary[target.field]
+
+
+def _summary(sc: Scenario, seed_seq: np.random.SeedSequence) -> dict[str, float]:
+    """The numeric run-summary fields of one run (booleans as 0/1, undefined as NaN)."""
+    from model.engine import Simulation
+    from model.metrics import summarise
+
     sim = Simulation(sc, seed=seed_seq).run()
-    value = summarise(sim, sim.recorder.weekly(sc.weeks))[target.field]
-    return float("nan") if value is None else float(value)
+    out = summarise(sim, sim.recorder.weekly(sc.weeks))
+    return {
+        k: float("nan") if v is None else float(v)
+        for k, v in out.items()
+        if v is None or isinstance(v, int | float)
+    }
 
 
 def _measure(
@@ -330,6 +376,10 @@ def evaluate(target: Target, per_run: list[Any]) -> Result:
             model = float(vals.mean() if target.kind == "run_mean" else np.median(vals))
         ok = math.isfinite(model) and abs(model - target.value) <= target.tolerance + 1e-12
         return Result(target, model, ok, len(per_run), list(per_run))
+    if target.kind == "ratio":
+        return _evaluate_ratio(target, per_run)
+    if target.kind == "plausible":
+        return _evaluate_plausible(target, per_run)
     pooled: dict[str, list[int]] = {}
     for d in per_run:
         for g, (h, c) in d.items():
@@ -355,6 +405,32 @@ def evaluate(target: Target, per_run: list[Any]) -> Result:
     others = [v for g, v in shares.items() if g != target.group and math.isfinite(v)]
     ok = math.isfinite(mine) and all(mine > v for v in others)
     return Result(target, shares, ok, len(per_run))
+
+
+def _evaluate_ratio(target: Target, per_run: list[Any]) -> Result:
+    """Mean of plan b over mean of plan a (runs where both are defined)."""
+    pairs = np.array(per_run, dtype=float).reshape(-1, 2)
+    pairs = pairs[np.isfinite(pairs).all(axis=1)]
+    a, b = pairs.mean(axis=0) if len(pairs) else (float("nan"), float("nan"))
+    model = float(b / a) if a != 0 else float("nan")
+    ok = math.isfinite(model)
+    if ok and target.spec.range is not None:
+        lo, hi = target.spec.range
+        ok = lo - 1e-12 <= model <= hi + 1e-12
+    elif ok:
+        ok = abs(model - target.value) <= target.tolerance + 1e-12
+    return Result(target, model, ok, len(per_run), list(per_run))
+
+
+def _evaluate_plausible(target: Target, per_run: list[Any]) -> Result:
+    """Every expression of `holds` on the run means; the model value: the means used."""
+    means = pd.DataFrame(per_run).mean().to_frame().T
+    ok = all(bool(np.asarray(means.eval(expr)).all()) for expr in target.spec.holds)
+    used = sorted({n for e in target.spec.holds for n in _NAME.findall(e) if n in means})
+    return Result(target, {n: float(means[n].iloc[0]) for n in used}, ok, len(per_run))
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def run_targets(
@@ -471,6 +547,10 @@ def format_expected(t: Target) -> str:
         return sep.join(t.groups)
     if t.kind == "highest":
         return f"{t.group} highest"
+    if t.kind == "plausible":
+        return " and ".join(t.spec.holds)
+    if t.kind == "ratio" and t.spec.range is not None:
+        return f"{t.value:g} in [{t.spec.range[0]:g}, {t.spec.range[1]:g}]"
     return f"{t.value:g}"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -306,3 +307,64 @@ def test_set_applies_to_every_target_after_its_own(capsys):
     data = json.loads(out)
     # the target fixes innovation, the user's --set comes after and wins: adoption collapses
     assert code == 1 and data["targets"][0]["model"] < 0.2
+
+
+EFFECT_KINDS = """
+[[target]]
+id = "same_plan_ratio"
+scenario = "typical_sme"
+set = { "organisation.employees" = 30, "weeks" = 8 }
+runs = 3
+kind = "ratio"
+field = "final_aware_share"
+set_a = { "strategy.champions.count" = 2 }
+set_b = { "strategy.champions.count" = 2 }
+value = 1.0
+range = [0.999, 1.001]
+
+[[target]]
+id = "sizes"
+scenario = "typical_sme"
+set = { "organisation.employees" = 30, "weeks" = 8 }
+runs = 3
+kind = "plausible"
+holds = ["final_active_share <= 1", "final_aware_share > 2"]
+"""
+
+
+def test_ratio_and_plausible_targets_run(tmp_path, capsys):
+    """Plans a and b of a ratio share their seeds (the same plan gives exactly 1);
+    a plausible target fails when one condition fails and reports the means it used."""
+    path = tmp_path / "t.toml"
+    path.write_text(EFFECT_KINDS)
+    code, out, _ = _calibrate(capsys, "--targets", str(path), "--json")
+    by_id = {t["id"]: t for t in json.loads(out)["targets"]}
+    assert code == 1
+    assert by_id["same_plan_ratio"]["model"] == 1.0 and by_id["same_plan_ratio"]["pass"]
+    sizes = by_id["sizes"]
+    assert set(sizes["model"]) == {"final_active_share", "final_aware_share"}
+    assert sizes["value"] == ["final_active_share <= 1", "final_aware_share > 2"]
+    assert not sizes["pass"]
+
+
+def test_ratio_evaluation_uses_range_or_tolerance(tmp_path):
+    path = tmp_path / "t.toml"
+    path.write_text(EFFECT_KINDS)
+    ratio = load_targets(path)[0]
+    per_run = [[0.2, 0.5], [0.2, 0.3], [float("nan"), 1.0]]  # NaN run left out: 0.4/0.2
+    assert evaluate(ratio, per_run).model == pytest.approx(2.0)
+    assert not evaluate(ratio, per_run).passed
+    wide = replace(ratio, spec=ratio.spec.model_copy(update={"range": [1.5, 2.5]}))
+    assert evaluate(wide, per_run).passed
+    tol = replace(
+        ratio, value=2.1, spec=ratio.spec.model_copy(update={"range": None}), tolerance=0.05
+    )
+    assert not evaluate(tol, per_run).passed
+    assert evaluate(replace(tol, tolerance=0.1), per_run).passed
+
+
+def test_bad_plausible_expression_exits_2(tmp_path, capsys):
+    path = tmp_path / "t.toml"
+    path.write_text(EFFECT_KINDS.replace('"final_aware_share > 2"', '"final_happiness > 2"'))
+    code, out, err = _calibrate(capsys, "--targets", str(path))
+    assert code == 2 and "target 'sizes'.holds.1" in err and "final_happiness" in err
