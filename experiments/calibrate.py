@@ -21,8 +21,11 @@ Target kinds (as the targets file header defines them):
 - `plausible`: every pandas expression of `holds` is true on the run means of the
   numeric summary fields.
 
-`failed_with` and `variance_share` targets are validated (experiments/inputs.py) but
-not run yet: selecting one exits 2.
+- `variance_share`: over a Sobol design of the `people` and `technology` parameters,
+  sum ST(people) / sum ST(all) of `field`.
+
+`failed_with` targets are validated (experiments/inputs.py) but not run yet: selecting
+one exits 2.
 
 Run `i` of a target uses the seed `SeedSequence(base_seed).spawn(runs)[i]` (base seed:
 `--seed`, else the scenario's `seed`); with `population = "sme"` its organisation is
@@ -55,7 +58,7 @@ from experiments.cli import add_scenario_options
 from experiments.executors import make_executor
 from experiments.inputs import TARGET_KINDS, TargetsFile
 from experiments.inputs import Target as TargetSpec
-from experiments.runner import Batch, Context, Task, execute
+from experiments.runner import Batch, Context, Task, execute, make_context
 from model.errors import Problem, ScenarioError
 from model.population import draw_organisation
 from model.scenario import Scenario, load_scenario, parse_override, read_toml
@@ -63,7 +66,9 @@ from model.validation import validate
 
 DEFAULT_TARGETS = Path(__file__).resolve().parent / "calibration" / "targets.toml"
 KINDS = tuple(TARGET_KINDS)  # every kind the targets file may hold (experiments/inputs.py)
-RUNNABLE = ("share", "run_mean", "run_median", "order", "highest", "ratio", "plausible")
+RUNNABLE = (
+    "share", "run_mean", "run_median", "order", "highest", "ratio", "plausible", "variance_share",
+)  # fmt: skip
 SNAPSHOT_KINDS = ("share", "order", "highest")
 ORDERS = ("increasing", "decreasing")
 
@@ -93,6 +98,14 @@ class Target:
     group: str | None = None
     fact: str = ""
     spec: TargetSpec | None = None  # the validated table (every field of its kind)
+    problem: Any = None  # variance_share: the Sobol problem (sensitivity.ProblemSpec)
+
+    @property
+    def total_runs(self) -> int:
+        """Runs this target simulates (a Sobol design for variance_share)."""
+        if self.kind == "variance_share" and self.problem is not None:
+            return self.spec.samples * (len(self.problem.parameters) + 2) * self.runs
+        return self.runs
 
     @property
     def cheap(self) -> bool:
@@ -152,8 +165,7 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
         targets.append(_target(spec))
     if problems:
         raise ScenarioError(problems)
-    _check_scenarios(targets, src)
-    return targets
+    return _check_scenarios(targets, src)
 
 
 def _target(spec: TargetSpec) -> Target:
@@ -170,14 +182,17 @@ def _target(spec: TargetSpec) -> Target:
     )  # fmt: skip
 
 
-def _check_scenarios(targets: list[Target], src: str) -> None:
-    """Load every scenario with its overrides and check queries and fields on a tiny run."""
+def _check_scenarios(targets: list[Target], src: str) -> list[Target]:
+    """Load every scenario with its overrides and check queries and fields on a tiny run;
+    variance_share targets get their Sobol problem."""
     from model.engine import Simulation
     from model.metrics import snapshot, summarise
 
     problems: list[Problem] = []
     cache: dict[str, Any] = {}
+    checked: list[Target] = []
     for t in targets:
+        checked.append(t)
         key = f"target {t.id!r}"
         try:
             sc = load_scenario(t.scenario).with_overrides(t.overrides, f"{src}: {key}.set")
@@ -223,6 +238,10 @@ def _check_scenarios(targets: list[Target], src: str) -> None:
                     "unknown field",
                 )
             )
+        if t.kind == "variance_share":
+            problem, probs = _variance_problem(t, sc, src)
+            problems += probs
+            checked[-1] = replace(t, problem=problem)
         for i, expr in enumerate(getattr(t.spec, "holds", ())):
             try:
                 np.asarray(cache["means"].eval(expr), dtype=bool)
@@ -266,6 +285,58 @@ def _check_scenarios(targets: list[Target], src: str) -> None:
                 )
     if problems:
         raise ScenarioError(problems)
+    return checked
+
+
+def _variance_problem(t: Target, sc: Scenario, src: str) -> tuple[Any, list[Problem]]:
+    """The Sobol problem of a variance_share target: its people, then technology keys."""
+    from experiments.sensitivity import (
+        Parameter,
+        ProblemSpec,
+        check_against_scenario,
+        load_problem,
+    )
+
+    key = f"target {t.id!r}"
+    params: list[Parameter] = []
+    sides: list[str] = []
+    problems: list[Problem] = []
+    for side in ("people", "technology"):
+        value = getattr(t.spec, side)
+        if isinstance(value, str):
+            path = _find_file(value, src)
+            if path is None:
+                allowed = "a problem file (relative to the project or the targets file)"
+                problems.append(Problem(src, f"{key}.{side}", value, allowed, "no such file"))
+                continue
+            spec, probs = load_problem(path)
+            problems += probs
+            found = [(p.key, p.bounds, p.dist, p.label) for p in spec.parameters]
+        else:
+            found = [(e.key, list(e.bounds), e.salib_dist, e.name or e.key) for e in value]
+        for i, (k, bounds, dist, label) in enumerate(found):
+            if k in (p.key for p in params):
+                problems.append(Problem(src, f"{key}.{side}", k, "each key once", "duplicate key"))
+            params.append(Parameter(k, bounds, dist, label=label, index=len(params)))
+            sides.append((side, i))
+    spec = ProblemSpec(src, params, [t.field], extra={"sides": [side for side, _ in sides]})
+    if not problems:  # parameter.<index>.<what> -> <side>.<index in its side>.<what>
+        for p in check_against_scenario(spec, sc):
+            _, index, what = p.key.split(".", 2)
+            side, i = sides[int(index)]
+            problems.append(replace(p, key=f"{key}.{side}.{i}.{what}"))
+    return spec, problems
+
+
+def _find_file(name: str, src: str) -> Path | None:
+    """A file named in a targets file: absolute, or relative to the working directory,
+    the project or the targets file."""
+    path = Path(name)
+    project = Path(__file__).resolve().parent.parent
+    for cand in (path, project / path, Path(src).parent / path):
+        if cand.is_file():
+            return cand
+    return None
 
 
 def _mask(df: pd.DataFrame, expr: str) -> np.ndarray:
@@ -449,9 +520,14 @@ def run_targets(
     bases = [load_scenario(t.scenario) for t in targets]
     values: list[list[Any]] = [[None] * t.runs for t in targets]
     groups: dict[int, list[int]] = {}
-    for i, base in enumerate(bases):
-        groups.setdefault(base.seed if base_seed is None else base_seed, []).append(i)
     executor = make_executor(workers)
+    designs: dict[int, Result] = {}
+    for i, base in enumerate(bases):
+        seed = base.seed if base_seed is None else base_seed
+        if targets[i].kind == "variance_share":
+            designs[i] = _run_variance(targets[i], base, seed, executor, progress)
+        else:
+            groups.setdefault(seed, []).append(i)
     for seed, members in groups.items():
         group = tuple(targets[i] for i in members)
         ctx = Context(tuple(bases[i] for i in members), {}, seed, measure=partial(_measure, group))
@@ -463,7 +539,34 @@ def run_targets(
                 values[members[r["point"]]][r["run"]] = r["value"]
 
         execute(batch, None, executor, on_result=keep, on_progress=progress)
-    return [evaluate(t, v) for t, v in zip(targets, values, strict=True)]
+    return [designs[i] if i in designs else evaluate(t, values[i]) for i, t in enumerate(targets)]
+
+
+def _run_variance(
+    t: Target, base: Scenario, seed: int, executor, progress: Callable[[int], None] | None
+) -> Result:
+    """Sobol total-order indices of `field` over the target's design (`runs` runs per
+    point, the batch runner's seeds); model: sum ST(people) / sum ST(all)."""
+    from experiments.sensitivity import analyse, output_matrix, points_of, sample
+
+    spec = t.problem
+    X = sample(spec, "sobol", t.spec.samples, False, 4, seed)
+    points = points_of(spec, X)
+    plan = base.with_overrides(t.overrides)
+    ctx = make_context([plan], t.overrides, seed, t.population, counterfactual=False)
+    records: list[dict[str, Any]] = []
+    batch = Batch(ctx, [(0, pt) for pt in points], t.runs)
+    execute(batch, None, executor, on_result=records.extend, on_progress=progress)
+    ys, _ = output_matrix(pd.DataFrame(records), [t.field], len(points), plan.weeks)
+    model = float("nan")
+    if t.field in ys:
+        first, _ = analyse(spec, "sobol", X, ys, False, 4, seed)
+        st = np.clip(first[t.field]["ST"].to_numpy(dtype=float), 0.0, None)
+        people = np.asarray(spec.extra["sides"]) == "people"
+        total = st.sum()
+        model = float(st[people].sum() / total) if total > 0 else float("nan")
+    ok = math.isfinite(model) and abs(model - t.value) <= t.tolerance + 1e-12
+    return Result(t, model, ok, len(records))
 
 
 # --------------------------------------------------------------------------- CLI
@@ -604,7 +707,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         from tqdm import tqdm
 
         bar = tqdm(
-            total=sum(t.runs for t in targets), unit="run", desc="calibrate", file=sys.stderr
+            total=sum(t.total_runs for t in targets), unit="run", desc="calibrate", file=sys.stderr
         )
     t0 = time.perf_counter()
     try:

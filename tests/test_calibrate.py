@@ -368,3 +368,52 @@ def test_bad_plausible_expression_exits_2(tmp_path, capsys):
     path.write_text(EFFECT_KINDS.replace('"final_aware_share > 2"', '"final_happiness > 2"'))
     code, out, err = _calibrate(capsys, "--targets", str(path))
     assert code == 2 and "target 'sizes'.holds.1" in err and "final_happiness" in err
+
+
+TECH = '[[parameter]]\nkey = "tool.usefulness"\nbounds = [0.3, 0.9]\n'
+VARIANCE = """
+[[target]]
+id = "v"
+scenario = "typical_sme"
+set = { "organisation.employees" = 30, "weeks" = 8 }
+kind = "variance_share"
+field = "final_mean_attitude"
+samples = 4
+people = [{ key = "strategy.champions.count", bounds = [0, 6] }]
+technology = "tech.toml"
+value = 0.5
+tolerance = 0.5
+"""
+
+
+def test_variance_share_target_runs_a_sobol_design(tmp_path, capsys):
+    """people / (people + technology) total-order indices over N(D+2) design points; the
+    technology side is a problem file next to the targets file."""
+    (tmp_path / "tech.toml").write_text(TECH)
+    path = tmp_path / "t.toml"
+    path.write_text(VARIANCE)
+    (target,) = load_targets(path)
+    assert [p.key for p in target.problem.parameters] == [
+        "strategy.champions.count",
+        "tool.usefulness",
+    ]
+    assert target.total_runs == 4 * (2 + 2)
+    code, out, _ = _calibrate(capsys, "--targets", str(path), "--json", "--workers", "1")
+    (result,) = json.loads(out)["targets"]
+    assert code == 0 and result["pass"] and 0.0 <= result["model"] <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [
+        ('"tech.toml"', '"no_such.toml"', "target 'v'.technology: no such file"),
+        ("bounds = [0, 6]", "bounds = [0, -6]", "target 'v'.people.0.bounds"),
+        ("strategy.champions.count", "strategy.champions.cout", "target 'v'.people.0.key"),
+    ],
+)
+def test_variance_share_problems_exit_2(tmp_path, capsys, old, new, needle):
+    (tmp_path / "tech.toml").write_text(TECH)
+    path = tmp_path / "t.toml"
+    path.write_text(VARIANCE.replace(old, new))
+    code, out, err = _calibrate(capsys, "--targets", str(path))
+    assert code == 2 and needle in err and out == ""

@@ -94,7 +94,7 @@ scenario = "typical_sme"
 kind = "variance_share"
 field = "goal_reached"
 samples = 16
-people = "people.toml"
+people = [{ key = "strategy.champions.count", bounds = [0, 6] }]
 technology = [{ key = "tool.reliability", bounds = [0.5, 0.95] }]
 value = 0.7
 tolerance = 0.15
@@ -115,7 +115,7 @@ def test_new_target_kinds_validate(tmp_path):
     assert by_id["ratio"].spec.range == [1.8, 4.0] and by_id["ratio"].tolerance is None
     assert by_id["ratio"].spec.set_b == {"strategy.training.budget_share": 0.08}
     assert by_id["failed"].spec.barrier == "acceptance"
-    assert by_id["variance"].spec.people == "people.toml"
+    assert by_id["variance"].spec.people[0].key == "strategy.champions.count"
     assert by_id["variance"].spec.technology[0].bounds == [0.5, 0.95]
     assert by_id["plausible"].spec.holds == ["final_expert_share <= 0.12"]
 
