@@ -22,10 +22,9 @@ Target kinds (as the targets file header defines them):
   numeric summary fields.
 
 - `variance_share`: over a Sobol design of the `people` and `technology` parameters,
-  sum ST(people) / sum ST(all) of `field`.
-
-`failed_with` targets are validated (experiments/inputs.py) but not run yet: selecting
-one exits 2.
+  sum ST(people) / sum ST(all) of `field`;
+- `failed_with`: among runs that miss their goal, the share in which `barrier` is among
+  the run summary's binding `barriers`.
 
 Run `i` of a target uses the seed `SeedSequence(base_seed).spawn(runs)[i]` (base seed:
 `--seed`, else the scenario's `seed`); with `population = "sme"` its organisation is
@@ -66,9 +65,6 @@ from model.validation import validate
 
 DEFAULT_TARGETS = Path(__file__).resolve().parent / "calibration" / "targets.toml"
 KINDS = tuple(TARGET_KINDS)  # every kind the targets file may hold (experiments/inputs.py)
-RUNNABLE = (
-    "share", "run_mean", "run_median", "order", "highest", "ratio", "plausible", "variance_share",
-)  # fmt: skip
 SNAPSHOT_KINDS = ("share", "order", "highest")
 ORDERS = ("increasing", "decreasing")
 
@@ -384,21 +380,27 @@ def measure_run(target: Target, base: Scenario, seed_seq: np.random.SeedSequence
         return [_summary(sc.with_overrides(extra), seed_seq)[target.field] for extra in (
             target.spec.set_a, target.spec.set_b)]  # fmt: skip
     summary = _summary(sc, seed_seq)
-    return summary if target.kind == "plausible" else summary[target.field]
+    if target.kind == "failed_with":
+        return [summary["goal_reached"] == 0, target.spec.barrier in summary["barriers"]]
+    if target.kind == "plausible":
+        return {k: v for k, v in summary.items() if k != "barriers"}
+    return summary[target.field]
 
 
 def _summary(sc: Scenario, seed_seq: np.random.SeedSequence) -> dict[str, float]:
-    """The numeric run-summary fields of one run (booleans as 0/1, undefined as NaN)."""
+    """The numeric run-summary fields of one run (booleans as 0/1, undefined as NaN)
+    and its binding `barriers`."""
     from model.engine import Simulation
     from model.metrics import summarise
 
     sim = Simulation(sc, seed=seed_seq).run()
     out = summarise(sim, sim.recorder.weekly(sc.weeks))
-    return {
+    numeric = {
         k: float("nan") if v is None else float(v)
         for k, v in out.items()
         if v is None or isinstance(v, int | float)
     }
+    return {**numeric, "barriers": list(out.get("barriers", []))}
 
 
 def _measure(
@@ -451,6 +453,12 @@ def evaluate(target: Target, per_run: list[Any]) -> Result:
         return _evaluate_ratio(target, per_run)
     if target.kind == "plausible":
         return _evaluate_plausible(target, per_run)
+    if target.kind == "failed_with":
+        runs = np.array(per_run, dtype=bool).reshape(-1, 2)
+        failed = runs[runs[:, 0]]
+        model = float(failed[:, 1].mean()) if len(failed) else float("nan")
+        ok = math.isfinite(model) and abs(model - target.value) <= target.tolerance + 1e-12
+        return Result(target, model, ok, len(per_run), list(per_run))
     pooled: dict[str, list[int]] = {}
     for d in per_run:
         for g, (h, c) in d.items():
@@ -689,14 +697,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         raise ScenarioError([Problem("--workers", "", args.workers, "an integer >= 1")])
     source = args.targets or str(DEFAULT_TARGETS)
     targets = select(load_targets(args.targets), args.only, source)
-    not_yet = [t for t in targets if t.kind not in RUNNABLE]
-    if not_yet:
-        allowed = "a kind this version runs: " + ", ".join(RUNNABLE) + " (or --only other ids)"
-        raise ScenarioError(
-            [Problem(source, f"target {t.id!r}.kind", t.kind, allowed, "not implemented yet")
-             for t in not_yet]
-        )  # fmt: skip
-    targets = [t.scaled(args.runs_scale) for t in targets]
     if args.overrides:  # the user's --set apply to every target, after the target's own
         user = dict(parse_override(o) for o in args.overrides)
         for t in targets:

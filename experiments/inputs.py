@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from model.metrics import NUMERIC_COLUMNS, SUMMARY_FIELDS
+from model.metrics import BARRIERS, NUMERIC_COLUMNS, SUMMARY_FIELDS
 from model.population import POPULATIONS
 from model.validation import invalid
 
@@ -248,7 +248,7 @@ class FailedWithTarget(Target):
     """Among runs that miss their goal, the share with `barrier` binding."""
 
     kind: Literal["failed_with"]
-    barrier: str = Field(min_length=1)
+    barrier: Literal[BARRIERS]  # type: ignore[valid-type]
     value: Number
     tolerance: Tolerance
 

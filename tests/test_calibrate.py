@@ -417,3 +417,35 @@ def test_variance_share_problems_exit_2(tmp_path, capsys, old, new, needle):
     path.write_text(VARIANCE.replace(old, new))
     code, out, err = _calibrate(capsys, "--targets", str(path))
     assert code == 2 and needle in err and out == ""
+
+
+FAILED_WITH = """
+[[target]]
+id = "f"
+scenario = "typical_sme"
+set = { "organisation.employees" = 30, "weeks" = 12, "strategy.champions.count" = 2 }
+runs = 6
+kind = "failed_with"
+barrier = "BARRIER"
+value = 0.5
+tolerance = 0.5
+"""
+
+
+@pytest.mark.parametrize("barrier", ["acceptance", "data"])
+def test_failed_with_counts_the_barrier_among_failed_runs(tmp_path, capsys, barrier):
+    from experiments.runner import run_seed
+
+    path = tmp_path / "t.toml"
+    path.write_text(FAILED_WITH.replace("BARRIER", barrier))
+    code, out, _ = _calibrate(capsys, "--targets", str(path), "--json", "--workers", "1")
+    (result,) = json.loads(out)["targets"]
+    sc = load_scenario("typical_sme").with_overrides(
+        {"organisation.employees": 30, "weeks": 12, "strategy.champions.count": 2}
+    )
+    summaries = [run(sc, seed=run_seed(sc.seed, i), counterfactual=False).summary for i in range(6)]
+    failed = [s for s in summaries if not s["goal_reached"]]
+    assert failed, "the scenario should miss its goal"
+    expected = sum(barrier in s["barriers"] for s in failed) / len(failed)
+    assert result["model"] == pytest.approx(expected)
+    assert result["pass"] == (abs(expected - 0.5) <= 0.5) and code == (0 if result["pass"] else 1)

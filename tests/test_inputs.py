@@ -8,7 +8,6 @@ import re
 import pytest
 
 from experiments.calibrate import load_targets
-from experiments.cli import main
 from experiments.sensitivity import load_problem
 from model import load_scenario
 from model.errors import ScenarioError
@@ -129,6 +128,7 @@ def test_new_target_kinds_validate(tmp_path):
          "set_b = { \"strategy.training.budget_share\" = 8 }",
          "target 'ratio'.set_b.strategy.training.budget_share"),
         ('barrier = "acceptance"', "", "target 'failed'.barrier"),
+        ('barrier = "acceptance"', 'barrier = "weather"', "target 'failed'.barrier"),
         ("samples = 16", "samples = 1", "target 'variance'.samples"),
         ("bounds = [0.5, 0.95]", "bounds = [0.95, 0.5]", "target 'variance'.technology.0.bounds"),
         ('holds = ["final_expert_share <= 0.12"]', "holds = []", "target 'plausible'.holds"),
@@ -142,11 +142,3 @@ def test_new_target_kinds_report_bad_fields(tmp_path, old, new, key):
     with pytest.raises(ScenarioError) as err:
         load_targets(path)
     assert [line["key"] for line in _lines(err.value)] == [key]
-
-
-def test_kinds_not_run_yet_exit_2(tmp_path, capsys):
-    path = tmp_path / "t.toml"
-    path.write_text(NEW_KINDS)
-    assert main(["calibrate", "--targets", str(path), "--only", "failed"]) == 2
-    err = capsys.readouterr().err
-    assert "not implemented yet" in err and "failed_with" in err and "Traceback" not in err
