@@ -12,15 +12,15 @@ from __future__ import annotations
 import copy
 import tomllib
 from pathlib import Path
-from types import UnionType
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args
 
 import numpy as np
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from model.errors import Problem, ScenarioError
 from model.parameters import Parameters
+from model.validation import validate
 
 Role = Literal["executive", "middle_manager", "specialist", "admin", "operations"]
 Culture = Literal["innovation", "performance", "harmony", "hierarchy"]
@@ -408,103 +408,7 @@ def plain(value: Any) -> Any:
 
 def validate_scenario(data: dict[str, Any], source: str) -> Scenario:
     """Validate a raw dict; every problem becomes one line of a ScenarioError."""
-    try:
-        return Scenario.model_validate(plain(data))
-    except ValidationError as exc:
-        raise ScenarioError([_problem(source, err) for err in exc.errors()]) from None
-
-
-def _problem(source: str, err: Any) -> Problem:
-    loc = ".".join(str(p) for p in err["loc"])
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        parent = _walk(err["loc"][:-1])
-        known = (
-            ", ".join(parent[0].model_fields)
-            if parent and isinstance(parent[0], type) and issubclass(parent[0], BaseModel)
-            else "see the README's scenario keys"
-        )
-        return Problem(source, loc, err.get("input"), f"one of the keys {known}", "unknown key")
-    ctx = err.get("ctx") or {}
-    if kind in _TYPE_WORDS:
-        allowed = _TYPE_WORDS[kind]
-    elif kind == "literal_error":
-        allowed = "one of " + str(ctx.get("expected", ""))
-    elif "ge" in ctx or "le" in ctx or "gt" in ctx or "lt" in ctx:
-        # pydantic names only the violated bound: report the field's whole range
-        bounds = _declared_bounds(err["loc"]) or ctx
-        lo = bounds.get("ge", bounds.get("gt"))
-        hi = bounds.get("le", bounds.get("lt"))
-        left = "(" if "gt" in bounds or lo is None else "["
-        right = ")" if "lt" in bounds or hi is None else "]"
-        lo = "-inf" if lo is None else lo
-        hi = "inf" if hi is None else hi
-        allowed = f"a number in {left}{lo}, {hi}{right}"
-    else:
-        allowed = err["msg"]
-    return Problem(source, loc, err.get("input"), allowed, err["msg"])
-
-
-def _unwrap(tp: Any, meta: list) -> Any:
-    """Strip Annotated (collecting its constraints into `meta`) and `X | None`."""
-    while True:
-        if get_origin(tp) is Annotated:
-            args = get_args(tp)
-            for m in args[1:]:
-                meta.extend(getattr(m, "metadata", [m]))
-            tp = args[0]
-        elif get_origin(tp) in (Union, UnionType):
-            rest = [a for a in get_args(tp) if a is not type(None)]
-            if len(rest) != 1:
-                return tp
-            tp = rest[0]
-        else:
-            return tp
-
-
-def _walk(loc: tuple) -> tuple[Any, list] | None:
-    """The declared type (and its constraints) of the scenario key at `loc`."""
-    tp: Any = Scenario
-    meta: list = []
-    for part in loc:
-        tp = _unwrap(tp, meta)
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            field = tp.model_fields.get(str(part))
-            if field is None:
-                return None
-            tp, meta = field.annotation, list(field.metadata)
-        elif get_origin(tp) is dict:
-            tp, meta = get_args(tp)[1], []
-        elif get_origin(tp) is list and isinstance(part, int):
-            tp, meta = get_args(tp)[0], []
-        else:
-            return None
-    return _unwrap(tp, meta), meta
-
-
-def _declared_bounds(loc: tuple) -> dict[str, Any] | None:
-    """The numeric bounds (ge/gt/le/lt) declared for the scenario key at `loc`."""
-    found = _walk(loc)
-    if found is None:
-        return None
-    bounds = {k: getattr(m, k) for m in found[1] for k in ("ge", "gt", "le", "lt") if hasattr(m, k)}
-    return bounds or None
-
-
-_TYPE_WORDS = {
-    "int_type": "an integer (whole number)",
-    "int_parsing": "an integer (whole number)",
-    "int_from_float": "an integer (whole number)",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "string_type": "text in quotes",
-    "list_type": "a list [...]",
-    "dict_type": "a table {...}",
-    "model_type": "a table {...}",
-    "model_attributes_type": "a table {...}",
-}
+    return validate(Scenario, plain(data), source)
 
 
 def load_scenario(
