@@ -38,13 +38,12 @@ from experiments.commands_batch import (
 )
 from experiments.prim import PrimResult, prim
 from experiments.runner import Batch, load_plans, make_context, parse_overrides
+from experiments.inputs import NON_NUMERIC, known_output
 from experiments.sensitivity import (
-    NON_NUMERIC,
     WEEK_FIELDS,
     ProblemSpec,
     add_sampler_seed,
     check_against_scenario,
-    known_output,
     load_problem,
     points_of,
     sampler_seed_of,

@@ -39,7 +39,7 @@ Tolerance = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 
 # --------------------------------------------------------------------------- outputs
 
-NON_NUMERIC = ("main_barrier", "final_phase")
+NON_NUMERIC = ("main_barrier", "barriers", "final_phase")
 COST_FIELD = re.compile(r"^cost_[a-z_]+_eur$")
 OUTPUTS_ALLOWED = (
     "numeric run-summary fields, e.g. final_active_share, goal_reached, roi, "
