@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "experiments.commands_basic",
     "experiments.commands_batch",
     "experiments.sensitivity",
+    "experiments.discovery",
     "experiments.calibrate",
     "experiments.bench",
     "experiments.advice",
@@ -63,8 +64,11 @@ def add_scenario_options(p: argparse.ArgumentParser, seed: bool = True) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `adoptsim` console script."""
+    from experiments import provenance
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    provenance.COMMAND_LINE = ["adoptsim", *(sys.argv[1:] if argv is None else argv)]
     try:
         return int(args.func(args) or 0)
     except ScenarioError as exc:
@@ -74,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    finally:
+        provenance.COMMAND_LINE = None
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from experiments import provenance
 from experiments.cli import add_scenario_options
 from experiments.output import write_table
 from model.errors import Problem, ScenarioError
@@ -96,9 +97,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.weeks is not None:
         sc = sc.with_overrides({"weeks": args.weeks}, "--weeks")
     res = run(sc, seed=args.seed, snapshots=_weeks_list(args.snapshot_weeks))
+    prov = provenance.for_run(sc, args.seed, args.overrides)
     if args.out:
         with _writing("--out", args.out):
             write_table(res.weekly, args.out)
+            provenance.write_sidecar(args.out, prov, res.summary)
     if args.snapshots:
         out = Path(args.snapshots)
         with _writing("--snapshots", out):
@@ -106,7 +109,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             for week, df in sorted(res.snapshots.items()):
                 df.to_csv(out / f"snapshot_week{week:03d}.csv", index=False)
     if args.json:
-        print(json.dumps(clean_json(res.summary), indent=2))
+        shown = {k: v for k, v in prov.items() if k != "argv"}  # same run, same output
+        print(json.dumps(clean_json({**res.summary, "provenance": shown}), indent=2))
     else:
         print_summary(sc.name, res.summary)
     return 0

@@ -56,12 +56,15 @@ def run(
     snapshots: Iterable[int] | None = None,
     counterfactual: bool = True,
 ) -> RunResult:
-    """Run a scenario (object, preset name or path) once.
+    """Run a scenario (object, preset name, path or dict) once.
 
     seed: int or numpy SeedSequence (default: the scenario's `seed`).
     snapshots: extra weeks for employee snapshots (week 0 and the last week always).
-    counterfactual: also run the tool-only plan with the same seed to compute
-    `change_roi` (the return of the change measures themselves).
+    counterfactual: True by default: a *second* simulation, the tool-only plan
+    (`tool_only`: same tool, rollout and phases, no change measures) on the same seed,
+    gives `change_roi`, the return of the change measures themselves. It roughly
+    doubles the cost of a run; `counterfactual=False` skips it (`change_roi` is then
+    None). It runs only in the "full" dynamics mode and when the plan has change costs.
     """
     sc = load_scenario(scenario, overrides)
     if weeks is not None:

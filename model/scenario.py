@@ -2,7 +2,9 @@
 
 A scenario is everything a run needs besides its seed: the organisation, its influence
 network, the AI tool, the budget, the change strategy, the goal and the dynamics mode.
-`load_scenario` accepts a preset name (a TOML file under `scenarios/`) or a path.
+`load_scenario` accepts a preset name (a TOML file under `scenarios/`), a path, a dict
+of scenario keys or a Scenario; numpy scalars (e.g. `np.int64` from EMA Workbench) are
+accepted wherever a Python number is.
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ from __future__ import annotations
 import copy
 import tomllib
 from pathlib import Path
-from types import UnionType
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args
 
+import numpy as np
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from model.errors import Problem, ScenarioError
 from model.parameters import Parameters
+from model.validation import validate
 
 Role = Literal["executive", "middle_manager", "specialist", "admin", "operations"]
 Culture = Literal["innovation", "performance", "harmony", "hierarchy"]
@@ -47,6 +50,15 @@ SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Week = Annotated[int, Field(ge=0, le=520)]
+
+
+def explicit(section: BaseModel, field: str) -> bool:
+    """Whether `field` was given (in the file or an override), not left at its default.
+
+    A lever size given explicitly wins over its per-head rule (e.g. `count` over
+    `employees_per_champion`), so a preset can scale with the firm while a user's
+    `--set strategy.champions.count=3` still means three."""
+    return field in section.model_fields_set
 
 
 class Strict(BaseModel):
@@ -283,15 +295,18 @@ class Scenario(Strict):
     def budget_eur(self) -> float:
         """The budget in EUR: per employee times employees when so given, else the total."""
         b = self.budget
-        if b.eur_per_employee is not None:
+        if b.eur_per_employee is not None and not explicit(b, "total_eur"):
             return b.eur_per_employee * self.organisation.employees
         return b.total_eur
 
-    def with_overrides(self, overrides: dict[str, Any], source: str = "--set") -> Scenario:
-        """A copy with dotted-key overrides applied and validated again."""
+    def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> Scenario:
+        """A copy with dotted-key overrides applied and validated again.
+
+        `source` names where the overrides came from in error messages."""
         if not overrides:
             return self
-        data = self.model_dump(mode="python", exclude_none=True)
+        # only what was set: a default stays a default (see `explicit`)
+        data = self.model_dump(mode="python", exclude_none=True, exclude_unset=True)
         return validate_scenario(apply_overrides(data, overrides, source), source)
 
     def to_toml(self) -> str:
@@ -362,6 +377,7 @@ def apply_overrides(data: dict[str, Any], overrides: dict[str, Any], source: str
     """Set dotted keys in a nested dict (copied); a key through a non-table is an error."""
     out = copy.deepcopy(data)
     for key, value in overrides.items():
+        value = plain(value)
         node = out
         parts = key.split(".")
         for i, part in enumerate(parts[:-1]):
@@ -376,123 +392,64 @@ def apply_overrides(data: dict[str, Any], overrides: dict[str, Any], source: str
     return out
 
 
+def plain(value: Any) -> Any:
+    """numpy scalars and arrays as Python numbers and lists (recursively in dicts/lists),
+    so that `np.int64(12)` is accepted wherever `12` is."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
 def validate_scenario(data: dict[str, Any], source: str) -> Scenario:
     """Validate a raw dict; every problem becomes one line of a ScenarioError."""
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError([_problem(source, err) for err in exc.errors()]) from None
-
-
-def _problem(source: str, err: Any) -> Problem:
-    loc = ".".join(str(p) for p in err["loc"])
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        parent = _walk(err["loc"][:-1])
-        known = (
-            ", ".join(parent[0].model_fields)
-            if parent and isinstance(parent[0], type) and issubclass(parent[0], BaseModel)
-            else "see the README's scenario keys"
-        )
-        return Problem(source, loc, err.get("input"), f"one of the keys {known}", "unknown key")
-    ctx = err.get("ctx") or {}
-    if kind in _TYPE_WORDS:
-        allowed = _TYPE_WORDS[kind]
-    elif kind == "literal_error":
-        allowed = "one of " + str(ctx.get("expected", ""))
-    elif "ge" in ctx or "le" in ctx or "gt" in ctx or "lt" in ctx:
-        # pydantic names only the violated bound: report the field's whole range
-        bounds = _declared_bounds(err["loc"]) or ctx
-        lo = bounds.get("ge", bounds.get("gt"))
-        hi = bounds.get("le", bounds.get("lt"))
-        left = "(" if "gt" in bounds or lo is None else "["
-        right = ")" if "lt" in bounds or hi is None else "]"
-        lo = "-inf" if lo is None else lo
-        hi = "inf" if hi is None else hi
-        allowed = f"a number in {left}{lo}, {hi}{right}"
-    else:
-        allowed = err["msg"]
-    return Problem(source, loc, err.get("input"), allowed, err["msg"])
-
-
-def _unwrap(tp: Any, meta: list) -> Any:
-    """Strip Annotated (collecting its constraints into `meta`) and `X | None`."""
-    while True:
-        if get_origin(tp) is Annotated:
-            args = get_args(tp)
-            for m in args[1:]:
-                meta.extend(getattr(m, "metadata", [m]))
-            tp = args[0]
-        elif get_origin(tp) in (Union, UnionType):
-            rest = [a for a in get_args(tp) if a is not type(None)]
-            if len(rest) != 1:
-                return tp
-            tp = rest[0]
-        else:
-            return tp
-
-
-def _walk(loc: tuple) -> tuple[Any, list] | None:
-    """The declared type (and its constraints) of the scenario key at `loc`."""
-    tp: Any = Scenario
-    meta: list = []
-    for part in loc:
-        tp = _unwrap(tp, meta)
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            field = tp.model_fields.get(str(part))
-            if field is None:
-                return None
-            tp, meta = field.annotation, list(field.metadata)
-        elif get_origin(tp) is dict:
-            tp, meta = get_args(tp)[1], []
-        elif get_origin(tp) is list and isinstance(part, int):
-            tp, meta = get_args(tp)[0], []
-        else:
-            return None
-    return _unwrap(tp, meta), meta
-
-
-def _declared_bounds(loc: tuple) -> dict[str, Any] | None:
-    """The numeric bounds (ge/gt/le/lt) declared for the scenario key at `loc`."""
-    found = _walk(loc)
-    if found is None:
-        return None
-    bounds = {k: getattr(m, k) for m in found[1] for k in ("ge", "gt", "le", "lt") if hasattr(m, k)}
-    return bounds or None
-
-
-_TYPE_WORDS = {
-    "int_type": "an integer (whole number)",
-    "int_parsing": "an integer (whole number)",
-    "int_from_float": "an integer (whole number)",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "string_type": "text in quotes",
-    "list_type": "a list [...]",
-    "dict_type": "a table {...}",
-    "model_type": "a table {...}",
-    "model_attributes_type": "a table {...}",
-}
+    return validate(Scenario, plain(data), source)
 
 
 def load_scenario(
-    spec: str | Path | Scenario,
+    spec: str | Path | Scenario | dict[str, Any],
     overrides: dict[str, Any] | list[str] | None = None,
+    *,
+    source: str | None = None,
 ) -> Scenario:
-    """Load a preset name, a TOML path or a Scenario, then apply dotted overrides.
+    """Load a preset name, a TOML path, a dict of scenario keys or a Scenario, then apply
+    dotted overrides.
 
-    `overrides` is a dict {"a.b": value} or a list of "a.b=value" strings (as `--set`).
+    `overrides` is a dict {"a.b": value} (values may be numpy scalars) or a list of
+    "a.b=value" strings (as `--set`). Problems raise a ScenarioError naming the key path;
+    `source` names where the overrides came from (default "--set" for a list of strings,
+    "overrides" for a dict).
     """
     if isinstance(overrides, list):
+        source = source or "--set"
         overrides = dict(parse_override(s) for s in overrides)
+    source = source or "overrides"
     if isinstance(spec, Scenario):
-        return spec.with_overrides(overrides or {})
+        return spec.with_overrides(overrides or {}, source)
+    if isinstance(spec, dict):
+        scenario = validate_scenario(spec, "scenario dict")
+        return scenario.with_overrides(overrides or {}, source)
+    if not isinstance(spec, str | Path):
+        raise ScenarioError(
+            [
+                Problem(
+                    "load_scenario",
+                    "",
+                    type(spec).__name__,
+                    "a preset name, a TOML path, a dict of scenario keys or a Scenario",
+                    "not a scenario",
+                )
+            ]
+        )
     path = resolve_path(spec)
     data = read_toml(path)
     scenario = validate_scenario(data, str(path))
-    return scenario.with_overrides(overrides or {})
+    return scenario.with_overrides(overrides or {}, source)
 
 
 def dump_scenario(scenario: Scenario, path: str | Path) -> None:

@@ -8,20 +8,26 @@ test then names each piece that is still missing (see CONTRIBUTING.md):
   (experiments/lever_effects.py CHECKS or experiments/advice.py REMOVALS) or an entry in
   docs/ODD.md;
 - any other user-facing scenario key without a UI editor;
+- a lever without a Workshop action or without its name in docs/ODD.md;
 - a Workshop action without a price test (tests/test_actions.py OFF);
 - a parameter without a unit, range and grounding.
 
-Exemptions are explicit lists below, each with its reason. Text checks read the source,
-so the test is fast and imports no UI code.
+Exemptions are explicit lists below, each with its reason (they replace the earlier
+list of known gaps, tests/completeness_gaps.toml: a gap is now either closed or
+exempted with a reason). Text checks read the source, so the test is fast and imports
+no UI code.
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
+import sys
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
+import pytest
 from pydantic import BaseModel
 
 from model.levers import ACTIONS, LEVERS
@@ -52,10 +58,13 @@ NO_EFFECT_CHECK = {
     "strategy.champions.start_week",
     "strategy.quick_wins.start_week",
     "strategy.scale_out_after_weeks",
-    # pilot sizes: the pilot's direction is checked through `quick_wins.pilot`; the size
-    # keys only scale it (pilot_share with the firm)
+    # sizes: the lever's direction is checked through its switch or count
+    # (`quick_wins.pilot`, `champions.count`, `anchoring.innovator_roles`); these keys
+    # only set the size, the per-head ones scaling it with the firm
     "strategy.quick_wins.pilot_size",
     "strategy.quick_wins.pilot_share",
+    "strategy.champions.employees_per_champion",
+    "strategy.anchoring.employees_per_innovator",
 }
 
 # Still missing (a real gap, not an exemption): no paired-seed check names the key yet.
@@ -63,6 +72,12 @@ NO_EFFECT_CHECK = {
 EFFECT_CHECK_PENDING = {
     "strategy.rollout",  # phased vs big_bang is compared by `adoptsim advice` as plans
     "strategy.champions.time_share",  # more time per champion: more support capacity
+}
+
+# Levers without a live Workshop action.
+NO_ACTION = {
+    "rollout",  # go-live is the plan's backbone (phase clock), not a live decision
+    "anchoring",  # acts from the anchoring phase over months: a plan decision
 }
 
 # Scenario keys (outside the strategy) that need no UI editor.
@@ -178,6 +193,28 @@ def test_every_scenario_key_has_a_ui_editor():
         if k.split(".")[0] not in NO_EDITOR and k not in NO_EDITOR and not _has_editor(k)
     ]
     assert not missing, "scenario keys without a UI editor (ui/editors.py): " + ", ".join(missing)
+
+
+def test_every_lever_has_an_action_and_an_odd_entry():
+    odd = ODD.lower()
+    no_action = sorted(lv.name for lv in LEVERS if not lv.actions and lv.name not in NO_ACTION)
+    assert not no_action, f"levers without a Workshop action (Lever.actions): {no_action}"
+    stale = sorted(lv.name for lv in LEVERS if lv.actions and lv.name in NO_ACTION)
+    assert not stale, f"these levers now have actions; drop their exemption: {stale}"
+    unnamed = sorted(lv.name for lv in LEVERS if lv.name.replace("_", " ") not in odd)
+    assert not unnamed, f"levers that docs/ODD.md does not name: {unnamed}"
+
+
+def test_the_checks_see_a_missing_piece(monkeypatch):
+    """The detectors work: with every lever stripped of keys and actions, an owned key
+    and an action-bearing lever are reported."""
+    stripped = tuple(dataclasses.replace(lv, actions=(), keys=()) for lv in LEVERS)
+    monkeypatch.setattr(sys.modules[__name__], "LEVERS", stripped)
+    assert _owner("strategy.champions.count") is None
+    with pytest.raises(AssertionError, match="strategy.champions.count: no owning lever"):
+        test_every_strategy_key_has_all_its_pieces()
+    with pytest.raises(AssertionError, match="without a Workshop action"):
+        test_every_lever_has_an_action_and_an_odd_entry()
 
 
 def test_every_workshop_action_has_a_price_test():

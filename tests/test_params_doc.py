@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from experiments.cli import main
-from experiments.params_doc import DOC, GROUNDINGS, markdown, rows, ungrounded
+import argparse
+
+from experiments.cli import COMMAND_MODULES
+from experiments.params_doc import DOC, GROUNDINGS, markdown, register, rows, ungrounded
 
 
 def test_parameters_doc_is_current():
@@ -20,7 +22,14 @@ def test_every_parameter_has_unit_range_and_grounding():
 
 
 def test_params_command_prints_every_key(capsys):
-    assert main(["params"]) == 0
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    args = parser.parse_args(["params"])
+    assert args.func(args) == 0
     out = capsys.readouterr().out
     assert "parameters.trial_rate" in out
     assert "parameters.culture.hierarchy.openness" in out
+
+
+def test_params_command_is_registered():
+    assert "experiments.params_doc" in COMMAND_MODULES
