@@ -36,9 +36,9 @@ from experiments.commands_batch import (
     report_timing,
     run_batch,
 )
+from experiments.inputs import NON_NUMERIC, known_output
 from experiments.prim import PrimResult, prim
 from experiments.runner import Batch, load_plans, make_context, parse_overrides
-from experiments.inputs import NON_NUMERIC, known_output
 from experiments.sensitivity import (
     WEEK_FIELDS,
     ProblemSpec,

@@ -334,7 +334,7 @@ class Simulation:
             crit["implementation"] is None
             and began is not None
             and wk - began <= q.window_weeks  # within 60 days of the pilot (or launch)
-            and self.prog.communicated >= q.stories_per_broadcast
+            and sum(w >= began for w in self.prog.story_weeks) >= q.stories_per_broadcast
             and pool.any()
             and st.relief[pool].mean() >= q.relief_share
         ):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from model.processes.adoption import effective_reliability
 from model.programme import PHASES, planned_phases
 from model.scenario import ROLES, Scenario
 from model.state import ACTIVE, COMPETENCE_CUTS, COMPETENCE_LEVELS, LAPSED, STAGES, TRIAL
@@ -37,7 +38,9 @@ SUMMARY_FIELDS = (
     "roi", "change_roi", "criterion_awareness_week", "criterion_vision_week",
     "criterion_competence_week", "criterion_quick_wins_week", "criterion_anchoring_week",
     "main_barrier", "barriers", "budget_eur", "spent_eur", "over_budget_eur",
-    "roi_horizon",
+    "staff_time_eur", "peak_resistant_share", "horizon_years", "horizon_cost_eur",
+    "horizon_benefit_direct_eur", "horizon_benefit_indirect_eur",
+    "horizon_benefit_strategic_eur", "roi_horizon",
 )  # fmt: skip
 BARRIERS = ("acceptance", "competence", "integration", "expectations", "data", "technology")
 CRITERION_PHASE = {
@@ -469,16 +472,17 @@ def stable_use_week(active: np.ndarray, band: float = STABLE_BAND) -> int | None
 
 
 def planned_hours(sim: Simulation) -> np.ndarray:
-    """The plan's own benefit path, weeks 0..weeks: the goal's share of target users
-    saving the tool's hours, ramping up linearly from the planned launch to the goal
-    week, then flat."""
+    """The plan's own benefit path (its business case), weeks 0..weeks: every target
+    user saving the tool's hours at its known reliability, ramping up linearly from the
+    planned launch to the goal week, then flat."""
     sc = sim.scenario
     goal, weeks = sc.goals, np.arange(sc.weeks + 1)
     launch = max(planned_phases(sc)["implementation"], 1)
     span = max(goal.by_week - launch, 1)
     ramp = np.clip((weeks - launch + 1) / span, 0.0, 1.0)
     n_target = int(sim.wf.is_target.sum())
-    return goal.target_active_share * n_target * sc.tool.hours_saved_per_week * ramp
+    per_user = sc.tool.hours_saved_per_week * effective_reliability(sc.tool, sim.p)
+    return n_target * per_user * ramp
 
 
 def barrier_scores(sim: Simulation, goal_week: int | None) -> dict[str, float]:
@@ -527,10 +531,10 @@ def horizon(weekly: pd.DataFrame, sc: Scenario, ongoing_rate: float) -> dict[str
     strategic = eco.strategic_eur_per_year * eco.horizon_years
     return {
         "horizon_years": eco.horizon_years,
-        "cost_horizon_eur": c,
-        "benefit_direct_eur": d,
-        "benefit_indirect_eur": indirect,
-        "benefit_strategic_eur": strategic,
+        "horizon_cost_eur": c,
+        "horizon_benefit_direct_eur": d,
+        "horizon_benefit_indirect_eur": indirect,
+        "horizon_benefit_strategic_eur": strategic,
         "roi_horizon": (d + indirect + strategic - c) / c if c > 0 else None,
     }
 

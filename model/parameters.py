@@ -150,6 +150,9 @@ class ChampionParams(_Frozen):
         "assumption",
         doc="support reaching a champion's department beyond direct contacts",
     )
+    candidate_supporter_bonus: float = P(
+        2.0, "score", "assumption", hi=10.0, doc="the Workshop appoints supporters before sceptics"
+    )
 
 
 class LeadershipParams(_Frozen):
@@ -706,8 +709,24 @@ class Parameters(_Frozen):
         hi=40.0,
         doc="hours saved at which the tool is worth half its potential",
     )
+    tenure_reference: float = P(
+        8.7,
+        "years",
+        "domain",
+        lo=0.0,
+        hi=40.0,
+        doc="SME average tenure: the tenure at which tenure shifts nothing (DOMAIN section 1)",
+    )
+    attitude_trust: float = P(0.75, "latent attitude per unit of trust", "assumption", hi=5.0)
+    training_understanding: float = P(
+        0.5, "x training gain", "assumption", doc="courses also explain what the tool is for"
+    )
+    training_awareness: float = P(0.9, "awareness", "assumption", doc="a trainee knows of the tool")
+    trial_practice: float = P(0.5, "share of an active user's practice", "assumption")
     gain_base: float = P(0.5, "share of gain without competence", "assumption")
-    gain_scale: float = P(1.6, "value per unit of delivered usefulness", "fit", lo=0.1, hi=5.0)
+    gain_scale: float = P(
+        1.6, "value per unit of delivered usefulness", "assumption", lo=0.1, hi=5.0
+    )
     task_fit_spread: float = P(
         0.5,
         "coefficient of variation",

@@ -88,9 +88,9 @@ def change_roi(sim: Simulation, summary: dict[str, Any], seed: SeedLike) -> floa
     base = horizon(base_weekly, sim.scenario, base_sim.ledger.ongoing_rate())
 
     def benefit(h: dict[str, Any]) -> float:
-        return h["benefit_direct_eur"] + h["benefit_indirect_eur"]
+        return h["horizon_benefit_direct_eur"] + h["horizon_benefit_indirect_eur"]
 
-    cost = summary["cost_horizon_eur"] - base["cost_horizon_eur"]
+    cost = summary["horizon_cost_eur"] - base["horizon_cost_eur"]
     if cost <= 0:
         return None
     return (benefit(summary) - benefit(base) - cost) / cost

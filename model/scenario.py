@@ -52,13 +52,8 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Week = Annotated[int, Field(ge=0, le=520)]
 
 
-def explicit(section: BaseModel, field: str) -> bool:
-    """Whether `field` was given (in the file or an override), not left at its default.
-
-    A lever size given explicitly wins over its per-head rule (e.g. `count` over
-    `employees_per_champion`), so a preset can scale with the firm while a user's
-    `--set strategy.champions.count=3` still means three."""
-    return field in section.model_fields_set
+DEFAULT_BUDGET_EUR = 30_000.0
+DEFAULT_PILOT_SIZE = 8
 
 
 class Strict(BaseModel):
@@ -116,10 +111,11 @@ class Tool(Strict):
 class Budget(Strict):
     """The AI implementation budget (cash: licences, integration, change measures).
 
-    `eur_per_employee`, when set, scales it with the firm and replaces `total_eur`.
+    Give `total_eur`, or `eur_per_employee` to scale it with the firm (`total_eur`
+    wins when both are given); neither: EUR 30,000.
     """
 
-    total_eur: float = Field(30_000.0, ge=0.0)
+    total_eur: float | None = Field(None, ge=0.0)
     eur_per_employee: float | None = Field(None, ge=0.0)
     hourly_cost_eur: float = Field(45.0, gt=0.0)
 
@@ -179,8 +175,9 @@ class Training(Strict):
 
 
 class Champions(Strict):
-    count: Annotated[int, Field(ge=0, le=10_000)] = 0
-    # one champion per this many employees (scales with the firm; overrides `count`)
+    # lever sizes: give the number, or a per-head rule that scales with the firm (the
+    # number wins when both are given; neither: none)
+    count: Annotated[int, Field(ge=0, le=10_000)] | None = None
     employees_per_champion: Annotated[int, Field(ge=1, le=10_000)] | None = None
     selection: Literal["random", "centrality", "diversity", "critics"] = "random"
     time_share: Annotated[float, Field(ge=0.0, le=0.5)] = 0.1
@@ -189,8 +186,8 @@ class Champions(Strict):
 
 class QuickWins(Strict):
     pilot: Literal["none", "most_receptive", "random", "most_resistant"] = "none"
-    pilot_size: Annotated[int, Field(ge=0, le=100_000)] = 8
-    pilot_share: Share | None = None  # share of target users (scales; overrides pilot_size)
+    pilot_size: Annotated[int, Field(ge=0, le=100_000)] | None = None  # neither: 8
+    pilot_share: Share | None = None  # share of the target users (scales with the firm)
     start_week: Week = 14
     broadcast: bool = False
 
@@ -212,8 +209,8 @@ class Leadership(Strict):
 class Anchoring(Strict):
     process_integration_week: Week | None = None
     community_of_practice: bool = False
-    innovator_roles: Annotated[int, Field(ge=0, le=10_000)] = 0
-    # one innovator per this many employees (scales with the firm; overrides the count)
+    innovator_roles: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    # or one innovator per this many employees (scales with the firm)
     employees_per_innovator: Annotated[int, Field(ge=1, le=100_000)] | None = None
     incentives: bool = False
 
@@ -295,9 +292,11 @@ class Scenario(Strict):
     def budget_eur(self) -> float:
         """The budget in EUR: per employee times employees when so given, else the total."""
         b = self.budget
-        if b.eur_per_employee is not None and not explicit(b, "total_eur"):
+        if b.total_eur is not None:
+            return b.total_eur
+        if b.eur_per_employee is not None:
             return b.eur_per_employee * self.organisation.employees
-        return b.total_eur
+        return DEFAULT_BUDGET_EUR
 
     def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> Scenario:
         """A copy with dotted-key overrides applied and validated again.
@@ -305,8 +304,7 @@ class Scenario(Strict):
         `source` names where the overrides came from in error messages."""
         if not overrides:
             return self
-        # only what was set: a default stays a default (see `explicit`)
-        data = self.model_dump(mode="python", exclude_none=True, exclude_unset=True)
+        data = self.model_dump(mode="python", exclude_none=True)
         return validate_scenario(apply_overrides(data, overrides, source), source)
 
     def to_toml(self) -> str:

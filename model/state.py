@@ -116,6 +116,7 @@ class ProgrammeState:
     friction: float = 1.0  # multiplier of the tool's friction; design feedback lowers it
     successes: int = 0  # pilot successes so far
     communicated: int = 0  # success stories communicated so far
+    story_weeks: list[int] = field(default_factory=list)  # the week of each story told
     pending_stories: int = 0  # successes of this week, told next week
     support_peak: float = 0.0  # highest weekly support requests so far
     integrated: bool = False  # AI use is part of job and process descriptions

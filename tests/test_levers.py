@@ -11,7 +11,7 @@ from experiments.lever_effects import CHECKS, describe, paired_differences
 from model import load_scenario, run
 from model.metrics import BARRIERS
 
-RUNS = 10
+RUNS = 20  # paired seeds per check: enough power for the smallest effect (centrality)
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=[c.name for c in CHECKS])

@@ -129,7 +129,8 @@ def test_discover_prints_boxes_with_coverage_and_density(capsys, problem):
     assert code == 0, err
     assert "condition final_active_share < 0.3:" in out
     assert "box 1: coverage" in out and "density" in out and "mass" in out
-    assert "strategy.champions.count" in out  # a restricted dimension with its limits
+    # a restricted dimension with its limits: the tool's usefulness (experience decides)
+    assert "tool.usefulness" in out and "of [" in out
 
 
 def test_discover_json_same_whatever_the_workers_and_resumes_exactly(capsys, problem, tmp_path):

@@ -184,7 +184,7 @@ def ToolEditor(ctx: EditContext):
 @solara.component
 def BudgetGoalEditor(ctx: EditContext):
     with solara.Row(style=ROW_STYLE):
-        NumberField(ctx, "budget.total_eur", "Budget", suffix="EUR")
+        NumberField(ctx, "budget.total_eur", "Budget", suffix="EUR", optional=True)
         NumberField(ctx, "budget.eur_per_employee", "or per employee", optional=True, suffix="EUR")
         NumberField(ctx, "budget.hourly_cost_eur", "Hourly cost", suffix="EUR")
     with solara.Row(style=ROW_STYLE):
@@ -359,7 +359,7 @@ def PeopleEditor(ctx: EditContext):
     """Champions and quick wins."""
     solara.Text("Champions", style={"font-size": "13px", "font-weight": "600"})
     with solara.Row(style=ROW_STYLE):
-        NumberField(ctx, "strategy.champions.count", "Count", integer=True)
+        NumberField(ctx, "strategy.champions.count", "Count", integer=True, optional=True)
         NumberField(
             ctx,
             "strategy.champions.employees_per_champion",
@@ -385,7 +385,9 @@ def PeopleEditor(ctx: EditContext):
             "Pilot group",
             ["none", "most_receptive", "random", "most_resistant"],
         )
-        NumberField(ctx, "strategy.quick_wins.pilot_size", "Pilot size", integer=True)
+        NumberField(
+            ctx, "strategy.quick_wins.pilot_size", "Pilot size", integer=True, optional=True
+        )
         NumberField(
             ctx, "strategy.quick_wins.pilot_share", "or share of users (0-1)", optional=True
         )
@@ -425,7 +427,13 @@ def AnchoringEditor(ctx: EditContext):
             integer=True,
             optional=True,
         )
-        NumberField(ctx, "strategy.anchoring.innovator_roles", "AI innovator roles", integer=True)
+        NumberField(
+            ctx,
+            "strategy.anchoring.innovator_roles",
+            "AI innovator roles",
+            integer=True,
+            optional=True,
+        )
         NumberField(
             ctx,
             "strategy.anchoring.employees_per_innovator",

@@ -339,7 +339,7 @@ def KpiDashboard(live: LiveRun, version: int):
     total = sim.ledger.total
     cost_rows += [
         ("total cost", fmt_eur(total)),
-        ("budget (change measures)", fmt_eur(sc.budget.total_eur)),
+        ("budget (change measures)", fmt_eur(sc.budget_eur)),
         ("change measures (excl. licences)", fmt_eur(sim.ledger.change_cost)),
         ("benefit (hours freed x hourly cost)", fmt_eur(sim.ledger.benefit_eur)),
         ("ROI (benefit - cost) / cost", fmt_num(summary["roi"], 2)),

@@ -8,7 +8,6 @@ import numpy as np
 
 from model.levers.base import Action, Lever, Price
 from model.programme import HOURS_PER_WEEK
-from model.scenario import explicit
 from model.selection import select_champions
 from model.state import ACTIVE, TRIAL
 
@@ -54,9 +53,11 @@ def _support(sim: Simulation) -> None:
 def planned_count(sim: Simulation) -> int:
     """`count`, or one champion per `employees_per_champion` staff (at least one)."""
     ch = sim.plan.champions
-    if ch.employees_per_champion is not None and not explicit(ch, "count"):
+    if ch.count is not None:
+        return ch.count
+    if ch.employees_per_champion is not None:
         return max(1, int(np.ceil(sim.wf.n / ch.employees_per_champion)))
-    return ch.count
+    return 0
 
 
 def _start(sim: Simulation) -> None:
@@ -77,7 +78,8 @@ def candidates(sim: Simulation, count: int) -> np.ndarray:
     """The best-connected non-champions among those who like the idea (or anyone)."""
     st = sim.state
     degree = sim.degree.astype(float)
-    score = degree / max(degree.mean(), 1.0) + 2.0 * (st.attitude > 0) + st.attitude
+    bonus = sim.p.champions.candidate_supporter_bonus
+    score = degree / max(degree.mean(), 1.0) + bonus * (st.attitude > 0) + st.attitude
     idx = np.flatnonzero(~st.champion)
     return idx[np.argsort(-score[idx], kind="stable")][:count]
 

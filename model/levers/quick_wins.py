@@ -8,7 +8,7 @@ import numpy as np
 
 from model.levers.base import Action, Lever, Price
 from model.processes.concerns import relieve
-from model.scenario import explicit
+from model.scenario import DEFAULT_PILOT_SIZE
 from model.selection import select_pilot
 from model.state import ACTIVE, TRIAL
 
@@ -31,8 +31,10 @@ def _pilot_week_and_kind(sim: Simulation) -> tuple[int, str]:
 def pilot_size(sim: Simulation) -> int:
     """`pilot_size`, or `pilot_share` of the target users (at least the minimum)."""
     q = sim.plan.quick_wins
-    if q.pilot_share is None or explicit(q, "pilot_size"):
+    if q.pilot_size is not None:
         return q.pilot_size
+    if q.pilot_share is None:
+        return DEFAULT_PILOT_SIZE
     share = round(q.pilot_share * int(sim.wf.is_target.sum()))
     return max(int(sim.p.quick_wins.min_pilot), share)
 
@@ -80,12 +82,14 @@ def _harvest(sim: Simulation) -> None:
     if prog.pending_stories and sim.plan.quick_wins.broadcast:
         tell_stories(sim, prog.pending_stories)
         prog.communicated += prog.pending_stories
+        prog.story_weeks += [sim.week] * prog.pending_stories
     prog.pending_stories = int(new.sum())
 
 
 def _share_story(sim: Simulation, rng: np.random.Generator) -> str:
     reached = tell_stories(sim, 1)
     sim.prog.communicated += 1
+    sim.prog.story_weeks.append(sim.week)
     return f"story shared with {reached} aware employees"
 
 

@@ -11,6 +11,10 @@ from model.scenario import ROLES
 from model.state import State
 from model.workforce import Workforce
 
+# beliefs and concerns are intensities in [0, 1] centred on 0.5 (four concerns on 2.0);
+# this converts them to the latent attitude scale, where the weights are parameters
+BELIEF_SCALE = 2.5
+
 
 def disposition(wf: Workforce, p: Parameters, cp: CultureParams) -> np.ndarray:
     """The fixed part of the own attitude (latent scale): culture, tenure, role, person."""
@@ -18,7 +22,7 @@ def disposition(wf: Workforce, p: Parameters, cp: CultureParams) -> np.ndarray:
     return (
         p.attitude_base
         + cp.openness
-        - p.attitude_tenure_per_decade * (wf.tenure - 8.7) / 10.0
+        - p.attitude_tenure_per_decade * (wf.tenure - p.tenure_reference) / 10.0
         + role
         + wf.attitude_noise
     )
@@ -28,9 +32,9 @@ def own_assessment(state: State, fixed: np.ndarray, p: Parameters) -> np.ndarray
     """Private attitude: tanh of disposition + beliefs - concerns + trust + lever shifts."""
     latent = (
         fixed
-        + p.attitude_benefit * 2.5 * (state.benefit - 0.5)
-        - p.attitude_concern * 2.5 * (state.concerns.sum(axis=0) - 2.0)
-        + 0.75 * (state.trust - 0.5)
+        + p.attitude_benefit * BELIEF_SCALE * (state.benefit - 0.5)
+        - p.attitude_concern * BELIEF_SCALE * (state.concerns.sum(axis=0) - 2.0)
+        + p.attitude_trust * (state.trust - 0.5)
         + state.shift
     )
     return np.tanh(latent)

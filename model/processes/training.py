@@ -23,9 +23,9 @@ def train(state: State, effective_hours: np.ndarray, p: Parameters) -> None:
     room = np.maximum(p.training_ceiling - state.competence, 0.0)
     state.competence += gain * room
     relieve(state, np.minimum(p.training_relief * gain, 1.0), p, OVERLOAD)
-    state.understand += 0.5 * gain * (1.0 - state.understand)
+    state.understand += p.training_understanding * gain * (1.0 - state.understand)
     trained = effective_hours > 0
-    state.aware[trained] = np.maximum(state.aware[trained], 0.9)
+    state.aware[trained] = np.maximum(state.aware[trained], p.training_awareness)
     state.informed[trained] = 1.0
     state.exposure += effective_hours * p.fatigue_per_training_hour
 
@@ -38,7 +38,9 @@ def practice_ceiling(affinity: np.ndarray, p: Parameters) -> np.ndarray:
 def practice_and_decay(state: State, ceiling: np.ndarray, p: Parameters, community: bool) -> None:
     """Users learn by doing (more in a community of practice), in skill and in understanding;
     others slowly forget their skill."""
-    use = np.where(state.stage == ACTIVE, 1.0, np.where(state.stage == TRIAL, 0.5, 0.0))
+    use = np.where(
+        state.stage == ACTIVE, 1.0, np.where(state.stage == TRIAL, p.trial_practice, 0.0)
+    )
     rate = p.practice_rate * (p.anchoring.community_practice_factor if community else 1.0)
     rate = rate * (1.0 + state.support)
     state.competence += rate * use * np.maximum(ceiling - state.competence, 0.0)
