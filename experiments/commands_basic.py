@@ -14,7 +14,7 @@ from pathlib import Path
 
 from experiments.cli import add_scenario_options
 from experiments.output import write_table
-from model.errors import Problem, ScenarioError
+from model.errors import Problem, ScenarioError, safe_text
 from model.run import run
 from model.scenario import load_scenario, preset_names
 
@@ -127,7 +127,7 @@ def print_summary(name: str, summary: dict) -> None:
     """Human-readable run summary: the DESIGN fields, then the rest."""
     from model.metrics import SUMMARY_FIELDS
 
-    print(f"scenario: {name}")
+    print(f"scenario: {safe_text(name, 80)}")
     for key in SUMMARY_FIELDS:
         print(f"  {key:28s} {_fmt(summary.get(key))}")
 
@@ -156,7 +156,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     for f in args.files:
         try:
             sc = load_scenario(f, args.overrides)
-            print(f"{f}: ok ({sc.name}, {sc.organisation.employees} employees, {sc.weeks} weeks)")
+            print(
+                f"{safe_text(f)}: ok ({safe_text(sc.name, 80)}, "
+                f"{sc.organisation.employees} employees, {sc.weeks} weeks)"
+            )
         except ScenarioError as exc:
             problems += exc.problems
     if problems:

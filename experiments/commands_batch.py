@@ -26,7 +26,7 @@ from experiments.commands_basic import clean_json
 from experiments.executors import make_executor
 from experiments.runner import Batch, execute, load_plans, make_context, parse_overrides
 from experiments.store import ResultStore, open_store
-from model.errors import Problem, ScenarioError
+from model.errors import Problem, ScenarioError, safe_text
 from model.population import POPULATIONS
 from model.scenario import Scenario, parse_override
 
@@ -238,7 +238,7 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
         print(json.dumps(clean_json(result), indent=2))
         return 0
     print(
-        f"ensemble {plans[0].name}: {len(df)} runs, base seed {ctx.seed}"
+        f"ensemble {safe_text(plans[0].name, 80)}: {len(df)} runs, base seed {ctx.seed}"
         + (f", population {ctx.population}" if ctx.population else "")
     )
     print(report_timing(timing, len(df)))
@@ -280,7 +280,7 @@ def _f(v) -> str:
 def plan_labels(specs: list[str], plans: list[Scenario]) -> list[str]:
     labels: list[str] = []
     for spec, sc in zip(specs, plans, strict=True):
-        label = sc.name if sc.name not in ("", "unnamed") else spec
+        label = safe_text(sc.name if sc.name not in ("", "unnamed") else spec, 80)
         base, k = label, 2
         while label in labels:
             label, k = f"{base}#{k}", k + 1
@@ -463,7 +463,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(clean_json(result), indent=2))
         return 0
-    print(f"sweep {plans[0].name}: {len(grid)} points x {args.runs} runs, base seed {ctx.seed}")
+    name = safe_text(plans[0].name, 80)
+    print(f"sweep {name}: {len(grid)} points x {args.runs} runs, base seed {ctx.seed}")
     print(report_timing(timing, len(df)))
     show = [
         c for c in table.columns if c in keys or c.endswith(".mean") and c.split(".")[0] in HEADLINE

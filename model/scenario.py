@@ -8,6 +8,7 @@ network, the AI tool, the budget, the change strategy, the goal and the dynamics
 from __future__ import annotations
 
 import copy
+import re
 import tomllib
 from pathlib import Path
 from types import UnionType
@@ -44,6 +45,9 @@ AUDIENCES: tuple[str, ...] = get_args(Audience)
 CHANNELS: tuple[str, ...] = get_args(Channel)
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+MAX_DEPTH = 16  # scenario tables nest 4 deep; deeper input is refused before validation
+MAX_EUR = 1e12  # money amounts: far above any organisation, far below float overflow
+Weight = Annotated[float, Field(ge=0.0, le=1e6)]
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Week = Annotated[int, Field(ge=0, le=520)]
@@ -52,7 +56,7 @@ Week = Annotated[int, Field(ge=0, le=520)]
 class Strict(BaseModel):
     """Base for every section: frozen, unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Organisation(Strict):
@@ -61,7 +65,7 @@ class Organisation(Strict):
     departments: int = Field(5, ge=1, le=20_000)
     mean_age: float = Field(43.0, ge=20.0, le=65.0)
     mean_tenure_years: float = Field(8.7, ge=0.0, le=40.0)
-    roles: dict[Role, Annotated[float, Field(ge=0.0)]] = Field(
+    roles: dict[Role, Weight] = Field(
         default_factory=lambda: {
             "executive": 0.05,
             "middle_manager": 0.12,
@@ -94,12 +98,12 @@ class Tool(Strict):
     target_roles: list[Role] = Field(
         default_factory=lambda: ["middle_manager", "specialist", "admin"], min_length=1
     )
-    licence_eur_per_user_month: float = Field(25.0, ge=0.0)
+    licence_eur_per_user_month: float = Field(25.0, ge=0.0, le=1e6)
 
 
 class Budget(Strict):
-    total_eur: float = Field(30_000.0, ge=0.0)
-    hourly_cost_eur: float = Field(45.0, gt=0.0)
+    total_eur: float = Field(30_000.0, ge=0.0, le=MAX_EUR)
+    hourly_cost_eur: float = Field(45.0, gt=0.0, le=1e5)
 
 
 class Phases(Strict):
@@ -143,9 +147,7 @@ class Transparency(Strict):
 
 class Training(Strict):
     budget_share: Share = 0.3
-    formats: dict[TrainingFormat, Annotated[float, Field(ge=0.0)]] = Field(
-        default_factory=lambda: {"lecture": 1.0}
-    )
+    formats: dict[TrainingFormat, Weight] = Field(default_factory=lambda: {"lecture": 1.0})
     role_specific: bool = False
     tandem_teams: bool = False
 
@@ -218,8 +220,8 @@ class Bass(Strict):
 
 class Threshold(Strict):
     phi: Share | list[Share] = 0.25
-    seeds: Annotated[int, Field(ge=0)] = 1
-    seed_ids: list[Annotated[int, Field(ge=0)]] | None = None
+    seeds: Annotated[int, Field(ge=0, le=200_000)] = 1
+    seed_ids: list[Annotated[int, Field(ge=0, le=200_000)]] | None = None
 
 
 class Dynamics(Strict):
@@ -232,7 +234,7 @@ class Scenario(Strict):
     name: str = "unnamed"
     description: str = ""
     weeks: Annotated[int, Field(ge=1, le=520)] = 52
-    seed: Annotated[int, Field(ge=0)] = 1
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 1
     organisation: Organisation = Organisation()
     network: Network = Network()
     tool: Tool = Tool()
@@ -297,32 +299,80 @@ def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; malformed TOML becomes a ScenarioError naming the file."""
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(
             [Problem(str(path), "", "", "valid TOML", f"malformed TOML: {exc}")]
         ) from None
+    except RecursionError:
+        raise ScenarioError([_too_deep(str(path), "")]) from None
     except UnicodeDecodeError as exc:
         raise ScenarioError(
             [Problem(str(path), "", "", "a UTF-8 text file (TOML)", f"not UTF-8 text: {exc}")]
         ) from None
     except OSError as exc:
         raise ScenarioError([Problem(str(path), "", "", "a readable file", str(exc))]) from None
+    check_depth(data, str(path))
+    return data
+
+
+def _too_deep(source: str, key: str) -> Problem:
+    return Problem(
+        source,
+        key,
+        "",
+        f"values nested at most {MAX_DEPTH} levels deep (scenario tables nest 4)",
+        "nested too deeply",
+    )
+
+
+def check_depth(data: Any, source: str, prefix: str = "") -> None:
+    """Refuse lists and tables nested deeper than MAX_DEPTH (checked without recursion,
+    so no RecursionError later in validation, copying or printing)."""
+    stack = [(data, 0, prefix)]
+    while stack:
+        node, depth, path = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ScenarioError([_too_deep(source, path)])
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1, f"{path}.{k}" if path else str(k)) for k, v in node.items())
+        elif isinstance(node, list | tuple):
+            stack.extend((v, depth + 1, f"{path}[{i}]") for i, v in enumerate(node))
+
+
+_BARE_WORD = re.compile(r"[\w.+\-:/ ]+")
 
 
 def parse_override(text: str) -> tuple[str, Any]:
-    """Parse one `key.path=value` override; the value is read as TOML (bare words as text)."""
+    """Parse one `key.path=value` override; the value is read as TOML (bare words as text).
+
+    The value must be exactly one TOML value: a second line (`weeks=5` + newline + `bogus=1`) or an
+    unclosed quote or bracket is an error, never silently ignored or taken literally.
+    """
+    if not isinstance(text, str):
+        raise ScenarioError([Problem("--set", "", text, 'a text "KEY=VALUE"')])
     if "=" not in text:
         raise ScenarioError(
             [Problem("--set", text, text, "KEY=VALUE, e.g. strategy.champions.count=12")]
         )
     key, raw = (s.strip() for s in text.split("=", 1))
-    if not key or any(not part for part in key.split(".")):
+    if not key or any(not part.strip() for part in key.split(".")):
         raise ScenarioError([Problem("--set", key, text, "a dotted key such as weeks or a.b.c")])
+    allowed = "one TOML value: a number, true/false, text (in quotes), [list] or {table}"
+    if any(ch in raw for ch in "\r\n"):
+        raise ScenarioError([Problem("--set", key, raw, allowed, "more than one line")])
     try:
-        value = tomllib.loads(f"v = {raw}")["v"]
+        parsed = tomllib.loads(f"v = {raw}")
     except tomllib.TOMLDecodeError:
-        value = raw  # bare words (e.g. culture=innovation) are taken as strings
+        if not _BARE_WORD.fullmatch(raw):
+            raise ScenarioError([Problem("--set", key, raw, allowed, "not a TOML value")]) from None
+        parsed = {"v": raw}  # bare words (e.g. culture=innovation) are taken as strings
+    except RecursionError:
+        raise ScenarioError([_too_deep("--set", key)]) from None
+    if set(parsed) != {"v"}:
+        raise ScenarioError([Problem("--set", key, raw, allowed, "more than one value")])
+    value = parsed["v"]
+    check_depth(value, "--set", key)
     return key, value
 
 
@@ -330,6 +380,11 @@ def apply_overrides(data: dict[str, Any], overrides: dict[str, Any], source: str
     """Set dotted keys in a nested dict (copied); a key through a non-table is an error."""
     out = copy.deepcopy(data)
     for key, value in overrides.items():
+        if not isinstance(key, str) or not key or any(not p for p in key.split(".")):
+            raise ScenarioError(
+                [Problem(source, str(key), value, "a dotted key such as weeks or a.b.c")]
+            )
+        check_depth(value, source, key)
         node = out
         parts = key.split(".")
         for i, part in enumerate(parts[:-1]):
@@ -345,11 +400,69 @@ def apply_overrides(data: dict[str, Any], overrides: dict[str, Any], source: str
 
 
 def validate_scenario(data: dict[str, Any], source: str) -> Scenario:
-    """Validate a raw dict; every problem becomes one line of a ScenarioError."""
+    """Validate a raw dict; every problem becomes one line of a ScenarioError.
+
+    Tables of `[parameters]` that hold one entry per culture or per role (e.g.
+    `[parameters.culture.innovation]`, `parameters.attitude_role`) may be partial: what
+    they leave out keeps its default; a culture or role name that does not exist is an
+    error.
+    """
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(source, "", data, "a table of scenario keys")])
+    data, problems = _merge_parameter_tables(data, source)
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError([_problem(source, err) for err in exc.errors()]) from None
+        problems += [_problem(source, err) for err in exc.errors()]
+        raise ScenarioError(problems) from None
+    except RecursionError:
+        raise ScenarioError([_too_deep(source, "")]) from None
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def _parameter_tables() -> dict[str, dict[str, Any]]:
+    """The defaults of every `[parameters]` key whose value is a table (per culture/role)."""
+    global _PARAM_TABLES
+    if _PARAM_TABLES is None:
+        dumped = Parameters().model_dump(mode="python")
+        _PARAM_TABLES = {k: v for k, v in dumped.items() if isinstance(v, dict)}
+    return _PARAM_TABLES
+
+
+_PARAM_TABLES: dict[str, dict[str, Any]] | None = None
+
+
+def _merge_parameter_tables(data: dict[str, Any], source: str) -> tuple[dict, list[Problem]]:
+    """Partial per-culture / per-role parameter tables completed from the defaults."""
+    params = data.get("parameters")
+    if not isinstance(params, dict):
+        return data, []
+    problems: list[Problem] = []
+    merged = dict(params)
+    for name, default in _parameter_tables().items():
+        given = params.get(name)
+        if not isinstance(given, dict):
+            continue  # absent, or not a table: the schema reports it
+        table = dict(default)
+        for entry, value in given.items():
+            if entry not in default:
+                problems.append(
+                    Problem(
+                        source,
+                        f"parameters.{name}.{entry}",
+                        entry,
+                        "one of " + ", ".join(default),
+                        "unknown name",
+                    )
+                )
+            elif isinstance(value, dict) and isinstance(default[entry], dict):
+                table[entry] = {**default[entry], **value}
+            else:
+                table[entry] = value
+        merged[name] = table
+    return {**data, "parameters": merged}, problems
 
 
 def _problem(source: str, err: Any) -> Problem:
@@ -442,6 +555,7 @@ _TYPE_WORDS = {
     "dict_type": "a table {...}",
     "model_type": "a table {...}",
     "model_attributes_type": "a table {...}",
+    "finite_number": "a finite number (not inf or nan)",
 }
 
 
@@ -452,15 +566,58 @@ def load_scenario(
     """Load a preset name, a TOML path or a Scenario, then apply dotted overrides.
 
     `overrides` is a dict {"a.b": value} or a list of "a.b=value" strings (as `--set`).
+    Anything else (e.g. a number for `spec`) is a ScenarioError, as a bad file is.
     """
-    if isinstance(overrides, list):
-        overrides = dict(parse_override(s) for s in overrides)
+    overrides = check_overrides(overrides)
     if isinstance(spec, Scenario):
-        return spec.with_overrides(overrides or {})
+        return spec.with_overrides(overrides)
+    if not isinstance(spec, str | Path) or not str(spec).strip():
+        raise ScenarioError(
+            [Problem("scenario", "", spec, "a preset name, a TOML file path or a Scenario")]
+        )
     path = resolve_path(spec)
     data = read_toml(path)
     scenario = validate_scenario(data, str(path))
-    return scenario.with_overrides(overrides or {})
+    return scenario.with_overrides(overrides)
+
+
+def check_overrides(overrides: Any) -> dict[str, Any]:
+    """Overrides as a dict {"dotted.key": value}; a list of "k=v" strings is parsed."""
+    if overrides is None:
+        return {}
+    if isinstance(overrides, list | tuple):
+        if not all(isinstance(s, str) for s in overrides):
+            raise ScenarioError(
+                [Problem("overrides", "", overrides, 'a list of "a.b=value" strings')]
+            )
+        parsed, problems = {}, []
+        for text in overrides:
+            try:
+                key, value = parse_override(text)
+            except ScenarioError as exc:
+                problems += exc.problems
+                continue
+            parsed[key] = value
+        if problems:
+            raise ScenarioError(problems)
+        return parsed
+    if not isinstance(overrides, dict):
+        raise ScenarioError(
+            [
+                Problem(
+                    "overrides",
+                    "",
+                    overrides,
+                    'a dict {"a.b": value} or a list of "a.b=value" strings',
+                )
+            ]
+        )
+    bad = [k for k in overrides if not isinstance(k, str)]
+    if bad:
+        raise ScenarioError(
+            [Problem("overrides", str(k), k, "dotted keys as text, e.g. 'weeks'") for k in bad]
+        )
+    return overrides
 
 
 def dump_scenario(scenario: Scenario, path: str | Path) -> None:
