@@ -58,13 +58,25 @@ def add_scenario_options(p: argparse.ArgumentParser, seed: bool = True) -> None:
     )
     if seed:
         p.add_argument("--seed", type=int, default=None, help="base seed (default: scenario's)")
+    p.add_argument(
+        "--max-memory",
+        type=float,
+        default=None,
+        metavar="GB",
+        help="memory this command may plan for (default: the machine's); commands that "
+        "would need more are refused before they start",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `adoptsim` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from model.limits import ENV
+
+    saved = os.environ.get(ENV)
     try:
+        _set_memory_limit(getattr(args, "max_memory", None))
         code = int(args.func(args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
         return code
@@ -80,6 +92,23 @@ def main(argv: list[str] | None = None) -> int:
         # killed by SIGPIPE would; results already in --out files are complete
         _silence_stdout()
         return 141
+    finally:  # --max-memory holds for this command only (main may run in-process)
+        if saved is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = saved
+
+
+def _set_memory_limit(gb: float | None) -> None:
+    """--max-memory GB: the limit of model/limits.py, inherited by local workers."""
+    if gb is None:
+        return
+    from model.errors import Problem
+    from model.limits import ENV
+
+    if not 0 < gb < 1e9:
+        raise ScenarioError([Problem("--max-memory", "", gb, "a number of GB > 0, e.g. 64")])
+    os.environ[ENV] = repr(gb)
 
 
 def _silence_stdout() -> None:

@@ -13,7 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from experiments.cli import add_scenario_options
-from experiments.output import write_table
+from experiments.output import check_writable, write_table
+from experiments.preflight import check_run_memory
+from model.checks import check_snapshot_weeks
 from model.errors import Problem, ScenarioError, safe_text
 from model.run import run
 from model.scenario import load_scenario, preset_names
@@ -70,6 +72,7 @@ def check_out_path(path: str | None, flag: str = "--out") -> None:
     """Refuse unknown table formats before running anything."""
     if path and not path.endswith((".csv", ".parquet")):
         raise ScenarioError([Problem(flag, "", path, "a file name ending in .csv or .parquet")])
+    check_writable(path, flag)
 
 
 def check_seed(seed: int | None, flag: str = "--seed") -> None:
@@ -95,7 +98,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     sc = load_scenario(args.scenario, args.overrides)
     if args.weeks is not None:
         sc = sc.with_overrides({"weeks": args.weeks}, "--weeks")
-    res = run(sc, seed=args.seed, snapshots=_weeks_list(args.snapshot_weeks))
+    check_run_memory(sc, args.scenario)
+    weeks = check_snapshot_weeks(_weeks_list(args.snapshot_weeks), sc.weeks, "--snapshot-weeks")
+    check_writable(args.snapshots, "--snapshots", "dir")
+    res = run(sc, seed=args.seed, snapshots=weeks)
     if args.out:
         with _writing("--out", args.out):
             write_table(res.weekly, args.out)
@@ -156,6 +162,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for f in args.files:
         try:
             sc = load_scenario(f, args.overrides)
+            check_run_memory(sc, f)
             print(
                 f"{safe_text(f)}: ok ({safe_text(sc.name, 80)}, "
                 f"{sc.organisation.employees} employees, {sc.weeks} weeks)"

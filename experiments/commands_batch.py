@@ -12,15 +12,17 @@ doubles the cost. These commands compute it by default (it is a DESIGN summary f
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
+import math
 import sys
 import time
 from typing import Any
 
 import pandas as pd
 
-from experiments import stats
+from experiments import preflight, stats
 from experiments.cli import add_scenario_options
 from experiments.commands_basic import clean_json
 from experiments.executors import make_executor
@@ -136,6 +138,17 @@ def check_batch_args(args: argparse.Namespace) -> None:
         raise ScenarioError(problems)
 
 
+def check_plans(
+    args: argparse.Namespace, plans: list[Scenario], n_points: int, weekly: int = 1
+) -> None:
+    """Before anything runs: output paths, population, memory of the whole batch."""
+    preflight.check_outputs(args)
+    preflight.check_population(plans, args.population)
+    most = preflight.max_run_bytes(plans, args.population)
+    weeks = max(p.weeks for p in plans)
+    preflight.check_batch_memory(args, n_points, args.runs, most, weeks, weekly)
+
+
 def identity(command: str, plans: list[Scenario], overrides: dict, ctx, design: dict) -> dict:
     """What makes two batches the same design (the store refuses any other)."""
     scen = [_scenario_identity(p) for p in plans]
@@ -217,6 +230,7 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
     check_batch_args(args)
     overrides = parse_overrides(args.overrides)
     plans = load_plans([args.scenario], overrides)
+    check_plans(args, plans, 1)
     ctx = make_context(
         plans, overrides, args.seed, args.population, args.change_roi, weekly=("active_share",)
     )
@@ -305,6 +319,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise ScenarioError([Problem("--chart", "", args.chart, "a file name ending in .png")])
     overrides = parse_overrides(args.overrides)
     plans = load_plans(args.scenarios, overrides)
+    check_plans(args, plans, len(plans))
     labels = plan_labels(args.scenarios, plans)
     ctx = make_context(
         plans, overrides, args.seed, args.population, args.change_roi, weekly=("active_share",)
@@ -419,7 +434,10 @@ def parse_params(texts: list[str], plan: Scenario) -> dict[str, list[Any]]:
                 k, val = parse_override(f"{key}={v}")
                 plan.with_overrides({k: val}, f"--param {key}")
             except ScenarioError as exc:
-                problems += exc.problems
+                problems += [
+                    dataclasses.replace(e, source=f"--param {key}") if e.source == "--set" else e
+                    for e in exc.problems
+                ]
                 continue
             values.append(val)
         params[key] = values
@@ -434,7 +452,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     plans = load_plans([args.scenario], overrides)
     params = parse_params(args.param, plans[0])
     keys = list(params)
+    check_plans(args, plans, math.prod(len(v) for v in params.values()), weekly=0)
     grid = [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*params.values())]
+    most = preflight.check_points(plans, [(0, pt) for pt in grid], "--param", args.population)
+    preflight.check_batch_memory(args, len(grid), args.runs, most, plans[0].weeks)
     ctx = make_context(plans, overrides, args.seed, args.population, args.change_roi)
     batch = Batch(ctx, [(0, point) for point in grid], args.runs)
     ident = identity("sweep", plans, overrides, ctx, {"parameters": params, "points": grid})

@@ -491,6 +491,9 @@ def _problem(source: str, err: Any) -> Problem:
         lo = "-inf" if lo is None else lo
         hi = "inf" if hi is None else hi
         allowed = f"a number in {left}{lo}, {hi}{right}"
+    elif kind == "value_error":  # a model validator: the message says what is allowed
+        rule = str(err["msg"]).removeprefix("Value error, ")
+        return Problem(source, loc, err.get("input"), rule, "inconsistent values")
     else:
         allowed = err["msg"]
     return Problem(source, loc, err.get("input"), allowed, err["msg"])

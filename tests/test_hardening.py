@@ -216,3 +216,349 @@ def test_broken_pipe_exits_quietly(tmp_path):
     code = proc.wait(timeout=120)
     assert "Traceback" not in err and "BrokenPipe" not in err
     assert code == 141
+
+
+# --------------------------------------------------------------------------- Python API
+
+
+@pytest.mark.parametrize("seed", [-1, "abc", 1.5, True])
+def test_run_bad_seed_raises_scenario_error(seed):
+    sc = load_scenario("typical_sme", {"weeks": 1, "organisation.employees": 20})
+    with pytest.raises(ScenarioError, match="seed"):
+        run(sc, seed=seed, counterfactual=False)
+
+
+def test_run_of_a_number_and_text_snapshots_refused():
+    with pytest.raises(ScenarioError):
+        run(5)
+    sc = load_scenario("typical_sme", {"weeks": 2, "organisation.employees": 20})
+    with pytest.raises(ScenarioError, match="snapshots"):
+        run(sc, snapshots="12", counterfactual=False)
+    with pytest.raises(ScenarioError, match="snapshots"):
+        run(sc, snapshots=[9], counterfactual=False)  # beyond the run: never recorded
+
+
+def test_adoption_model_negative_seed_refused():
+    from model import AdoptionModel
+
+    sc = load_scenario("typical_sme", {"weeks": 1, "organisation.employees": 20})
+    with pytest.raises(ScenarioError, match="seed"):
+        AdoptionModel(sc, seed=-1)
+
+
+@pytest.mark.parametrize(
+    "argv, flag",
+    [
+        (["calibrate", "--runs-scale", "1e308"], "--runs-scale"),
+        (["calibrate", "--seed", "-1"], "--seed"),
+        (["run", "typical_sme", "--weeks", "1", "--snapshot-weeks", "5"], "--snapshot-weeks"),
+    ],
+)
+def test_bad_flags_exit_2(capsys, argv, flag):
+    code, _, err = cli(capsys, *argv)
+    lines = error_lines(err)
+    assert code == 2 and len(lines) == 1 and flag in lines[0]
+
+
+# --------------------------------------------------------------------------- population
+
+THRESHOLD = ["--set", 'dynamics.mode="threshold"', "--set", "weeks=2", "--no-change-roi"]
+
+
+@pytest.mark.parametrize(
+    "setting, key",
+    [
+        ("dynamics.threshold.phi=[" + ",".join(["0.2"] * 120) + "]", "phi"),
+        ("dynamics.threshold.seed_ids=[100]", "seed_ids"),
+    ],
+)
+def test_population_refuses_size_bound_values_up_front(capsys, setting, key):
+    code, _, err = cli(
+        capsys, "ensemble", "typical_sme", "--runs", "2", "--population", "sme",
+        *THRESHOLD, "--set", setting,
+    )  # fmt: skip
+    lines = error_lines(err)
+    assert code == 2 and len(lines) == 1 and key in lines[0] and "--population" in lines[0]
+
+
+# --------------------------------------------------------------------------- resources
+
+
+@pytest.mark.parametrize(
+    "argv, figure",
+    [
+        (
+            ["run", "typical_sme", "--set", 'network.kind="complete"',
+             "--set", "organisation.employees=200000"],
+            "GiB",
+        ),
+        (["ensemble", "typical_sme", "--runs", "1000000000000"], "1,000,000,000,000 runs"),
+        (
+            ["sweep", "typical_sme", "--runs", "1"]
+            + [f"--param=parameters.{k}=0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1.0"
+               for k in ("trial_rate", "persuasion", "learn_benefit", "learn_understanding",
+                         "info_decay", "rumour_rate", "practice_rate", "drop_rate",
+                         "lapse_rate", "activate_rate")],
+            "10,000,000,000",
+        ),
+        (
+            ["sensitivity", "typical_sme", "--problem",
+             str(ROOT / "experiments" / "sensitivity_example.toml"),
+             "--samples", "1073741824"],
+            "GiB",
+        ),
+        (["check", "typical_sme", "--max-memory", "0.1"], "0.10 GiB"),
+    ],
+    ids=["complete-200k", "ensemble-1e12", "sweep-10x10", "sobol-2^30", "max-memory"],
+)  # fmt: skip
+def test_resource_limits_refused_up_front(capsys, argv, figure):
+    code, _, err = cli(capsys, *argv)
+    lines = error_lines(err)
+    assert code == 2 and len(lines) == 1
+    assert "needs about" in lines[0] and figure in lines[0]
+
+
+def test_max_memory_flag_allows_a_bigger_estimate(capsys, monkeypatch):
+    from model import limits
+
+    monkeypatch.setattr(limits, "machine_memory", lambda: 100 * 1024**2)  # a 100 MB machine
+    monkeypatch.delenv(limits.ENV, raising=False)
+    code, _, err = cli(capsys, "check", "typical_sme")
+    assert code == 2 and "this machine has" in err
+    code, _, err = cli(capsys, "check", "typical_sme", "--max-memory", "4")
+    assert code == 0, err
+    assert limits.ENV not in os.environ  # the flag holds for its command only
+
+
+def test_workers_capped_by_useful_work(tmp_path, capsys):
+    code, out, err = cli(
+        capsys, "ensemble", "typical_sme", "--runs", "1", "--workers", "40",
+        "--set", "weeks=1", "--set", "organisation.employees=20", "--no-change-roi",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "(processes, 1 worker)" in out
+
+
+# --------------------------------------------------------------------------- designs
+
+
+def test_sweep_invalid_combination_refused_before_running(tmp_path, capsys):
+    out = tmp_path / "sweep"
+    code, _, err = cli(
+        capsys, "sweep", "typical_sme", "--runs", "1", "--set", "weeks=2", "--out", str(out),
+        "--param", "strategy.phases.vision=2,4", "--param", "strategy.phases.empowerment=3,5",
+    )  # fmt: skip
+    lines = error_lines(err)
+    assert code == 2 and len(lines) == 1
+    assert "design point 2" in lines[0] and "vision=4" in lines[0]
+    assert not out.exists()  # nothing ran, nothing written
+
+
+def test_sensitivity_invalid_point_named_before_running(tmp_path, capsys):
+    problem = write(
+        tmp_path,
+        'outputs = ["final_active_share"]\n'
+        '[[parameter]]\nkey = "strategy.phases.vision"\nbounds = [0, 4]\n'
+        '[[parameter]]\nkey = "strategy.phases.empowerment"\nbounds = [2, 5]\n',
+        "p.toml",
+    )
+    out = tmp_path / "sens"
+    code, _, err = cli(
+        capsys, "sensitivity", "typical_sme", "--problem", problem, "--samples", "4",
+        "--set", "weeks=2", "--out", str(out),
+    )  # fmt: skip
+    lines = error_lines(err)
+    assert code == 2 and lines and "design point" in lines[0]
+    assert not out.exists()
+
+
+def test_sensitivity_weeks_parameter_censors_at_each_points_horizon():
+    import pandas as pd
+
+    from experiments.sensitivity import output_matrix
+
+    df = pd.DataFrame({"point": [0, 1], "run": [0, 0], "goal_week": [None, None]})
+    ys, skipped = output_matrix(df, ["goal_week"], 2, [4, 12])
+    assert list(ys["goal_week"]) == [5.0, 13.0]
+
+
+# --------------------------------------------------------------------------- outputs
+
+TINY = ["--set", "weeks=1", "--set", "organisation.employees=20", "--no-change-roi"]
+
+
+def test_out_into_a_users_directory_refused_and_untouched(tmp_path, capsys):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "summary.json").write_text("my own notes")
+    code, _, err = cli(capsys, "ensemble", "typical_sme", "--runs", "2", "--out", str(mine), *TINY)
+    lines = error_lines(err)
+    assert code == 2 and len(lines) == 1 and "did not create" in lines[0]
+    assert (mine / "summary.json").read_text() == "my own notes"
+    assert sorted(p.name for p in mine.iterdir()) == ["summary.json"]
+
+
+def test_out_below_a_file_and_chart_in_missing_directory(tmp_path, capsys):
+    (tmp_path / "f").write_text("x")
+    code, _, err = cli(
+        capsys, "ensemble", "typical_sme", "--runs", "2", "--out", str(tmp_path / "f" / "d"),
+        *TINY,
+    )  # fmt: skip
+    assert code == 2 and "--out" in error_lines(err)[0]
+    chart = tmp_path / "new" / "dir" / "c.png"
+    code, _, err = cli(
+        capsys, "compare", "typical_sme", "five_phase", "--runs", "2", "--chart", str(chart),
+        "--json", *TINY,
+    )  # fmt: skip
+    assert code == 0, err
+    assert chart.exists()
+
+
+# --------------------------------------------------------------------------- store
+
+
+def _ensemble(out: Path, *extra: str) -> list[str]:
+    return ["ensemble", "typical_sme", "--runs", "2", "--out", str(out), "--json", *TINY, *extra]
+
+
+def test_store_stray_part_file_ignored_and_kept(tmp_path, capsys):
+    out = tmp_path / "ens"
+    assert cli(capsys, *_ensemble(out))[0] == 0
+    clean = capsys.readouterr()
+    stray = out / "parts" / "part-abc.parquet"
+    stray.write_bytes(b"not mine")
+    code, again, err = cli(capsys, *_ensemble(out))
+    assert code == 0, err
+    assert "part-abc.parquet" in err and stray.read_bytes() == b"not mine"
+    assert again == cli(capsys, *_ensemble(out))[1]
+    del clean
+
+
+@pytest.mark.parametrize(
+    "damage, word",
+    [
+        (lambda out: _edit_manifest(out, runs="abc"), "runs"),
+        (lambda out: _replace_with_dir(out / ".lock"), ".lock"),
+        (lambda out: _replace_with_file(out / "parts"), "parts"),
+    ],
+    ids=["manifest-runs-text", "lock-is-directory", "parts-is-file"],
+)
+def test_store_damage_exits_2(tmp_path, capsys, damage, word):
+    out = tmp_path / "ens"
+    assert cli(capsys, *_ensemble(out))[0] == 0
+    damage(out)
+    code, _, err = cli(capsys, *_ensemble(out))
+    lines = error_lines(err)
+    assert code == 2 and len(lines) == 1 and word in lines[0]
+
+
+def _edit_manifest(out: Path, **changes) -> None:
+    import json
+
+    man = json.loads((out / "manifest.json").read_text())
+    man.update(changes)
+    (out / "manifest.json").write_text(json.dumps(man))
+
+
+def _replace_with_dir(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    path.mkdir()
+
+
+def _replace_with_file(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path)
+    path.write_text("x")
+
+
+def test_store_lock_with_reused_pid_is_taken_live_writer_refused(tmp_path, capsys):
+    from experiments.store import _start_time
+
+    out = tmp_path / "ens"
+    out.mkdir()
+    live = os.getppid()  # a live process that is not us
+    start = _start_time(live)
+    if start is None:
+        pytest.skip("no /proc start times on this platform")
+    (out / ".lock").write_text(f"{live} {start}")  # the writer itself: refused
+    code, _, err = cli(capsys, *_ensemble(out))
+    assert code == 2 and "another process" in err
+    (out / ".lock").write_text(f"{live} {start + 12345}")  # same pid, another process
+    code, _, err = cli(capsys, *_ensemble(out))
+    assert code == 0, err
+    assert not (out / ".lock").exists()
+
+
+# --------------------------------------------------------------------------- executors
+
+
+@pytest.mark.parametrize(
+    "address, text",
+    [("", "not a scheduler address"), ("tcp://127.0.0.1:1", "cannot connect")],
+    ids=["empty", "nothing-listening"],
+)
+def test_bad_scheduler_fast_exit_2(capsys, address, text):
+    import time
+
+    start = time.monotonic()
+    code, _, err = cli(capsys, "ensemble", "typical_sme", "--runs", "2", "--scheduler", address)
+    lines = error_lines(err)
+    assert code == 2 and len(lines) == 1 and text in lines[0]
+    assert time.monotonic() - start < 10
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid and fields[0] != "Z":
+                kids.append(int(entry))
+    return kids
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc")
+def test_workers_die_with_a_killed_parent(tmp_path):
+    import signal
+    import time
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    workers: list[int] = []
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "experiments", "ensemble", "typical_sme", "--runs", "400",
+         "--workers", "2", "--chunk-size", "1", "--json", "--out", str(tmp_path / "o")],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(workers) < 2 and proc.poll() is None:
+            time.sleep(0.05)
+            workers = _children(proc.pid)
+        assert len(workers) >= 2, "the ensemble never started its workers"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        alive = workers
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.05)
+            alive = [w for w in alive if _alive(w)]
+        assert not alive, f"orphaned workers {alive}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for w in workers:  # never leave a process behind, even when the test fails
+            if _alive(w):
+                os.kill(w, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
