@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import math
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -174,7 +176,39 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_listen(host: str, port: int) -> None:
+    """The UI's host and port, checked before Solara starts: a port in 1..65535 that is
+    free on a host name or address of this machine (Solara would otherwise pick another
+    port or exit 3 with a traceback)."""
+    if not 0 < port < 65536:
+        raise ScenarioError([Problem("--port", "", port, "a port number in 1..65535")])
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise ScenarioError(
+            [Problem("--host", "", host, "a host name or address of this machine", str(exc))]
+        ) from None
+    family, kind, proto, _, addr = infos[0]
+    try:
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(addr)
+    except OSError as exc:
+        raise ScenarioError(
+            [
+                Problem(
+                    "--port" if exc.errno == errno.EADDRINUSE else "--host",
+                    "",
+                    f"{host}:{port}",
+                    "a free port on an address of this machine",
+                    f"cannot listen there ({exc.strerror or exc})",
+                )
+            ]
+        ) from None
+
+
 def cmd_app(args: argparse.Namespace) -> int:
+    check_listen(args.host, args.port)
     if not APP.exists():
         print("the UI is not built yet; running the default scenario instead")
         print_summary("typical_sme", run("typical_sme").summary)

@@ -493,7 +493,14 @@ def _problem(source: str, err: Any) -> Problem:
         allowed = f"a number in {left}{lo}, {hi}{right}"
     elif kind == "value_error":  # a model validator: the message says what is allowed
         rule = str(err["msg"]).removeprefix("Value error, ")
-        return Problem(source, loc, err.get("input"), rule, "inconsistent values")
+        value = err.get("input")
+        head, sep, rest = rule.partition(": ")
+        if not loc and sep and re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", head):
+            # a whole-scenario check that names its key: show that key and its value
+            loc, rule = head, rest
+            for part in head.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+        return Problem(source, loc, value, rule, "inconsistent values")
     else:
         allowed = err["msg"]
     return Problem(source, loc, err.get("input"), allowed, err["msg"])

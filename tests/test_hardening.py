@@ -562,3 +562,34 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+# --------------------------------------------------------------------------- app
+
+
+def test_app_bad_port_or_host_exits_2_before_starting(capsys):
+    import socket
+
+    code, _, err = cli(capsys, "app", "--port", "99999")
+    assert code == 2 and "--port" in error_lines(err)[0]
+    code, _, err = cli(capsys, "app", "--host", "no.such.host.invalid")
+    assert code == 2 and "--host" in error_lines(err)[0]
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, _, err = cli(capsys, "app", "--host", "127.0.0.1", "--port", str(port))
+    lines = error_lines(err)
+    assert code == 2 and len(lines) == 1 and "in use" in lines[0]
+
+
+def test_population_draw_validates_the_drawn_scenario():
+    import numpy as np
+
+    from model.population import draw_organisation
+
+    sc = load_scenario(
+        "typical_sme", {"dynamics.mode": "threshold", "dynamics.threshold.seed_ids": [100]}
+    )
+    with pytest.raises(ScenarioError, match="seed_ids"):
+        draw_organisation(sc, np.random.SeedSequence(1))  # draws 55 employees
