@@ -136,6 +136,15 @@ class DaskExecutor:
         except (OSError, TimeoutError, ValueError) as exc:
             raise _scheduler_problem(address, f"cannot connect ({exc})") from None
         self.address = address
+        try:
+            self.client.wait_for_workers(1, timeout=WORKER_WAIT)
+        except (TimeoutError, OSError):
+            self.client.close()
+            raise _scheduler_problem(
+                address,
+                f"the scheduler has no workers (waited {WORKER_WAIT:g} s); start some with "
+                f"`dask worker {address}`",
+            ) from None
         info = self.client.scheduler_info()
         threads = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values())
         self.workers = max(1, threads)
@@ -143,7 +152,12 @@ class DaskExecutor:
     def map_chunks(self, ctx: Context, chunks: Sequence[list[Task]]) -> Iterator[ChunkResult]:
         from dask.distributed import as_completed
 
-        ctx_future = self.client.scatter(ctx, broadcast=True, hash=False)
+        try:
+            ctx_future = self.client.scatter(ctx, broadcast=True, hash=False)
+        except (TimeoutError, OSError) as exc:
+            raise _scheduler_problem(
+                self.address, f"cannot send the batch to the workers ({exc})"
+            ) from None
         queue = iter(chunks)
         limit = 2 * self.workers + 2
         pending = set()
@@ -187,6 +201,7 @@ class DaskExecutor:
         self.client.close()
 
 
+WORKER_WAIT = 10.0  # seconds to wait for a first worker of a Dask cluster
 SCHEDULER_ALLOWED = "the address of a running dask scheduler, e.g. tcp://127.0.0.1:8786"
 SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
 
@@ -210,10 +225,22 @@ def check_scheduler_address(address: str, timeout: float = 3.0) -> None:
     if scheme not in ("tcp", "tls"):
         return
     try:
-        with socket.create_connection((host, int(port)), timeout=timeout):
-            pass
+        sock = socket.create_connection((host, int(port)), timeout=timeout)
     except OSError as exc:
         raise _scheduler_problem(address, f"cannot connect ({exc})") from None
+    if scheme != "tcp":
+        sock.close()
+        return
+    try:  # a dask scheduler greets every connection at once (its handshake)
+        with sock:
+            greeting = sock.recv(1)
+    except OSError:
+        greeting = b""
+    if not greeting:
+        raise _scheduler_problem(
+            address,
+            f"something listens there but it is not a dask scheduler (no reply in {timeout:g} s)",
+        )
 
 
 def make_executor(workers: int | None = None, scheduler: str | None = None):
