@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from model.errors import Problem, ScenarioError
+from model.errors import MAX_PROBLEMS, Problem, ScenarioError
 from model.parameters import Parameters
 
 Role = Literal["executive", "middle_manager", "specialist", "admin", "operations"]
@@ -409,6 +409,9 @@ def validate_scenario(data: dict[str, Any], source: str) -> Scenario:
     """
     if not isinstance(data, dict):
         raise ScenarioError([Problem(source, "", data, "a table of scenario keys")])
+    unknown = _unknown_keys(data, source)
+    if len(unknown) > MAX_PROBLEMS:  # e.g. a million junk keys: skip the full validation
+        raise ScenarioError(unknown)
     data, problems = _merge_parameter_tables(data, source)
     try:
         scenario = Scenario.model_validate(data)
@@ -420,6 +423,26 @@ def validate_scenario(data: dict[str, Any], source: str) -> Scenario:
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def _unknown_keys(data: dict[str, Any], source: str) -> list[Problem]:
+    """Unknown keys at the top level and in the sections (a quick pre-pass)."""
+    out = []
+    for key, value in data.items():
+        field = Scenario.model_fields.get(key)
+        if field is None:
+            known = "one of the keys " + ", ".join(Scenario.model_fields)
+            out.append(Problem(source, str(key), value, known, "unknown key"))
+            continue
+        model = field.annotation
+        if isinstance(value, dict) and isinstance(model, type) and issubclass(model, BaseModel):
+            known = "one of the keys " + ", ".join(model.model_fields)
+            out += [
+                Problem(source, f"{key}.{k}", v, known, "unknown key")
+                for k, v in value.items()
+                if k not in model.model_fields
+            ]
+    return out
 
 
 def _parameter_tables() -> dict[str, dict[str, Any]]:

@@ -593,3 +593,23 @@ def test_population_draw_validates_the_drawn_scenario():
     )
     with pytest.raises(ScenarioError, match="seed_ids"):
         draw_organisation(sc, np.random.SeedSequence(1))  # draws 55 employees
+
+
+def test_sweep_param_with_unclosed_quote_refused(capsys):
+    code, _, err = cli(capsys, "sweep", "typical_sme", "--runs", "1", "--param", 'name="a,b')
+    lines = error_lines(err)
+    assert code == 2 and len(lines) == 1
+    assert "--param name" in lines[0] and "not a TOML value" in lines[0]
+
+
+def test_silent_listener_is_not_a_scheduler():
+    import socket
+
+    from experiments.executors import check_scheduler_address
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # accepts connections, never says a word (like an HTTP server)
+        port = silent.getsockname()[1]
+        with pytest.raises(ScenarioError, match="not a dask scheduler"):
+            check_scheduler_address(f"tcp://127.0.0.1:{port}", timeout=0.2)
