@@ -31,6 +31,7 @@ import argparse
 import json
 import math
 import multiprocessing
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -424,7 +425,14 @@ def run_targets(
             store(ti, *_chunk(targets[ti], idx, base_seed))
     else:
         ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        from experiments.executors import die_with_parent
+
+        with ProcessPoolExecutor(
+            max_workers=max(1, min(workers, len(tasks))),
+            mp_context=ctx,
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             futures = {pool.submit(_chunk, targets[ti], idx, base_seed): ti for ti, idx in tasks}
             for fut in as_completed(futures):
                 store(futures[fut], *fut.result())

@@ -340,7 +340,9 @@ def check_depth(data: Any, source: str, prefix: str = "") -> None:
             stack.extend((v, depth + 1, f"{path}[{i}]") for i, v in enumerate(node))
 
 
-_BARE_WORD = re.compile(r"[\w.+\-:/ ]+")
+# a bare word: plain text without quotes, brackets, braces or control characters (an
+# unclosed `"a` or `[1, 2` is a mistake, not text)
+_BARE_WORD = re.compile(r"[^\"'\[\]{}\x00-\x1f\x7f]+")
 
 
 def parse_override(text: str) -> tuple[str, Any]:
