@@ -15,6 +15,7 @@ refused with exit 2 and the figures. `--max-memory GB` (or the environment varia
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -29,6 +30,7 @@ TASK_BYTES = 400
 ENV = "ADOPTSIM_MAX_MEMORY_GB"
 
 
+@functools.lru_cache(maxsize=1)
 def machine_memory() -> int:
     """Physical memory, or the cgroup's memory limit when it is lower (bytes)."""
     try:

@@ -45,6 +45,7 @@ AUDIENCES: tuple[str, ...] = get_args(Audience)
 CHANNELS: tuple[str, ...] = get_args(Channel)
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+MAX_FILE_BYTES = 64 * 2**20  # a per-employee list for 200,000 employees takes ~2 MiB
 MAX_DEPTH = 16  # scenario tables nest 4 deep; deeper input is refused before validation
 MAX_EUR = 1e12  # money amounts: far above any organisation, far below float overflow
 Weight = Annotated[float, Field(ge=0.0, le=1e6)]
@@ -298,6 +299,18 @@ def resolve_path(spec: str | Path) -> Path:
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; malformed TOML becomes a ScenarioError naming the file."""
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ScenarioError(
+                [
+                    Problem(
+                        str(path),
+                        "",
+                        f"{path.stat().st_size:,} bytes",
+                        f"a scenario file of at most {MAX_FILE_BYTES // 2**20} MiB",
+                        "file too large",
+                    )
+                ]
+            )
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:

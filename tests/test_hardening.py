@@ -611,3 +611,13 @@ def test_silent_listener_is_not_a_scheduler():
         port = silent.getsockname()[1]
         with pytest.raises(ScenarioError, match="not a dask scheduler"):
             check_scheduler_address(f"tcp://127.0.0.1:{port}", timeout=0.2)
+
+
+def test_oversized_scenario_file_refused_before_parsing(tmp_path, capsys, monkeypatch):
+    import model.scenario as scenario
+
+    monkeypatch.setattr(scenario, "MAX_FILE_BYTES", 1000)
+    path = write(tmp_path, "# padding\n" * 200)
+    code, _, err = cli(capsys, "check", path)
+    lines = error_lines(err)
+    assert code == 2 and len(lines) == 1 and "file too large" in lines[0]
