@@ -35,7 +35,6 @@ import json
 import math
 import re
 import sys
-import tomllib
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,7 +55,7 @@ from experiments.commands_batch import (
 from experiments.runner import Batch, load_plans, make_context, parse_overrides
 from model.errors import Problem, ScenarioError
 from model.metrics import NUMERIC_COLUMNS, SUMMARY_FIELDS
-from model.scenario import Scenario
+from model.scenario import Scenario, read_toml
 
 METHODS = ("sobol", "morris")
 DISTRIBUTIONS = {  # our name -> (SALib name, number of bounds values, meaning)
@@ -202,12 +201,7 @@ def load_problem(path: str | Path) -> tuple[ProblemSpec, list[Problem]]:
     p = Path(path)
     if not p.is_file():
         raise ScenarioError([Problem("--problem", "", src, "an existing TOML problem file")])
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ScenarioError(
-            [Problem(src, "", "", "valid TOML", f"malformed TOML: {exc}")]
-        ) from None
+    data = read_toml(p)  # size, nesting depth and encoding checked as for scenarios
     problems: list[Problem] = []
     for key in data:
         if key not in TOP_KEYS:

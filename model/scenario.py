@@ -334,7 +334,7 @@ def _too_deep(source: str, key: str) -> Problem:
         source,
         key,
         "",
-        f"values nested at most {MAX_DEPTH} levels deep (scenario tables nest 4)",
+        f"values nested at most {MAX_DEPTH} levels deep",
         "nested too deeply",
     )
 

@@ -621,3 +621,10 @@ def test_oversized_scenario_file_refused_before_parsing(tmp_path, capsys, monkey
     code, _, err = cli(capsys, "check", path)
     lines = error_lines(err)
     assert code == 2 and len(lines) == 1 and "file too large" in lines[0]
+
+
+def test_deeply_nested_problem_file_exits_2(tmp_path, capsys):
+    problem = write(tmp_path, "outputs = " + "[" * DEEP + "]" * DEEP + "\n", "p.toml")
+    code, _, err = cli(capsys, "sensitivity", "typical_sme", "--problem", problem)
+    lines = error_lines(err)
+    assert code == 2 and len(lines) == 1 and "nested too deeply" in lines[0]
