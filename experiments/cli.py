@@ -18,8 +18,10 @@ COMMAND_MODULES = (
     "experiments.commands_basic",
     "experiments.commands_batch",
     "experiments.sensitivity",
+    "experiments.discovery",
     "experiments.calibrate",
     "experiments.bench",
+    "experiments.advice",
 )
 
 
@@ -70,11 +72,14 @@ def add_scenario_options(p: argparse.ArgumentParser, seed: bool = True) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `adoptsim` console script."""
+    from experiments import provenance
+
     parser = build_parser()
     args = parser.parse_args(argv)
     from model.limits import ENV
 
     saved = os.environ.get(ENV)
+    provenance.COMMAND_LINE = ["adoptsim", *(sys.argv[1:] if argv is None else argv)]
     try:
         _set_memory_limit(getattr(args, "max_memory", None))
         code = int(args.func(args) or 0)
@@ -93,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         return 141
     finally:  # --max-memory holds for this command only (main may run in-process)
+        provenance.COMMAND_LINE = None
         if saved is None:
             os.environ.pop(ENV, None)
         else:

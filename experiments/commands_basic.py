@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from experiments import provenance
 from experiments.cli import add_scenario_options
 from experiments.output import check_writable, write_table
 from experiments.preflight import check_run_memory
@@ -104,9 +105,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     weeks = check_snapshot_weeks(_weeks_list(args.snapshot_weeks), sc.weeks, "--snapshot-weeks")
     check_writable(args.snapshots, "--snapshots", "dir")
     res = run(sc, seed=args.seed, snapshots=weeks)
+    prov = provenance.for_run(sc, args.seed, args.overrides)
     if args.out:
         with _writing("--out", args.out):
             write_table(res.weekly, args.out)
+            provenance.write_sidecar(args.out, prov, res.summary)
     if args.snapshots:
         out = Path(args.snapshots)
         with _writing("--snapshots", out):
@@ -114,7 +117,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             for week, df in sorted(res.snapshots.items()):
                 df.to_csv(out / f"snapshot_week{week:03d}.csv", index=False)
     if args.json:
-        print(json.dumps(clean_json(res.summary), indent=2))
+        shown = {k: v for k, v in prov.items() if k != "argv"}  # same run, same output
+        print(json.dumps(clean_json({**res.summary, "provenance": shown}), indent=2))
     else:
         print_summary(sc.name, res.summary)
     return 0

@@ -199,6 +199,8 @@ def run_batch(
             seconds = time.perf_counter() - start
             df = store.frame(runs=batch.runs)
             df = df[df["point"] < len(batch.points)]
+            inputs = {k for _, point in batch.points for k in point}  # kept in the parts only
+            df = df.drop(columns=[c for c in df.columns if c in inputs])
         finally:
             store.close()
     finally:

@@ -1,7 +1,7 @@
 """Reproducible fit of the default parameters to the calibration targets.
 
     python experiments/fit.py                   # all stages, print the fitted values
-    python experiments/fit.py --write           # ... and write them into model/parameters.py
+    python experiments/fit.py --write           # ... and write them into model/calibrated.toml
     python experiments/fit.py --stages ic       # only the initial conditions
 
 The fit is staged, each stage keeping what the previous ones fitted:
@@ -40,14 +40,15 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import re
 import sys
 import time
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import tomli_w
 from scipy.optimize import brentq, fsolve
 from scipy.special import ndtr, ndtri
 
@@ -57,13 +58,11 @@ if str(ROOT) not in sys.path:
 
 from experiments.calibrate import Target, load_targets, run_targets  # noqa: E402
 from model import population  # noqa: E402
-from model.parameters import Parameters  # noqa: E402
+from model.parameters import CALIBRATED_FILE, Parameters  # noqa: E402
 from model.population import draw_organisation  # noqa: E402
 from model.scenario import ROLES, load_scenario  # noqa: E402
 from model.workforce import sample_workforce  # noqa: E402
 
-PARAMETERS_FILE = ROOT / "model" / "parameters.py"
-POPULATION_FILE = ROOT / "model" / "population.py"
 CULTURES = ("innovation", "performance", "harmony", "hierarchy")
 # search brackets: fixed, so that the fit does not depend on the current defaults
 OPENNESS_BOUNDS = (-1.0, 1.0)
@@ -329,50 +328,37 @@ def _bracket(
 # --------------------------------------------------------------------------- writing
 
 
-def _fmt(v: float) -> str:
-    text = f"{v:.4f}".rstrip("0").rstrip(".")
-    return "0.0" if text in ("0", "-0") else text
+def calibrated_value(key: str) -> float:
+    """The current calibrated (or default) value of a dotted parameter key."""
+    node: Any = Parameters().model_dump()
+    for part in key.split("."):
+        node = node[part]
+    return float(node)
 
 
-def write_parameters(values: dict[str, float], path: Path = PARAMETERS_FILE) -> None:
-    """Put fitted values into the defaults of model/parameters.py (in place)."""
-    text = path.read_text(encoding="utf-8")
+def _round(v: float) -> float:
+    return float(f"{v:.4f}")
+
+
+def write_calibrated(
+    values: dict[str, float], mix: dict[str, float] | None = None, path: Path = CALIBRATED_FILE
+) -> None:
+    """Lay fitted values (dotted keys under `parameters`) and the culture mix over the
+    data file that `Parameters` and the SME population load; never source code."""
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    params = data.setdefault("parameters", {})
     for key, v in values.items():
-        num = _fmt(v)
-        parts = key.split(".")
-        if len(parts) == 1:
-            pat = re.compile(rf"^(\s+{parts[0]}: \w+ = )(-?[\d.]+(?:e-?\d+)?)", re.M)
-            text, n = pat.subn(rf"\g<1>{num}", text, count=1)
-        elif parts[0] == "culture":
-            block = re.compile(rf'("{parts[1]}": CultureParams\()(.*?)(\))', re.S)
-            text, n = _sub_in_block(text, block, parts[2], num)
-        else:
-            block = re.compile(rf"(\s{parts[0]}: dict\[str, Coef\] = Field\()(.*?)(\n    \))", re.S)
-            text, n = _sub_in_block(text, block, parts[1], num)
-        if n != 1:
-            raise RuntimeError(f"could not write {key} into {path}")
-    path.write_text(text, encoding="utf-8")
-
-
-def write_mix(mix: dict[str, float], path: Path | None = None) -> None:
-    """Put the fitted culture mix into CULTURE_MIX of model/population.py (in place)."""
-    path = path or POPULATION_FILE
-    text = path.read_text(encoding="utf-8")
-    body = "".join(f'    "{c}": {_fmt(mix[c])},\n' for c in CULTURES)
-    text, n = re.subn(
-        r"^CULTURE_MIX = \{.*?\}", f"CULTURE_MIX = {{\n{body}}}", text, count=1, flags=re.M | re.S
-    )
-    if n != 1:
-        raise RuntimeError(f"could not write CULTURE_MIX into {path}")
-    path.write_text(text, encoding="utf-8")
-
-
-def _sub_in_block(text: str, block: re.Pattern, name: str, num: str) -> tuple[str, int]:
-    m = block.search(text)
-    if not m:
-        return text, 0
-    inner, n = re.subn(rf"(\b{name}=)(-?[\d.]+)", rf"\g<1>{num}", m.group(2), count=1)
-    return text[: m.start(2)] + inner + text[m.end(2) :], n
+        *tables, name = key.split(".")
+        node = params
+        for t in tables:
+            node = node.setdefault(t, {})
+        node[name] = _round(v)
+    if mix is not None:
+        data.setdefault("population", {})["culture_mix"] = {c: _round(mix[c]) for c in CULTURES}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = "".join(line + "\n" for line in lines if line.startswith("#"))
+    path.write_text(header + "\n" + tomli_w.dumps(data), encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- CLI
@@ -392,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
         "--runs-scale", type=float, default=1.0, help="scale the targets' run counts during the fit"
     )
     ap.add_argument(
-        "--write", action="store_true", help="write the fitted values into model/parameters.py"
+        "--write", action="store_true", help="write the fitted values into model/calibrated.toml"
     )
     args = ap.parse_args(argv)
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
@@ -407,11 +393,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nfitted in {time.perf_counter() - t0:.0f} s; values (parameter = value  <- target):")
     print("\n".join(fit.log))
     if args.write:
-        write_parameters(fit.values)
-        print(f"written into {PARAMETERS_FILE.relative_to(ROOT)}")
-        if fit.mix is not None:
-            write_mix(fit.mix)
-            print(f"written into {POPULATION_FILE.relative_to(ROOT)}")
+        write_calibrated(fit.values, fit.mix)
+        print(f"written into {CALIBRATED_FILE.relative_to(ROOT)}")
     return 0
 
 

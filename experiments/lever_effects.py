@@ -42,6 +42,11 @@ _STORY = [
 ]
 _TECH = [{**_STORY[0], "framing": "technical"}]
 _OLDER = {**_TRAINING, "organisation.mean_age": 52.0}
+_PER_INNOVATOR = "strategy.anchoring.employees_per_innovator"
+_HEARD = {  # critics are listened to and answered with facts
+    "strategy.resistance.concern_board": True,
+    "strategy.resistance.objection_anticipation": True,
+}
 
 CHECKS: tuple[LeverCheck, ...] = (
     LeverCheck(
@@ -119,10 +124,11 @@ CHECKS: tuple[LeverCheck, ...] = (
         on={"strategy.resistance.objection_anticipation": True},
     ),
     LeverCheck(
-        "resistance: critics as advisers lower resistance",
+        "resistance: critics as advisers, heard and answered, lower resistance",
         "final_resistant_share",
         -1,
-        on={"strategy.resistance.critics_as_advisors": True},
+        on={**_HEARD, "strategy.resistance.critics_as_advisors": True},
+        off=_HEARD,
     ),
     LeverCheck(
         "leadership: role-modelling raises positive attitudes",
@@ -146,7 +152,8 @@ CHECKS: tuple[LeverCheck, ...] = (
         "anchoring: innovator roles create use cases",
         "final_new_use_cases",
         +1,
-        on={"strategy.anchoring.innovator_roles": 3},
+        on={"strategy.anchoring.innovator_roles": 3, _PER_INNOVATOR: None},
+        off={"strategy.anchoring.innovator_roles": 0, _PER_INNOVATOR: None},
         base="five_phase",
     ),
     LeverCheck(

@@ -20,6 +20,7 @@ seed) is shipped once per worker, never re-loaded from disk per run.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import sys
@@ -80,7 +81,8 @@ def scenario_for(ctx: Context, plan: int, overrides: dict, seed_seq) -> Scenario
 
 
 def run_task(ctx: Context, task: Task, cache: dict | None = None) -> dict[str, Any]:
-    """One run: its summary plus `point`, `run` and the kept weekly columns."""
+    """One run: its summary plus `point`, `run`, the point's inputs (dotted keys as
+    columns; lists and tables as JSON text) and the kept weekly columns."""
     point, index, plan, overrides = task
     seed_seq = run_seed(ctx.seed, index)
     if ctx.population:
@@ -94,10 +96,15 @@ def run_task(ctx: Context, task: Task, cache: dict | None = None) -> dict[str, A
                 cache.clear()  # chunks hold few points; keep one
                 cache[key] = sc
     res = run(sc, seed=seed_seq, counterfactual=ctx.counterfactual)
-    record = {"point": point, "run": index, **res.summary}
+    inputs = {k: v if _scalar(v) else json.dumps(v) for k, v in overrides.items()}
+    record = {"point": point, "run": index, **inputs, **res.summary}
     for col in ctx.weekly:
         record[f"weekly_{col}"] = res.weekly[col].to_numpy(dtype=float).tolist()
     return record
+
+
+def _scalar(v: Any) -> bool:
+    return v is None or isinstance(v, bool | int | float | str)
 
 
 def run_chunk(ctx: Context, tasks: list[Task]) -> ChunkResult:
@@ -217,7 +224,7 @@ def load_plans(specs: Sequence[str], overrides: dict[str, Any]) -> list[Scenario
     plans, problems = [], []
     for spec in specs:
         try:
-            plans.append(load_scenario(spec, overrides))
+            plans.append(load_scenario(spec, overrides, source="--set"))
         except ScenarioError as exc:
             problems += exc.problems
     if problems:

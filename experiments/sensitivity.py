@@ -52,6 +52,7 @@ from experiments.commands_batch import (
     report_timing,
     run_batch,
 )
+from experiments.noise import seed_noise
 from experiments.runner import Batch, load_plans, make_context, parse_overrides
 from model.errors import Problem, ScenarioError
 from model.metrics import NUMERIC_COLUMNS, SUMMARY_FIELDS
@@ -152,7 +153,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         "relative to the largest mu* of the output (default 0.1)",
     )
     add_batch_options(p, runs_default=1, change_roi_flag=False)
+    add_sampler_seed(p)
     p.set_defaults(func=cmd_sensitivity)
+
+
+def add_sampler_seed(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--sampler-seed",
+        "--design-seed",
+        dest="sampler_seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="seed of the sample design (default: the scenario's seed); --seed sets only "
+        "the run seeds",
+    )
 
 
 # --------------------------------------------------------------------------- problem file
@@ -690,7 +705,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     preflight.check_batch_memory(
         args, n_points, args.runs, most, plans[0].weeks, point_bytes=400 + 200 * d
     )
-    X = sample(spec, method, n, second, args.levels, ctx.seed)
+    sampler_seed = sampler_seed_of(args, plans[0])
+    X = sample(spec, method, n, second, args.levels, sampler_seed)
     points = points_of(spec, X)
     _check_corners(spec, plans[0], X)
     most = preflight.check_points(plans, [(0, pt) for pt in points], spec.path, args.population)
@@ -704,6 +720,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             {"key": p.key, "bounds": p.bounds, "distribution": p.dist} for p in spec.parameters
         ],
         "design_sha256": hashlib.sha256(np.ascontiguousarray(X).tobytes()).hexdigest(),
+        "sampler_seed": sampler_seed,
     }
     batch = Batch(ctx, [(0, pt) for pt in points], args.runs)
     ident = identity("sensitivity", plans, overrides, ctx, design)
@@ -717,9 +734,19 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     if "weeks" in (p.key for p in spec.parameters):  # each point's own horizon
         weeks = np.array([pt["weeks"] for pt in points])
     ys, skipped = output_matrix(df, spec.outputs, len(points), weeks)
-    tables, second_tables = analyse(spec, method, X, ys, second, args.levels, ctx.seed)
+    tables, second_tables = analyse(spec, method, X, ys, second, args.levels, sampler_seed)
     prec = precision(method, tables, args.ci_target, n)
+    noise = seed_noise(
+        spec, method, X, df, list(ys), len(points), weeks, second, args.levels,
+        sampler_seed, args.runs, args.ci_target,
+    )  # fmt: skip
+    for out, t in tables.items():  # the noise reference next to the indices
+        if out in noise["noise"]:
+            t["seed_noise"] = [noise["noise"][out][p] for p in t["parameter"]]
     result = build_result(method, n, batch, spec, tables, second_tables, skipped, prec, timing)
+    result.update(base_seed=ctx.seed, sampler_seed=sampler_seed, seed_noise=noise)
+    if noise["warning"]:
+        print(f"warning: {noise['warning']}", file=sys.stderr)
     if store.path is not None:
         write_reports(
             store, method, spec, X, points, ys, tables, second_tables, result, plans[0].name
@@ -736,6 +763,15 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     else:
         print("(use --out DIR to keep the indices as CSV and JSON, the chart, and to resume)")
     return 0
+
+
+def sampler_seed_of(args: argparse.Namespace, sc: Scenario) -> int:
+    """The seed of the sample design: --sampler-seed, else the scenario's `seed` (so that
+    --seed changes the run seeds only, never the design)."""
+    seed = sc.seed if args.sampler_seed is None else args.sampler_seed
+    if seed < 0:
+        raise ScenarioError([Problem("--sampler-seed", "", seed, "an integer >= 0")])
+    return int(seed)
 
 
 def _check_corners(spec: ProblemSpec, sc: Scenario, X: np.ndarray) -> None:
@@ -841,9 +877,11 @@ def print_report(result, tables, second_tables, method, name, timing, total) -> 
         if method == "sobol":
             print(f"    {'parameter':40s} {'S1':>7s} {'+-':>6s} {'ST':>7s} {'+-':>6s}")
             for r in t.sort_values("ST", ascending=False).to_dict("records"):
+                noise = r.get("seed_noise")
                 print(
                     f"    {r['parameter']:40s} {r['S1']:7.3f} {r['S1_conf']:6.3f} "
                     f"{r['ST']:7.3f} {r['ST_conf']:6.3f}"
+                    + ("" if noise is None else f"  seed noise +-{noise:.3f}")
                 )
         else:
             print(f"    {'parameter':40s} {'mu*':>9s} {'+-':>8s} {'sigma':>9s} {'mu':>9s}")
@@ -854,6 +892,13 @@ def print_report(result, tables, second_tables, method, name, timing, total) -> 
                 )
     for out, reason in result.get("skipped", {}).items():
         print(f"\n  {out}: skipped ({reason})")
+    sn = result.get("seed_noise") or {}
+    if sn.get("replicates", 1) >= 2:
+        print(
+            f"\nseed noise: index spread over {sn['replicates']} replicates (95% half-width "
+            "of the index of the averaged output); sampler seed "
+            f"{result.get('sampler_seed')}, base seed {result.get('base_seed')}"
+        )
     w = result["widest_ci_halfwidth"]
     if result["narrow_enough"]:
         print(f"\nCIs narrow enough: widest 95% half-width {w:.3f} <= {result['ci_target']}")

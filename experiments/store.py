@@ -5,7 +5,9 @@ Layout of an output directory (`--out DIR`):
     DIR/manifest.json          what was asked: command, scenario(s), overrides, base seed,
                                design, package version, number of runs
     DIR/parts/part-NNNNNN.parquet   one part per finished chunk: one row per run
-                               (`point`, `run`, every summary field, kept weekly series)
+                               (`point`, `run`, the point's inputs, every summary field,
+                               kept weekly series); one schema per directory
+                               (`experiments.schema`)
     DIR/...                    the command's reports (summary.json, charts, ...)
 
 Parts are written to a temporary name and renamed (`os.replace`) when complete, so a
@@ -32,6 +34,8 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from experiments import provenance
+from experiments.schema import DirectorySchema, with_costs, write_part
 from model.errors import Problem, ScenarioError, safe_text
 
 FORMAT = 1
@@ -100,6 +104,7 @@ class ResultStore:
         self._locked = False
         self.resumed = 0  # runs found in the directory when it was opened
         self.manifest: dict[str, Any] = {}
+        self.schema = DirectorySchema()
 
     # ----------------------------------------------------------------- opening
 
@@ -141,13 +146,11 @@ class ResultStore:
                             )
                         ]
                     )
-                from model import __version__
-
                 self.manifest = {
                     "format": FORMAT,
                     **identity,
                     "runs": runs,
-                    "package_version": __version__,
+                    **provenance.for_manifest(identity),
                     "created": _now(),
                 }
                 atomic_write_json(man_path, self.manifest)
@@ -307,6 +310,10 @@ class ResultStore:
                 zip(idx.column("point").to_pylist(), idx.column("run").to_pylist(), strict=True)
             )
         self._next_part = max(numbers) + 1
+        self.schema.scan(self._parts())
+
+    def _parts(self) -> list[Path]:
+        return self._part_files() if self.path is not None else []
 
     def _lock(self) -> None:
         """Take `.lock`: it holds the writer's pid and that process's start time, so a
@@ -389,17 +396,13 @@ class ResultStore:
         """Store the records of one finished chunk (one atomic Parquet part)."""
         if not records:
             return
-        df = records_frame(records)
+        df = self.schema.prepare(records_frame(records), self._parts())
         if self.path is None:
             self._frames.append(df)
         else:
             part = self.parts_dir / f"part-{self._next_part:06d}.parquet"
             self._next_part += 1
-            tmp = part.with_name(f".{part.name}.tmp")
-            df.to_parquet(tmp, index=False)
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, part)
+            write_part(df, part)
         self._done.update(zip(df["point"].tolist(), df["run"].tolist(), strict=True))
 
     def frame(self, runs: int | None = None) -> pd.DataFrame:
@@ -413,7 +416,7 @@ class ResultStore:
             return pd.DataFrame(
                 {"point": pd.Series([], dtype=np.int64), "run": pd.Series([], dtype=np.int64)}
             )
-        df = pd.concat(frames, ignore_index=True)
+        df = with_costs(pd.concat(frames, ignore_index=True))
         df = df.drop_duplicates(["point", "run"]).sort_values(["point", "run"])
         if runs is not None:
             df = df[df["run"] < runs]

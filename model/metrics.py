@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from model.programme import PHASES
-from model.scenario import ROLES
+from model.programme import PHASES, planned_phases
+from model.scenario import ROLES, Scenario
 from model.state import ACTIVE, COMPETENCE_CUTS, COMPETENCE_LEVELS, LAPSED, STAGES, TRIAL
 from model.workforce import CONCERNS, QUALIFICATIONS, TENURE_BANDS
 
@@ -46,9 +46,10 @@ SUMMARY_FIELDS = (
     "final_resistant_share", "benefits_realised", "cost_total_eur", "hours_freed_total",
     "roi", "change_roi", "criterion_awareness_week", "criterion_vision_week",
     "criterion_competence_week", "criterion_quick_wins_week", "criterion_anchoring_week",
-    "main_barrier",
+    "main_barrier", "barriers", "budget_eur", "spent_eur", "over_budget_eur",
+    "roi_horizon",
 )  # fmt: skip
-BARRIERS = ("existential", "overload", "control", "quality", "competence", "trust", "usefulness")
+BARRIERS = ("acceptance", "competence", "integration", "expectations", "data", "technology")
 POSITIVE_ATTITUDE = 0.25
 CRITERION_PHASE = {
     "awareness": "awareness",
@@ -59,16 +60,49 @@ CRITERION_PHASE = {
 }
 
 
+COST_CATEGORIES = (
+    "anchoring", "champions", "communication", "integration", "leadership", "licences",
+    "quick_wins", "resistance", "training", "works_council",
+)  # fmt: skip
+
+
+ONGOING = ("licences", "anchoring")
+
+
 @dataclass
 class Ledger:
-    """Costs by lever (EUR) and realised benefit."""
+    """Costs by category (EUR): staff time and cash; and the realised benefit.
+
+    Cash (licences, trainers' fees, integration, incentives) is paid from the AI
+    implementation budget; staff time (hours x hourly cost) is costed but not paid
+    from it.
+    """
 
     costs: dict[str, float] = field(default_factory=dict)
+    cash: dict[str, float] = field(default_factory=dict)
     benefit_hours: float = 0.0
     benefit_eur: float = 0.0
+    ongoing_weekly: list[float] = field(default_factory=list)  # see `close_week`
 
-    def add(self, lever: str, eur: float) -> None:
-        self.costs[lever] = self.costs.get(lever, 0.0) + float(eur)
+    def close_week(self) -> None:
+        """Note this week's ongoing costs: what goes on after the programme (licences
+        and the anchored structures: community, innovator roles, incentives)."""
+        total = sum(self.costs.get(c, 0.0) for c in ONGOING)
+        self.ongoing_weekly.append(total - sum(self.ongoing_weekly))
+
+    def ongoing_rate(self, weeks: int = 4) -> float:
+        """Mean ongoing cost per week over the last `weeks` weeks."""
+        tail = self.ongoing_weekly[-weeks:]
+        return sum(tail) / len(tail) if tail else 0.0
+
+    def add(self, category: str, eur: float, cash: bool = False) -> None:
+        self.costs[category] = self.costs.get(category, 0.0) + float(eur)
+        if cash:
+            self.cash[category] = self.cash.get(category, 0.0) + float(eur)
+
+    @property
+    def cash_total(self) -> float:
+        return sum(self.cash.values())
 
     @property
     def total(self) -> float:
@@ -302,25 +336,89 @@ class Snapshots(Mapping):
         return len(self._raw)
 
 
-def stable_use_week(active: np.ndarray, band: float = 0.05) -> int:
-    """First week from which active_share stays within `band` of its final value."""
-    outside = np.flatnonzero(np.abs(active - active[-1]) > band)
-    return int(outside[-1] + 1) if outside.size else 0
+STABLE_WINDOW = 12  # weeks the active share must stay within the band
+STABLE_BAND = 0.05
 
 
-def main_barrier(sim: Simulation) -> str:
-    """Which gap kept most non-active target users from active use ("none" if all use)."""
-    st, wf, tool = sim.state, sim.wf, sim.scenario.tool
+def stable_use_week(active: np.ndarray, band: float = STABLE_BAND) -> int | None:
+    """First week with use (active share > 0) from which the active share stays within
+    `band` of that week's level for the next STABLE_WINDOW weeks.
+
+    It looks only forward a fixed window, so a longer run does not move it; None if use
+    never settles within the run.
+    """
+    for w in range(1, active.size - STABLE_WINDOW):
+        window = active[w : w + STABLE_WINDOW + 1]
+        if active[w] > 0 and np.abs(window - active[w]).max() <= band:
+            return w
+    return None
+
+
+def planned_hours(sim: Simulation) -> np.ndarray:
+    """The plan's own benefit path, weeks 0..weeks: the goal's share of target users
+    saving the tool's hours, ramping up linearly from the planned launch to the goal
+    week, then flat."""
+    sc = sim.scenario
+    goal, weeks = sc.goals, np.arange(sc.weeks + 1)
+    launch = max(planned_phases(sc)["implementation"], 1)
+    span = max(goal.by_week - launch, 1)
+    ramp = np.clip((weeks - launch + 1) / span, 0.0, 1.0)
+    n_target = int(sim.wf.is_target.sum())
+    return goal.target_active_share * n_target * sc.tool.hours_saved_per_week * ramp
+
+
+def barrier_scores(sim: Simulation, goal_week: int | None) -> dict[str, float]:
+    """Every barrier's strength, scaled so that >= 1 means binding (docs/ODD.md)."""
+    st, wf, sc, b = sim.state, sim.wf, sim.scenario, sim.p.barriers
+    tool, goals = sc.tool, sc.goals
     gap = wf.is_target & (st.stage != ACTIVE)
-    if not gap.any():
-        return "none"
-    counts = [
-        *(int(((st.concerns[i] >= 0.5) & gap).sum()) for i in range(4)),
-        int(((st.competence < 0.25) & gap).sum()),
-        int(((st.trust < 0.5) & gap).sum()),
-        int(gap.sum()) if tool.usefulness * tool.reliability < 0.3 else 0,
-    ]
-    return BARRIERS[int(np.argmax(counts))]
+    n_gap = max(int(gap.sum()), 1)
+    launch = sim.prog.launch_week or planned_phases(sc)["implementation"]
+    goal_span = max(goals.by_week - launch, 1)
+    late = goal_week is not None and goal_week > goals.by_week
+    too_soon = goals.by_week - planned_phases(sc)["implementation"] < b.min_ramp_weeks
+    return {
+        "acceptance": float((gap & (st.attitude < 0)).sum() / n_gap) / b.acceptance,
+        "competence": float((gap & (st.competence < COMPETENCE_CUTS[0])).sum() / n_gap)
+        / b.competence,
+        "integration": tool.integration_weeks / goal_span / b.integration,
+        "expectations": 1.0 if (late or too_soon) else 0.0,
+        "data": (1.0 - tool.data_quality) / (1.0 - b.data_quality),
+        "technology": (1.0 - tool.reliability) / (1.0 - b.reliability),
+    }
+
+
+def horizon(weekly: pd.DataFrame, sc: Scenario, ongoing_rate: float) -> dict[str, float]:
+    """Costs and the three levels of benefit over the economic horizon.
+
+    Beyond the simulated weeks the programme is over: the last four weeks' benefit per
+    week is carried forward, and so are the ongoing costs (`ongoing_rate`, EUR a week:
+    licences and the anchored structures), not the programme's measures (docs/ODD.md).
+    """
+    eco = sc.economics
+    weeks = int(round(52 * eco.horizon_years))
+    cost, benefit = (
+        weekly[c].to_numpy() for c in ("cost_cumulative_eur", "benefit_cumulative_eur")
+    )
+    last = len(cost) - 1
+    if weeks <= last:
+        c, d = float(cost[weeks]), float(benefit[weeks])
+    else:
+        tail = min(4, last)
+        rate_c = ongoing_rate
+        rate_b = (benefit[last] - benefit[last - tail]) / max(tail, 1)
+        c = float(cost[last] + rate_c * (weeks - last))
+        d = float(benefit[last] + rate_b * (weeks - last))
+    indirect = eco.indirect_share * d
+    strategic = eco.strategic_eur_per_year * eco.horizon_years
+    return {
+        "horizon_years": eco.horizon_years,
+        "cost_horizon_eur": c,
+        "benefit_direct_eur": d,
+        "benefit_indirect_eur": indirect,
+        "benefit_strategic_eur": strategic,
+        "roi_horizon": (d + indirect + strategic - c) / c if c > 0 else None,
+    }
 
 
 def summarise(sim: Simulation, weekly: pd.DataFrame) -> dict[str, Any]:
@@ -331,35 +429,42 @@ def summarise(sim: Simulation, weekly: pd.DataFrame) -> dict[str, Any]:
     reached = np.flatnonzero(active >= goal.target_active_share - 1e-12)
     goal_week = int(reached[0]) if reached.size else None
     led = sim.ledger
-    n_target = int(sim.wf.is_target.sum())
-    impl = sim.clock.start("implementation") or sc.strategy.phases.implementation
-    expected_hours = (
-        goal.target_active_share * n_target * sc.tool.hours_saved_per_week
-        * sc.tool.reliability * max(sc.weeks - impl + 1, 1)
-    )  # fmt: skip
+    planned = planned_hours(sim)[: len(active)].sum()
     cost = led.total
     out: dict[str, Any] = {
         "goal_reached": bool(goal_week is not None and goal_week <= goal.by_week),
         "goal_week": goal_week,
         "final_active_share": float(active[-1]),
-        "peak_active_share": float(active.max()),
+        "peak_active_share": float(np.nanmax(active)),
         "stable_use_week": stable_use_week(active),
         "initial_positive_share": float(weekly["positive_share"].iloc[0]),
         "final_positive_share": float(weekly["positive_share"].iloc[-1]),
         "final_resistant_share": float(weekly["resistant_share"].iloc[-1]),
-        "benefits_realised": led.benefit_hours / expected_hours if expected_hours > 0 else None,
+        "peak_resistant_share": float(weekly["resistant_share"].max()),
+        "benefits_realised": led.benefit_hours / planned if planned > 0 else None,
         "cost_total_eur": cost,
         "hours_freed_total": led.benefit_hours,
         "roi": (led.benefit_eur - cost) / cost if cost > 0 else None,
         "change_roi": None,
         "change_cost_eur": led.change_cost,
         "benefit_total_eur": led.benefit_eur,
+        "budget_eur": float(sc.budget_eur),
+        "spent_eur": led.cash_total,
+        "over_budget_eur": max(led.cash_total - sc.budget_eur, 0.0),
+        "staff_time_eur": cost - led.cash_total,
+        **horizon(weekly, sc, led.ongoing_rate()),
     }
     for name, phase in CRITERION_PHASE.items():
         out[f"criterion_{name}_week"] = sim.criteria.get(phase)
-    out["main_barrier"] = main_barrier(sim) if sim.mode == "full" else "none"
-    for lever, eur in sorted(led.costs.items()):
-        out[f"cost_{lever}_eur"] = eur
+    if sim.mode == "full" and (sim.wf.is_target & (sim.state.stage != ACTIVE)).any():
+        scores = barrier_scores(sim, goal_week)
+        out["barriers"] = [b for b, v in scores.items() if v >= 1.0]
+        out["main_barrier"] = max(scores, key=lambda b: scores[b])
+    else:
+        out["barriers"] = []
+        out["main_barrier"] = "none"
+    for category in COST_CATEGORIES:
+        out[f"cost_{category}_eur"] = led.costs.get(category, 0.0)
     last = weekly.iloc[-1]
     for col in NUMERIC_COLUMNS:
         v = last[col]
@@ -377,7 +482,7 @@ __all__ = [
     "SNAPSHOT_COLUMNS",
     "SUMMARY_FIELDS",
     "WEEKLY_COLUMNS",
-    "main_barrier",
+    "barrier_scores",
     "snapshot",
     "stable_use_week",
     "summarise",

@@ -9,9 +9,33 @@ which parameter.
 
 from __future__ import annotations
 
-from typing import Annotated
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+CALIBRATED_FILE = Path(__file__).with_name("calibrated.toml")
+
+
+@cache
+def calibrated() -> dict[str, Any]:
+    """The fitted values (model/calibrated.toml): `parameters` and `population` tables."""
+    with CALIBRATED_FILE.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """`base` with `top` laid over it, table by table (top wins)."""
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
 
 Coef = Annotated[float, Field(ge=-20.0, le=20.0)]
 Rate = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -22,6 +46,296 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+Grounding = Literal["domain", "literature", "fit", "assumption"]
+
+
+def P(  # noqa: N802 - reads as a declaration
+    default: float,
+    unit: str,
+    grounding: Grounding,
+    lo: float = 0.0,
+    hi: float = 1.0,
+    doc: str = "",
+) -> Any:
+    """A coefficient: default, unit, allowed range [lo, hi], grounding and meaning.
+
+    grounding: `domain` (a figure of DOMAIN.md), `literature` (a cited study), `fit`
+    (calibrated against experiments/calibration/targets.toml), `assumption` (a stated
+    guess, a candidate for sensitivity analysis).
+    """
+    return Field(
+        default,
+        ge=lo,
+        le=hi,
+        description=doc,
+        json_schema_extra={"unit": unit, "grounding": grounding},
+    )
+
+
+class QuickWinParams(_Frozen):
+    """Pilot and success stories (model/levers/quick_wins.py)."""
+
+    pilot_competence: float = P(
+        0.3, "share of the gap to full competence", "assumption", doc="head start of pilot users"
+    )
+    pilot_onboarding_hours: float = P(4.0, "hours per pilot user", "assumption", hi=40.0)
+    story_hours: float = P(4.0, "hours per broadcast", "assumption", hi=40.0)
+    stories_per_broadcast: float = P(
+        3.0,
+        "stories",
+        "domain",
+        lo=1.0,
+        hi=10.0,
+        doc=">=3 successes communicated (DOMAIN section 3, phase 4)",
+    )
+    story_awareness: float = P(
+        0.3, "awareness", "assumption", doc="awareness needed to hear a story"
+    )
+    win_weeks: float = P(
+        2.0, "weeks", "assumption", hi=26.0, doc="weeks of active use before a success counts"
+    )
+    min_pilot: int = P(3, "users", "assumption", lo=1, hi=100)
+    window_weeks: int = P(
+        9,
+        "weeks",
+        "domain",
+        lo=1,
+        hi=52,
+        doc="successes within 60 days (DOMAIN section 3, phase 4)",
+    )
+    relief_share: float = P(
+        0.6,
+        "share of pilot users",
+        "domain",
+        doc=">=60% of pilot users report relief (DOMAIN section 3)",
+    )
+
+
+class ChampionParams(_Frozen):
+    """Change champions (model/levers/champions.py)."""
+
+    training_hours: float = P(
+        16.0,
+        "hours per champion",
+        "domain",
+        hi=80.0,
+        doc="intensive training: expert workshop of about two days (DOMAIN section 5-6)",
+    )
+    attitude_shift: float = P(1.0, "latent attitude", "assumption", hi=5.0)
+    competence_floor: float = P(0.7, "competence", "assumption")
+    reference_time_share: float = P(
+        0.1,
+        "share of working time",
+        "domain",
+        lo=0.01,
+        doc="10-20% of working time (DOMAIN section 6)",
+    )
+    team_reach: float = P(
+        0.5,
+        "support reach",
+        "assumption",
+        doc="support reaching a champion's department beyond direct contacts",
+    )
+
+
+class LeadershipParams(_Frozen):
+    """Leaders as role models (model/levers/leadership.py)."""
+
+    own_shift_factor: float = P(3.0, "x leader_shift", "assumption", hi=10.0)
+    reference_manager_weight: float = P(1.5, "influence weight", "assumption", lo=0.1, hi=10.0)
+    weight_factor: float = P(1.5, "x influence weight", "assumption", lo=1.0, hi=5.0)
+    hours_per_week: float = P(0.25, "hours per leader and week", "assumption", hi=10.0)
+
+
+class AdviserParams(_Frozen):
+    """Critics made advisers (model/levers/advisers.py)."""
+
+    employees_per_adviser: float = P(20.0, "employees", "assumption", lo=2.0, hi=500.0)
+    min_count: int = P(2, "advisers", "assumption", lo=1, hi=50)
+    neighbour_relief: float = P(0.3, "share of excess concern", "assumption")
+    friction_factor: float = P(0.9, "x friction", "assumption", lo=0.5)
+    hours_per_week: float = P(1.0, "hours per adviser and week", "assumption", hi=10.0)
+    convert_base: float = P(
+        0.4, "probability", "assumption", doc="a critic made adviser becomes an advocate"
+    )
+    convert_listening: float = P(
+        0.15, "probability", "assumption", doc="... more if a concern board listens"
+    )
+    convert_facts: float = P(
+        0.1, "probability", "assumption", doc="... more if fears are answered with facts"
+    )
+    convert_trial: float = P(
+        0.15, "probability", "assumption", doc="... more if critics can test it in a pilot"
+    )
+    harden_shift: float = P(
+        0.8, "latent attitude", "assumption", hi=5.0, doc="a hardened critic's drop"
+    )
+
+
+class AnticipationParams(_Frozen):
+    """Objection anticipation (model/levers/anticipation.py)."""
+
+    control_share: float = P(0.5, "x anticipation_relief", "assumption")
+    hours: float = P(16.0, "hours", "assumption", hi=200.0)
+    rumour_factor: float = P(0.5, "x rumour rate", "assumption")
+
+
+class ConcernBoardParams(_Frozen):
+    """The anonymous concern board (model/levers/concern_board.py)."""
+
+    post_share: float = P(0.5, "share of aware staff a week", "assumption")
+    aware_threshold: float = P(0.5, "awareness", "assumption")
+    base_hours: float = P(4.0, "hours a week", "assumption", hi=40.0)
+    hours_per_post: float = P(0.05, "hours per post", "assumption")
+    opening_hours: float = P(8.0, "hours", "assumption", hi=80.0)
+    feedback_every_weeks: int = P(4, "weeks", "assumption", lo=1, hi=52)
+    friction_factor: float = P(0.98, "x friction", "assumption", lo=0.5)
+    friction_floor: float = P(0.7, "friction", "assumption")
+
+
+class WorksCouncilParams(_Frozen):
+    """Works-council participation (model/levers/works_council.py)."""
+
+    early_weeks: int = P(4, "weeks after awareness starts", "assumption", hi=52)
+    late_weeks: int = P(6, "weeks after implementation starts", "assumption", hi=52)
+    late_strength: float = P(
+        0.5,
+        "x agreement effect",
+        "domain",
+        doc="late involvement breeds resistance (DOMAIN section 7)",
+    )
+    existential_share: float = P(0.5, "x works_council_relief", "assumption")
+    trust_gain: float = P(0.1, "share of the gap to full trust", "assumption")
+    member_shift: float = P(0.5, "latent attitude", "assumption", hi=5.0)
+    negotiation_hours: float = P(30.0, "hours", "assumption", hi=500.0)
+    hours_per_member: float = P(2.0, "hours per member", "assumption", hi=40.0)
+    meeting_every_weeks: int = P(4, "weeks", "assumption", lo=1, hi=52)
+    ignored_factor: float = P(0.5, "x conflict rate", "assumption")
+    trust_loss_share: float = P(0.5, "x conflict rate", "assumption")
+
+
+class CommunicationParams(_Frozen):
+    """Planned messages (model/levers/communication.py)."""
+
+    prep_hours: float = P(4.0, "hours per message", "assumption", hi=40.0)
+
+
+class TransparencyParams(_Frozen):
+    """All-staff updates (model/levers/transparency.py, processes/communication.py)."""
+
+    prep_hours: float = P(3.0, "hours per update", "assumption", hi=40.0)
+    hours_per_reader: float = P(0.1, "hours per reader", "assumption")
+    reach: float = P(0.8, "share of staff", "assumption")
+    awareness: float = P(0.5, "share of the awareness gap", "assumption")
+    understanding: float = P(0.3, "x learn_understanding", "assumption")
+    exposure: float = P(0.25, "measures", "assumption", doc="load of one update (fatigue)")
+
+
+class TrainingParams(_Frozen):
+    """Training (model/levers/training.py)."""
+
+    min_weeks: int = P(4, "weeks", "assumption", lo=1, hi=52)
+    big_bang_weeks: int = P(6, "weeks", "assumption", lo=1, hi=52)
+    role_specific_benefit: float = P(0.15, "share of the gap", "assumption")
+    tandem_age: float = P(
+        45.0,
+        "years",
+        "domain",
+        lo=18.0,
+        hi=70.0,
+        doc="over-45s feel unequal to new demands (DOMAIN section 2)",
+    )
+    tandem_young_fit: float = P(1.1, "x fit", "assumption", lo=1.0, hi=3.0)
+    tandem_support: float = P(0.3, "support", "assumption")
+    mentoring_support: float = P(0.5, "support per mentoring share", "assumption")
+    hands_on_hours: float = P(
+        2.0, "hours", "domain", hi=40.0, doc="basic training of 2 h (DOMAIN section 5)"
+    )
+    mentor_hours_per_week: float = P(0.5, "hours per mentored trainee", "assumption", hi=10.0)
+
+
+class AnchoringParams(_Frozen):
+    """Anchoring and new use cases (model/levers/anchoring.py, processes/use_cases.py)."""
+
+    innovator_shift: float = P(0.5, "latent attitude", "assumption", hi=5.0)
+    innovator_time_share: float = P(
+        0.2,
+        "share of working time",
+        "domain",
+        doc="20% of working time (DOMAIN section 3, phase 5)",
+    )
+    community_every_weeks: int = P(4, "weeks", "assumption", lo=1, hi=52)
+    community_hours: float = P(1.0, "hours per active user and meeting", "assumption", hi=10.0)
+    incentive_eur_per_month: float = P(500.0, "EUR per month", "assumption", hi=1e6)
+    community_habit: float = P(0.3, "x habit", "assumption", hi=5.0)
+    community_practice_factor: float = P(1.5, "x practice rate", "assumption", lo=1.0, hi=5.0)
+    community_use_case_factor: float = P(1.5, "x use-case rate", "assumption", lo=1.0, hi=5.0)
+    incentive_use_case_factor: float = P(1.3, "x use-case rate", "assumption", lo=1.0, hi=5.0)
+    innovator_min_rate: float = P(0.05, "use cases a week", "assumption")
+    innovator_factor: float = P(5.0, "x use-case rate", "assumption", lo=1.0, hi=20.0)
+    advanced_share: float = P(
+        0.3,
+        "share of the use-case rate",
+        "assumption",
+        doc="advanced users' share of the rate experts reach",
+    )
+    usefulness_per_use_case: float = P(0.01, "usefulness", "assumption", hi=0.2)
+    usefulness_cap: float = P(0.15, "usefulness", "assumption")
+    use_case_competence: float = P(
+        0.35,
+        "share of the gap to full competence",
+        "assumption",
+        doc="conceiving a use case makes experts (DOMAIN section 5)",
+    )
+
+
+class RolloutParams(_Frozen):
+    """The launch (model/levers/rollout.py)."""
+
+    launch_awareness: float = P(
+        0.7,
+        "share of the awareness gap",
+        "assumption",
+        doc="a launch notice: users hear of the tool without any plan",
+    )
+    launch_information: float = P(
+        0.5, "informed", "assumption", doc="the notice says what the tool does"
+    )
+    launch_trial: float = P(
+        0.4, "probability", "assumption", doc="a willing user tries the tool at go-live"
+    )
+    backfire: float = P(
+        0.5,
+        "share of the way to the concern ceiling",
+        "domain",
+        doc="skipping preparation provokes defensive reactions (DOMAIN section 4)",
+    )
+    backfire_shift: float = P(1.5, "latent attitude", "assumption", hi=5.0)
+    scar: float = P(
+        0.3,
+        "share of the way to full concern",
+        "assumption",
+        doc="lasting rise of the baseline fears of the unprepared",
+    )
+
+
+class BarrierParams(_Frozen):
+    """When a barrier counts as binding in a run (model/metrics.py)."""
+
+    acceptance: float = P(0.4, "share of non-using target users who resist", "assumption")
+    competence: float = P(0.4, "share of non-using target users below basic", "assumption")
+    integration: float = P(0.25, "share of the goal period before integration", "assumption")
+    data_quality: float = P(0.6, "data quality", "assumption", doc="binding below this")
+    reliability: float = P(0.7, "reliability", "assumption", doc="binding below this")
+    min_ramp_weeks: int = P(
+        12,
+        "weeks from launch to goal",
+        "domain",
+        hi=104,
+        doc="1-2 months implementation and anchoring (DOMAIN section 3)",
+    )
+
+
 class CultureParams(_Frozen):
     """How an organisation's culture shifts behaviour (DOMAIN section 2, culture table)."""
 
@@ -30,11 +344,17 @@ class CultureParams(_Frozen):
     manager_weight: Positive = 1.5  # influence weight of managers and executives
     error_tolerance: Coef = 0.0  # shift of the value at which users keep or drop the tool
     experimentation: Positive = 1.0  # multiplier of the weekly trial hazard
+    error_cost: Positive = 0.0  # value lost per unit of the tool's error rate (liability)
+    consensus: Rate = 0.0  # share of the trial hazard that waits for colleagues' use
+    deference: Rate = 0.0  # share of the trial hazard that waits for one's managers' use
 
 
 def _cultures() -> dict[str, CultureParams]:
     return {
         "innovation": CultureParams(
+            error_cost=0.0,
+            consensus=0.0,
+            deference=0.0,
             openness=0.0768,
             conformity=0.30,
             manager_weight=1.0,
@@ -42,6 +362,9 @@ def _cultures() -> dict[str, CultureParams]:
             experimentation=1.5,
         ),
         "performance": CultureParams(
+            error_cost=0.15,
+            consensus=0.2,
+            deference=0.2,
             openness=-0.1507,
             conformity=0.30,
             manager_weight=1.6,
@@ -49,6 +372,9 @@ def _cultures() -> dict[str, CultureParams]:
             experimentation=1.1,
         ),
         "harmony": CultureParams(
+            error_cost=0.15,
+            consensus=0.5,
+            deference=0.2,
             openness=-0.2394,
             conformity=0.45,
             manager_weight=1.2,
@@ -56,6 +382,9 @@ def _cultures() -> dict[str, CultureParams]:
             experimentation=0.8,
         ),
         "hierarchy": CultureParams(
+            error_cost=0.25,
+            consensus=0.3,
+            deference=0.3,
             openness=-0.3401,
             conformity=0.35,
             manager_weight=3.0,
@@ -72,7 +401,20 @@ def _role(**kw: float) -> dict[str, float]:
 
 
 class Parameters(_Frozen):
-    """Every coefficient of the weekly processes and of the initial conditions."""
+    """Every coefficient of the weekly processes and of the initial conditions.
+
+    Values come in three layers: the grounded defaults below, the fitted values of
+    model/calibrated.toml over them, and a scenario's `[parameters]` over both; nested
+    tables (roles, cultures, lever groups) merge key by key, so a partial table
+    changes only what it names.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _layers(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return deep_merge(_default_tree(), data)
+        return data
 
     # --- initial beliefs and concerns: intensity = Phi(latent), held when latent >= 0
     benefit_base: Coef = 0.2471
@@ -101,15 +443,15 @@ class Parameters(_Frozen):
     trust_base: Coef = 0.0
     # --- own attitude: tanh of a latent sum (DOMAIN section 2)
     attitude_base: Coef = 0.15
-    attitude_benefit: Coef = 0.55
-    attitude_concern: Coef = 0.45
+    attitude_benefit: Coef = 0.35
+    attitude_concern: Coef = 0.35
     attitude_tenure_per_decade: Coef = 0.35
     attitude_role: dict[str, Coef] = Field(
         default_factory=lambda: _role(
             executive=0.35, middle_manager=-0.45, specialist=-0.15, admin=0.0, operations=0.05
         )
     )
-    attitude_noise: Positive = 0.5
+    attitude_noise: Positive = 1.0
     culture: dict[str, CultureParams] = Field(default_factory=_cultures)
     # --- band of concerns (model/processes/concerns.py)
     concern_floor: Rate = 0.7
@@ -120,7 +462,7 @@ class Parameters(_Frozen):
     learn_benefit: Rate = 0.35
     persuasion: Rate = 0.12
     info_decay: Rate = 0.75
-    rumour_rate: Rate = 0.015
+    rumour_rate: Rate = 0.008
     transparency_relief: Rate = 0.03
     story_relief: Rate = 0.04
     # --- training and competence
@@ -142,12 +484,12 @@ class Parameters(_Frozen):
     intent_threshold: Coef = -0.05
     intent_slope: Positive = 6.0
     retry_factor: Rate = 0.3
-    value_friction: Positive = 0.5
+    value_friction: Positive = 0.35
     value_overload: Positive = 0.25
     value_quality: Positive = 0.2
     value_attitude: Positive = 0.35
     activate_rate: Rate = 0.35
-    activate_value: Coef = 0.18
+    activate_value: Coef = 0.08
     drop_rate: Rate = 0.25
     drop_value: Coef = 0.02
     lapse_rate: Rate = 0.10
@@ -169,3 +511,106 @@ class Parameters(_Frozen):
     habit_integration: Rate = 0.6
     use_case_rate: Rate = 0.04
     support_rate: Positive = 1.0
+    word_of_mouth: Rate = 0.25
+    # --- mechanisms of the second build (docs/ODD.md, "Mechanisms")
+    hours_half: float = P(
+        1.0,
+        "hours a week",
+        "assumption",
+        lo=0.1,
+        hi=40.0,
+        doc="hours saved at which the tool is worth half its potential",
+    )
+    gain_base: float = P(0.5, "share of gain without competence", "assumption")
+    gain_scale: float = P(1.6, "value per unit of delivered usefulness", "fit", lo=0.1, hi=5.0)
+    task_fit_spread: float = P(
+        0.5,
+        "coefficient of variation",
+        "assumption",
+        hi=3.0,
+        doc="how much the tool's usefulness varies between people's tasks",
+    )
+    data_floor: float = P(0.4, "reliability factor at data quality 0", "assumption")
+    standalone_share: float = P(0.5, "share of value before integration", "assumption")
+    support_relief: float = P(0.5, "share of friction support removes", "assumption")
+    unmet_support: float = P(
+        0.3, "value", "assumption", doc="frustration when help is not available"
+    )
+    benefit_sensitivity: float = P(4.0, "1/value", "assumption", lo=0.1, hi=20.0)
+    relief_hours: float = P(
+        1.0,
+        "hours a week",
+        "assumption",
+        hi=40.0,
+        doc="hours saved that count as noticeable relief",
+    )
+    relief_existential: float = P(0.02, "share of excess concern a week", "assumption")
+    relief_overload: float = P(0.03, "share of excess concern a week", "assumption")
+    trial_use: float = P(0.3, "share of full use", "assumption")
+    habit_decay: float = P(0.1, "share a week", "assumption")
+    wom_good: float = P(
+        0.05,
+        "share of the gap a week",
+        "assumption",
+        doc="relieved colleagues raise expected benefit",
+    )
+    wom_bad: float = P(
+        0.15, "share a week", "assumption", doc="colleagues who give up lower expected benefit"
+    )
+    wom_tolerance: float = P(3.0, "x error tolerance", "assumption", hi=20.0)
+    wom_bad_concern: float = P(0.1, "share of the way to the ceiling", "assumption")
+    observation: float = P(
+        0.2, "share of the awareness gap", "assumption", doc="seeing colleagues use the tool"
+    )
+    consensus_share: float = P(
+        0.3,
+        "share of colleagues using",
+        "assumption",
+        lo=0.01,
+        doc="colleagues' use at which a consensus culture stops waiting",
+    )
+    shift_decay: float = P(
+        0.08,
+        "share a week",
+        "assumption",
+        doc="lever-induced shifts fade (half-life about 8 weeks)",
+    )
+    training_ceiling: float = P(
+        0.7,
+        "competence",
+        "domain",
+        doc="courses make advanced users at best (DOMAIN section 5)",
+    )
+    practice_ceiling: float = P(0.4, "competence", "assumption")
+    practice_affinity: float = P(0.35, "competence per unit of digital affinity", "assumption")
+    fatigue_recovery: float = P(0.35, "share a week", "assumption")
+    fatigue_capacity: float = P(
+        2.0, "measures", "assumption", hi=50.0, doc="load of measures people absorb without fatigue"
+    )
+    fatigue_overload: float = P(0.1, "share of the way to the ceiling", "assumption")
+    fatigue_receptivity: float = P(0.5, "1/measure", "assumption", hi=10.0)
+    fatigue_per_training_hour: float = P(0.125, "measures per effective hour", "assumption")
+    support_hours_per_request: float = P(0.5, "hours", "assumption", hi=10.0)
+    helpdesk_hours_per_100: float = P(4.0, "hours a week per 100 staff", "assumption", hi=100.0)
+    champion_support_share: float = P(0.5, "share of champions' time", "assumption")
+    # --- lever groups: each lever's coefficients (see the lever's module)
+    quick_wins: QuickWinParams = Field(default_factory=QuickWinParams)
+    champions: ChampionParams = Field(default_factory=ChampionParams)
+    leadership: LeadershipParams = Field(default_factory=LeadershipParams)
+    advisers: AdviserParams = Field(default_factory=AdviserParams)
+    anticipation: AnticipationParams = Field(default_factory=AnticipationParams)
+    concern_board: ConcernBoardParams = Field(default_factory=ConcernBoardParams)
+    works_council: WorksCouncilParams = Field(default_factory=WorksCouncilParams)
+    communication: CommunicationParams = Field(default_factory=CommunicationParams)
+    transparency: TransparencyParams = Field(default_factory=TransparencyParams)
+    training: TrainingParams = Field(default_factory=TrainingParams)
+    anchoring: AnchoringParams = Field(default_factory=AnchoringParams)
+    rollout: RolloutParams = Field(default_factory=RolloutParams)
+    barriers: BarrierParams = Field(default_factory=BarrierParams)
+
+
+@cache
+def _default_tree() -> dict[str, Any]:
+    """Grounded defaults with the calibrated values laid over them, as plain tables."""
+    grounded = Parameters.model_construct().model_dump()
+    return deep_merge(grounded, calibrated().get("parameters", {}))

@@ -25,14 +25,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.parameters import calibrated
 from model.scenario import CULTURES, ROLES, Organisation, Scenario
 
-CULTURE_MIX = {
-    "innovation": 0.1331,
-    "performance": 0.1774,
-    "harmony": 0.3713,
-    "hierarchy": 0.3182,
-}
+CULTURE_MIX: dict[str, float] = dict(calibrated()["population"]["culture_mix"])
 POPULATIONS = ("sme",)
 
 

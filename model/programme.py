@@ -103,16 +103,16 @@ def planned_phases(scenario: Scenario) -> dict[str, int]:
 
 
 def training_hours_per_trainee(scenario: Scenario, trainees: int) -> tuple[float, float]:
-    """Hours of training per trainee the budget buys, and the cost of one such hour."""
+    """Hours of training per trainee the training budget buys, and the trainers' fee
+    per participant hour (cash; participants' own time is costed separately)."""
     tr = scenario.strategy.training
     weights = {f: w for f, w in tr.formats.items() if w > 0}
     if trainees == 0 or tr.budget_share <= 0 or not weights:
         return 0.0, 0.0
     total = sum(weights.values())
-    hourly = scenario.budget.hourly_cost_eur
-    cost_per_hour = sum(w / total * (hourly + FORMATS[f][1]) for f, w in weights.items())
-    budget = scenario.budget.total_eur * tr.budget_share
-    return min(budget / (trainees * cost_per_hour), MAX_TRAINING_HOURS), cost_per_hour
+    fee = sum(w / total * FORMATS[f][1] for f, w in weights.items())
+    budget = scenario.budget_eur * tr.budget_share
+    return min(budget / (trainees * fee), MAX_TRAINING_HOURS), fee
 
 
 def mean_retention(scenario: Scenario) -> float:

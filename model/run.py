@@ -10,7 +10,7 @@ import pandas as pd
 
 from model.checks import check_seed, check_snapshot_weeks
 from model.engine import SeedLike, Simulation
-from model.metrics import summarise
+from model.metrics import horizon, summarise
 from model.scenario import Scenario, Strategy, WorksCouncil, load_scenario
 
 
@@ -57,12 +57,15 @@ def run(
     snapshots: Iterable[int] | None = None,
     counterfactual: bool = True,
 ) -> RunResult:
-    """Run a scenario (object, preset name or path) once.
+    """Run a scenario (object, preset name, path or dict) once.
 
     seed: int or numpy SeedSequence (default: the scenario's `seed`).
     snapshots: extra weeks for employee snapshots (week 0 and the last week always).
-    counterfactual: also run the tool-only plan with the same seed to compute
-    `change_roi` (the return of the change measures themselves).
+    counterfactual: True by default: a *second* simulation, the tool-only plan
+    (`tool_only`: same tool, rollout and phases, no change measures) on the same seed,
+    gives `change_roi`, the return of the change measures themselves. It roughly
+    doubles the cost of a run; `counterfactual=False` skips it (`change_roi` is then
+    None). It runs only in the "full" dynamics mode and when the plan has change costs.
     """
     sc = load_scenario(scenario, overrides)
     if weeks is not None:
@@ -73,15 +76,23 @@ def run(
     weekly = sim.recorder.weekly(sc.weeks)
     summary = summarise(sim, weekly)
     if counterfactual and sc.dynamics.mode == "full":
-        summary["change_roi"] = change_roi(sim, seed)
+        summary["change_roi"] = change_roi(sim, summary, seed)
     return RunResult(weekly, summary, sim.recorder.snapshots)
 
 
-def change_roi(sim: Simulation, seed: SeedLike) -> float | None:
-    """(extra benefit thanks to the change measures - their cost) / their cost."""
-    cost = sim.ledger.change_cost
+def change_roi(sim: Simulation, summary: dict[str, Any], seed: SeedLike) -> float | None:
+    """Return of the change measures over the economic horizon: (extra benefit thanks
+    to them - their cost) / their cost, against a real run of the same scenario and
+    seed without change management (`tool_only`). Benefits count direct and indirect
+    effects; the cost of the measures is the plan's cost beyond the bare rollout's."""
+    base_sim = Simulation(tool_only(sim.scenario), seed=seed).run()
+    base_weekly = base_sim.recorder.weekly(sim.scenario.weeks)
+    base = horizon(base_weekly, sim.scenario, base_sim.ledger.ongoing_rate())
+
+    def benefit(h: dict[str, Any]) -> float:
+        return h["benefit_direct_eur"] + h["benefit_indirect_eur"]
+
+    cost = summary["cost_horizon_eur"] - base["cost_horizon_eur"]
     if cost <= 0:
         return None
-    base = Simulation(tool_only(sim.scenario), seed=seed).run()
-    extra = sim.ledger.benefit_eur - base.ledger.benefit_eur
-    return (extra - cost) / cost
+    return (benefit(summary) - benefit(base) - cost) / cost

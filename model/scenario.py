@@ -2,7 +2,9 @@
 
 A scenario is everything a run needs besides its seed: the organisation, its influence
 network, the AI tool, the budget, the change strategy, the goal and the dynamics mode.
-`load_scenario` accepts a preset name (a TOML file under `scenarios/`) or a path.
+`load_scenario` accepts a preset name (a TOML file under `scenarios/`), a path, a dict
+of scenario keys or a Scenario; numpy scalars (e.g. `np.int64` from EMA Workbench) are
+accepted wherever a Python number is.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
+import numpy as np
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -100,10 +103,20 @@ class Tool(Strict):
         default_factory=lambda: ["middle_manager", "specialist", "admin"], min_length=1
     )
     licence_eur_per_user_month: float = Field(25.0, ge=0.0, le=1e6)
+    # not every failure is human: integration, data, technology (DOMAIN section 1)
+    integration_weeks: Annotated[int, Field(ge=0, le=520)] = 0  # IT work after go-live
+    integration_eur: float = Field(0.0, ge=0.0, le=MAX_EUR)  # cash for connecting systems
+    data_quality: Share = 0.8  # how complete and clean the data the tool works on is
 
 
 class Budget(Strict):
+    """The AI implementation budget (cash: licences, integration, change measures).
+
+    `eur_per_employee`, when set, scales it with the firm and replaces `total_eur`.
+    """
+
     total_eur: float = Field(30_000.0, ge=0.0, le=MAX_EUR)
+    eur_per_employee: float | None = Field(None, ge=0.0, le=1e7)
     hourly_cost_eur: float = Field(45.0, gt=0.0, le=1e5)
 
 
@@ -161,6 +174,8 @@ class Training(Strict):
 
 class Champions(Strict):
     count: Annotated[int, Field(ge=0, le=10_000)] = 0
+    # one champion per this many employees (scales with the firm; overrides `count`)
+    employees_per_champion: Annotated[int, Field(ge=1, le=10_000)] | None = None
     selection: Literal["random", "centrality", "diversity", "critics"] = "random"
     time_share: Annotated[float, Field(ge=0.0, le=0.5)] = 0.1
     start_week: Week = 6
@@ -169,6 +184,7 @@ class Champions(Strict):
 class QuickWins(Strict):
     pilot: Literal["none", "most_receptive", "random", "most_resistant"] = "none"
     pilot_size: Annotated[int, Field(ge=0, le=100_000)] = 8
+    pilot_share: Share | None = None  # share of target users (scales; overrides pilot_size)
     start_week: Week = 14
     broadcast: bool = False
 
@@ -191,6 +207,8 @@ class Anchoring(Strict):
     process_integration_week: Week | None = None
     community_of_practice: bool = False
     innovator_roles: Annotated[int, Field(ge=0, le=10_000)] = 0
+    # one innovator per this many employees (scales with the firm; overrides the count)
+    employees_per_innovator: Annotated[int, Field(ge=1, le=100_000)] | None = None
     incentives: bool = False
 
 
@@ -207,6 +225,14 @@ class Strategy(Strict):
     works_council: WorksCouncil = WorksCouncil()
     leadership: Leadership = Leadership()
     anchoring: Anchoring = Anchoring()
+
+
+class Economics(Strict):
+    """How benefits are valued beyond the simulated weeks (DOMAIN section 8)."""
+
+    horizon_years: Annotated[float, Field(gt=0.0, le=20.0)] = 3.0
+    indirect_share: Annotated[float, Field(ge=0.0, le=5.0)] = 0.25  # fewer errors, speed
+    strategic_eur_per_year: float = Field(0.0, ge=0.0)  # off by default: an assumption
 
 
 class Goals(Strict):
@@ -242,6 +268,7 @@ class Scenario(Strict):
     budget: Budget = Budget()
     strategy: Strategy = Strategy()
     goals: Goals = Goals()
+    economics: Economics = Economics()
     dynamics: Dynamics = Dynamics()
     parameters: Parameters = Parameters()
 
@@ -258,8 +285,18 @@ class Scenario(Strict):
             raise ValueError(f"dynamics.threshold.seed_ids: ids must be < employees ({n})")
         return self
 
-    def with_overrides(self, overrides: dict[str, Any], source: str = "--set") -> Scenario:
-        """A copy with dotted-key overrides applied and validated again."""
+    @property
+    def budget_eur(self) -> float:
+        """The budget in EUR: per employee times employees when so given, else the total."""
+        b = self.budget
+        if b.eur_per_employee is not None:
+            return b.eur_per_employee * self.organisation.employees
+        return b.total_eur
+
+    def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> Scenario:
+        """A copy with dotted-key overrides applied and validated again.
+
+        `source` names where the overrides came from in error messages."""
         if not overrides:
             return self
         data = self.model_dump(mode="python", exclude_none=True)
@@ -400,6 +437,7 @@ def apply_overrides(data: dict[str, Any], overrides: dict[str, Any], source: str
                 [Problem(source, str(key), value, "a dotted key such as weeks or a.b.c")]
             )
         check_depth(value, source, key)
+        value = plain(value)
         node = out
         parts = key.split(".")
         for i, part in enumerate(parts[:-1]):
@@ -412,6 +450,20 @@ def apply_overrides(data: dict[str, Any], overrides: dict[str, Any], source: str
             node = nxt
         node[parts[-1]] = value
     return out
+
+
+def plain(value: Any) -> Any:
+    """numpy scalars and arrays as Python numbers and lists (recursively in dicts/lists),
+    so that `np.int64(12)` is accepted wherever `12` is."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
 
 
 def validate_scenario(data: dict[str, Any], source: str) -> Scenario:
@@ -429,7 +481,7 @@ def validate_scenario(data: dict[str, Any], source: str) -> Scenario:
         raise ScenarioError(unknown)
     data, problems = _merge_parameter_tables(data, source)
     try:
-        scenario = Scenario.model_validate(data)
+        scenario = Scenario.model_validate(plain(data))
     except ValidationError as exc:
         problems += [_problem(source, err) for err in exc.errors()]
         raise ScenarioError(problems) from None
@@ -608,25 +660,46 @@ _TYPE_WORDS = {
 
 
 def load_scenario(
-    spec: str | Path | Scenario,
+    spec: str | Path | Scenario | dict[str, Any],
     overrides: dict[str, Any] | list[str] | None = None,
+    *,
+    source: str | None = None,
 ) -> Scenario:
-    """Load a preset name, a TOML path or a Scenario, then apply dotted overrides.
+    """Load a preset name, a TOML path, a dict of scenario keys or a Scenario, then apply
+    dotted overrides.
 
-    `overrides` is a dict {"a.b": value} or a list of "a.b=value" strings (as `--set`).
-    Anything else (e.g. a number for `spec`) is a ScenarioError, as a bad file is.
+    `overrides` is a dict {"a.b": value} (values may be numpy scalars) or a list of
+    "a.b=value" strings (as `--set`). Problems raise a ScenarioError naming the key path;
+    `source` names where the overrides came from (default "--set" for a list of strings,
+    "overrides" for a dict). Anything else (e.g. a number for `spec`, a text for
+    `overrides`) is a ScenarioError too, as a bad file is.
     """
+    if isinstance(overrides, list | tuple):
+        source = source or "--set"
+    source = source or "overrides"
     overrides = check_overrides(overrides)
     if isinstance(spec, Scenario):
-        return spec.with_overrides(overrides)
+        return spec.with_overrides(overrides, source)
+    if isinstance(spec, dict):
+        check_depth(spec, "scenario dict")
+        scenario = validate_scenario(spec, "scenario dict")
+        return scenario.with_overrides(overrides, source)
     if not isinstance(spec, str | Path) or not str(spec).strip():
         raise ScenarioError(
-            [Problem("scenario", "", spec, "a preset name, a TOML file path or a Scenario")]
+            [
+                Problem(
+                    "load_scenario",
+                    "",
+                    spec if isinstance(spec, str) else type(spec).__name__,
+                    "a preset name, a TOML path, a dict of scenario keys or a Scenario",
+                    "not a scenario",
+                )
+            ]
         )
     path = resolve_path(spec)
     data = read_toml(path)
     scenario = validate_scenario(data, str(path))
-    return scenario.with_overrides(overrides)
+    return scenario.with_overrides(overrides, source)
 
 
 def check_overrides(overrides: Any) -> dict[str, Any]:

@@ -42,10 +42,18 @@ class State:
     use_cases: np.ndarray
     champion: np.ndarray
     adviser: np.ndarray
+    advocate: np.ndarray  # an adviser won over (the others hardened)
     innovator: np.ndarray
     pilot: np.ndarray
     support: np.ndarray  # weekly support from champions / mentors in [0, 1]
-    counters: dict = field(default_factory=dict)
+    weight: np.ndarray  # influence weight of each employee on colleagues
+    usefulness: np.ndarray  # the tool's usefulness for each employee (grows with use cases)
+    won: np.ndarray  # has become a success story
+    initial_user: np.ndarray  # had used the tool when the anchoring phase began
+    fatigue: np.ndarray  # accumulated load of change measures (recovers weekly)
+    exposure: np.ndarray  # load of this week's measures
+    receptivity: np.ndarray  # share of a measure's effect taken in (fatigue lowers it)
+    band: tuple | None = None  # cached (parameters, floor, ceiling) of the concern band
 
     @classmethod
     def initial(cls, wf: Workforce) -> State:
@@ -76,9 +84,17 @@ class State:
             use_cases=np.zeros(n, dtype=np.int32),
             champion=np.zeros(n, dtype=bool),
             adviser=np.zeros(n, dtype=bool),
+            advocate=np.zeros(n, dtype=bool),
             innovator=np.zeros(n, dtype=bool),
             pilot=np.zeros(n, dtype=bool),
             support=zeros.copy(),
+            weight=np.ones(n),
+            usefulness=zeros.copy(),
+            won=np.zeros(n, dtype=bool),
+            initial_user=np.zeros(n, dtype=bool),
+            fatigue=zeros.copy(),
+            exposure=zeros.copy(),
+            receptivity=np.ones(n),
         )
 
     def set_stage(self, mask: np.ndarray, stage: int) -> None:
@@ -91,3 +107,25 @@ class State:
     def competence_level(self) -> np.ndarray:
         """Index into COMPETENCE_LEVELS."""
         return np.digitize(self.competence, COMPETENCE_CUTS).astype(np.int8)
+
+
+@dataclass
+class ProgrammeState:
+    """Programme-level state of a run (everything that is not per employee)."""
+
+    friction: float = 1.0  # multiplier of the tool's friction; design feedback lowers it
+    successes: int = 0  # pilot successes so far
+    communicated: int = 0  # success stories communicated so far
+    pending_stories: int = 0  # successes of this week, told next week
+    support_peak: float = 0.0  # highest weekly support requests so far
+    integrated: bool = False  # AI use is part of job and process descriptions
+    community: bool = False  # a community of practice meets
+    incentives: bool = False  # incentives reward use and new use cases
+    rebuild_influence: bool = False  # a lever changed influence weights this week
+    launched: bool = False  # target users have been given the tool
+    launch_week: int | None = None  # week of the launch
+    integration: float = 0.0  # progress of integrating the tool into existing systems
+    served: float = 1.0  # share of this week's support demand that was met
+    trainer_hours: float = 0.0  # trainers' hours available for support this week
+    pilot_week: int | None = None  # week the pilot started
+    fired: set[str] = field(default_factory=set)  # one-off interventions done

@@ -3,9 +3,9 @@ script's writers; every case preset loads, checks and runs."""
 
 from __future__ import annotations
 
-import ast
 import json
 import shutil
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -241,33 +241,42 @@ def test_evaluate_order_highest_and_run_kinds():
     assert not mean.passed and mean.model == pytest.approx(13 / 3)
 
 
-def test_fit_writers_round_trip(tmp_path):
+def test_fit_writes_the_data_file_not_source(tmp_path):
     from experiments import fit
 
-    params = tmp_path / "parameters.py"
-    shutil.copy(fit.PARAMETERS_FILE, params)
+    data = tmp_path / "calibrated.toml"
+    shutil.copy(fit.CALIBRATED_FILE, data)
     values = {
         "benefit_base": 0.1234,
         "existential_role.admin": 0.777,
         "culture.harmony.error_tolerance": -0.0421,
         "trial_rate": 0.0567,
     }
-    fit.write_parameters(values, params)
-    text = params.read_text()
-    ast.parse(text)
-    for v in ("0.1234", "admin=0.777", "-0.0421", "0.0567"):
-        assert v in text
-    pop = tmp_path / "population.py"
-    shutil.copy(fit.POPULATION_FILE, pop)
     mix = {"innovation": 0.1, "performance": 0.2, "harmony": 0.4, "hierarchy": 0.3}
-    fit.write_mix(mix, pop)
-    tree = ast.parse(pop.read_text())
-    found = [
-        n
-        for n in tree.body
-        if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "CULTURE_MIX"
-    ]
-    assert ast.literal_eval(found[0].value) == mix
+    fit.write_calibrated(values, mix, data)
+    with data.open("rb") as fh:
+        written = tomllib.load(fh)
+    p = written["parameters"]
+    assert p["benefit_base"] == 0.1234 and p["trial_rate"] == 0.0567
+    assert p["existential_role"]["admin"] == 0.777
+    assert p["culture"]["harmony"]["error_tolerance"] == -0.0421
+    assert p["culture"]["harmony"]["openness"] == fit.calibrated_value("culture.harmony.openness")
+    assert written["population"]["culture_mix"] == mix
+    assert data.read_text().startswith("# Calibrated values")
+
+
+def test_parameters_load_the_calibrated_file():
+    from model.parameters import Parameters, calibrated
+
+    fitted = calibrated()["parameters"]
+    p = Parameters()
+    assert p.trial_rate == fitted["trial_rate"]
+    assert p.culture["hierarchy"].openness == fitted["culture"]["hierarchy"]["openness"]
+    # a partial table changes only what it names
+    q = Parameters(culture={"innovation": {"conformity": 0.2}}, existential_role={"admin": 0.9})
+    assert q.culture["innovation"].openness == fitted["culture"]["innovation"]["openness"]
+    assert q.culture["harmony"] == p.culture["harmony"]
+    assert q.existential_role["executive"] == p.existential_role["executive"]
 
 
 # --------------------------------------------------------------------------- case presets

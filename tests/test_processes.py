@@ -13,7 +13,7 @@ from model.engine import Simulation
 from model.network import erdos_renyi, ring_lattice
 from model.parameters import CultureParams, Parameters
 from model.processes import limiting
-from model.processes.adoption import experienced_value, transitions, try_tool
+from model.processes.adoption import delivered, experienced_value, transitions, try_tool
 from model.processes.communication import deliver, grapevine_and_rumours, transparency_update
 from model.processes.concerns import aggravate, relieve
 from model.processes.influence import (
@@ -24,13 +24,15 @@ from model.processes.influence import (
     own_assessment,
     susceptibility,
 )
-from model.processes.training import practice_and_decay, train
+from model.processes.training import practice_and_decay, practice_ceiling, train
 from model.programme import FORMATS, mean_retention
 from model.scenario import Bass, Tool
 from model.state import ACTIVE, LAPSED, NON_USER, OVERLOAD, TRIAL
 
 P = Parameters()
 CP = CultureParams()
+ALL_LEAD = 1.0  # every manager uses the tool (no deference brake)
+CEILING = 0.9  # a practice ceiling above every test's starting competence
 
 
 def rng(seed: int = 0) -> np.random.Generator:
@@ -110,9 +112,9 @@ def test_information_vacuum_feeds_concerns_and_anticipation_halves_the_rate(stat
     no_spread = np.zeros(state.aware.size)
     plain, anticipated, informed = _copy(state), _copy(state), _copy(state)
     informed.informed[:] = 1.0
-    grapevine_and_rumours(plain, no_spread, P, anticipation=False)
-    grapevine_and_rumours(anticipated, no_spread, P, anticipation=True)
-    grapevine_and_rumours(informed, no_spread, P, anticipation=False)
+    grapevine_and_rumours(plain, no_spread, no_spread, P)
+    grapevine_and_rumours(anticipated, no_spread, no_spread, P, P.anticipation.rumour_factor)
+    grapevine_and_rumours(informed, no_spread, no_spread, P)
     rise = plain.concerns - state.concerns
     rise_anticipated = anticipated.concerns - state.concerns
     assert np.all(rise > 0)
@@ -123,10 +125,17 @@ def test_information_vacuum_feeds_concerns_and_anticipation_halves_the_rate(stat
 
 def test_unaware_staff_hear_no_rumours_but_the_grapevine_makes_them_aware(state):
     before = state.concerns.copy()
-    grapevine_and_rumours(state, np.zeros(state.aware.size), P, anticipation=False)
+    none = np.zeros(state.aware.size)
+    grapevine_and_rumours(state, none, none, P)
     np.testing.assert_array_equal(state.concerns, before)
-    grapevine_and_rumours(state, np.ones(state.aware.size), P, anticipation=False)
+    grapevine_and_rumours(state, np.ones(state.aware.size), none, P)
     assert np.all(state.aware > 0)
+
+
+def test_seeing_colleagues_use_the_tool_makes_people_aware(state):
+    none = np.zeros(state.aware.size)
+    grapevine_and_rumours(state, none, np.ones(state.aware.size), P)
+    np.testing.assert_allclose(state.aware, P.observation)
 
 
 def test_concerns_move_within_their_band(state):
@@ -193,13 +202,22 @@ def test_practice_raises_competence_and_decay_lowers_it_for_non_users(state):
     state.competence[:] = 0.5
     stage = np.array([NON_USER, TRIAL, ACTIVE, LAPSED])[np.arange(n) % 4]
     state.stage[:] = stage
-    practice_and_decay(state, P, community=False)
+    practice_and_decay(state, CEILING, P, community=False)
     c = state.competence
     assert np.all(c[stage == ACTIVE] > c[stage == TRIAL])
     assert np.all(c[stage == TRIAL] > 0.5)
     assert np.all(c[stage == NON_USER] < 0.5) and np.all(c[stage == LAPSED] < 0.5)
     np.testing.assert_allclose(c[stage == NON_USER], 0.5 * (1 - P.competence_decay))
-    np.testing.assert_allclose(c[stage == ACTIVE], 0.5 + P.practice_rate * 0.5)
+    np.testing.assert_allclose(c[stage == ACTIVE], 0.5 + P.practice_rate * (0.9 - 0.5))
+
+
+def test_practice_alone_stops_at_the_personal_ceiling(state, workforce):
+    state.stage[:] = ACTIVE
+    ceiling = practice_ceiling(workforce.affinity, P)
+    for _ in range(300):
+        practice_and_decay(state, ceiling, P, community=True)
+    assert np.all(state.competence <= np.maximum(ceiling, 0.3 * workforce.affinity) + 1e-9)
+    assert ceiling.max() < 0.85  # expert level needs more than practice
 
 
 def test_users_gain_understanding_by_practice(state):
@@ -207,7 +225,7 @@ def test_users_gain_understanding_by_practice(state):
     state.understand[:] = 0.2
     stage = np.array([NON_USER, TRIAL, ACTIVE, LAPSED])[np.arange(n) % 4]
     state.stage[:] = stage
-    practice_and_decay(state, P, community=False)
+    practice_and_decay(state, CEILING, P, community=False)
     u = state.understand
     assert np.all(u[stage == ACTIVE] > u[stage == TRIAL]) and np.all(u[stage == TRIAL] > 0.2)
     np.testing.assert_array_equal(u[(stage == NON_USER) | (stage == LAPSED)], 0.2)
@@ -218,9 +236,9 @@ def test_community_of_practice_and_support_speed_up_learning(state):
     state.competence[:] = 0.2
     plain, community, supported = _copy(state), _copy(state), _copy(state)
     supported.support[:] = 1.0
-    practice_and_decay(plain, P, community=False)
-    practice_and_decay(community, P, community=True)
-    practice_and_decay(supported, P, community=False)
+    practice_and_decay(plain, CEILING, P, community=False)
+    practice_and_decay(community, CEILING, P, community=True)
+    practice_and_decay(supported, CEILING, P, community=False)
     assert np.all(community.competence > plain.competence)
     assert np.all(supported.competence > plain.competence)
 
@@ -311,15 +329,15 @@ def test_trial_requires_access_and_awareness(state):
     half = np.arange(n) < n // 2
     # aware but without access: nobody
     state.aware[:] = 1.0
-    assert not try_tool(state, np.zeros(n, bool), share, count, False, P, CP, rng()).any()
+    assert not try_tool(state, np.zeros(n, bool), share, count, ALL_LEAD, False, P, CP, rng()).any()
     # access but unaware: nobody
     state.aware[:] = 0.0
-    assert not try_tool(state, everyone(state), share, count, False, P, CP, rng()).any()
+    assert not try_tool(state, everyone(state), share, count, ALL_LEAD, False, P, CP, rng()).any()
     # aware with access (half of them): only those start, and some do
     state.aware[:] = 1.0
     starts = np.zeros(n, bool)
     for week in range(20):
-        starts |= try_tool(state, half, share, count, False, P, CP, rng(week))
+        starts |= try_tool(state, half, share, count, ALL_LEAD, False, P, CP, rng(week))
     assert starts[half].mean() > 0.3 and not starts[~half].any()
     assert np.all(state.stage[starts] == TRIAL)
 
@@ -330,8 +348,8 @@ def test_trial_hazard_grows_with_attitude(state):
     keen, sceptic = _copy(state), _copy(state)
     keen.attitude[:] = 0.9
     sceptic.attitude[:] = -0.9
-    a = try_tool(keen, everyone(state), share, count, False, P, CP, rng(1))
-    b = try_tool(sceptic, everyone(state), share, count, False, P, CP, rng(1))
+    a = try_tool(keen, everyone(state), share, count, ALL_LEAD, False, P, CP, rng(1))
+    b = try_tool(sceptic, everyone(state), share, count, ALL_LEAD, False, P, CP, rng(1))
     assert a.sum() > b.sum() and np.all(a >= b)
 
 
@@ -344,16 +362,35 @@ def test_trial_is_a_complex_contagion(state):
     runs = {}
     for c in (0, 1, 2):
         s = _copy(state)
-        runs[c] = try_tool(s, everyone(s), share, np.full(n, float(c)), False, P, CP, rng(2))
+        runs[c] = try_tool(
+            s, everyone(s), share, np.full(n, float(c)), ALL_LEAD, False, P, CP, rng(2)
+        )
     assert np.array_equal(runs[0], runs[1])
     assert runs[2].sum() > runs[1].sum() and np.all(runs[2] >= runs[1])
 
 
-def test_process_integration_mandate_adds_hazard(state):
-    state.aware[:] = 0.0  # no intent at all
+def test_process_integration_mandate_adds_hazard_even_for_resisters(state):
+    state.aware[:] = 1.0
+    state.attitude[:] = -1.0  # no intent of their own
     share, count = _trial_inputs(state)
-    starts = try_tool(state, everyone(state), share, count, True, P, CP, rng(3))
-    assert starts.any()
+    free, mandated = _copy(state), _copy(state)
+    a = try_tool(free, everyone(state), share, count, ALL_LEAD, False, P, CP, rng(3))
+    b = try_tool(mandated, everyone(state), share, count, ALL_LEAD, True, P, CP, rng(3))
+    assert b.sum() > a.sum() and np.all(b >= a)
+    # but nobody is asked to use a tool they have not heard of
+    state.aware[:] = 0.0
+    assert not try_tool(state, everyone(state), share, count, ALL_LEAD, True, P, CP, rng(3)).any()
+
+
+def test_deference_waits_for_the_managers(state):
+    state.aware[:] = 1.0
+    state.attitude[:] = 0.5
+    share, count = _trial_inputs(state)
+    deferent = CP.model_copy(update={"deference": 0.8})
+    led, unled = _copy(state), _copy(state)
+    a = try_tool(led, everyone(state), share, count, 1.0, False, P, deferent, rng(4))
+    b = try_tool(unled, everyone(state), share, count, 0.0, False, P, deferent, rng(4))
+    assert a.sum() > b.sum() and np.all(a >= b)
 
 
 def test_high_value_activates_low_value_drops(state):
@@ -363,8 +400,8 @@ def test_high_value_activates_low_value_drops(state):
         s.stage[:] = TRIAL
         s.weeks_in_stage[:] = 1
     for week in range(10):
-        transitions(high, np.full(n, 1.0), 0.0, P, rng(week))
-        transitions(low, np.full(n, -1.0), 0.0, P, rng(week))
+        transitions(high, np.full(n, 1.0), 0.0, P, CP, rng(week))
+        transitions(low, np.full(n, -1.0), 0.0, P, CP, rng(week))
     assert (high.stage == ACTIVE).mean() > 0.9 and not (high.stage == LAPSED).any()
     assert (low.stage == LAPSED).mean() > 0.9 and not (low.stage == ACTIVE).any()
 
@@ -372,7 +409,7 @@ def test_high_value_activates_low_value_drops(state):
 def test_a_trial_lasts_at_least_one_week(state):
     state.stage[:] = TRIAL
     state.weeks_in_stage[:] = 0
-    transitions(state, np.full(state.aware.size, 5.0), 0.0, P, rng())
+    transitions(state, np.full(state.aware.size, 5.0), 0.0, P, CP, rng())
     assert np.all(state.stage == TRIAL) and np.all(state.weeks_in_stage == 1)
 
 
@@ -383,24 +420,33 @@ def test_active_users_lapse_at_low_value_unless_habit_holds(state):
         s.stage[:] = ACTIVE
     habitual.habit[:] = 1.0
     for week in range(30):
-        transitions(loose, np.full(n, -1.0), 0.0, P, rng(week))
-        transitions(habitual, np.full(n, -1.0), 0.0, P, rng(week))
+        transitions(loose, np.full(n, -1.0), 0.0, P, CP, rng(week))
+        transitions(habitual, np.full(n, -1.0), 0.0, P, CP, rng(week))
     assert (loose.stage == LAPSED).mean() > 0.5
     assert (habitual.stage == LAPSED).mean() < (loose.stage == LAPSED).mean() / 2
 
 
 def test_experienced_value_rises_with_competence_reliability_and_ease(state):
-    u = np.full(state.aware.size, 0.6)
+    state.usefulness = np.full(state.aware.size, 0.6)
     tool = Tool()
-    v0 = experienced_value(state, tool, u, 1.0, P, CP)
+
+    def value(t: Tool = tool, friction: float = 1.0, served: float = 1.0) -> np.ndarray:
+        return experienced_value(state, t, delivered(t, P, 1.0), friction, served, P, CP)
+
+    v0 = value()
     state.competence += 0.3
-    v1 = experienced_value(state, tool, u, 1.0, P, CP)
+    v1 = value()
     assert np.all(v1 > v0)
-    v2 = experienced_value(state, tool.model_copy(update={"reliability": 0.3}), u, 1.0, P, CP)
-    assert np.all(v2 < v1)
-    v3 = experienced_value(state, tool.model_copy(update={"ease_of_use": 0.95}), u, 1.0, P, CP)
-    assert np.all(v3 > v1)
-    assert np.all(experienced_value(state, tool, u, 0.5, P, CP) > v1)  # less friction
+    assert np.all(value(tool.model_copy(update={"reliability": 0.3})) < v1)
+    assert np.all(value(tool.model_copy(update={"ease_of_use": 0.95})) > v1)
+    assert np.all(value(friction=0.5) > v1)  # less friction
+    assert np.all(value(tool.model_copy(update={"hours_saved_per_week": 0.0})) < v1)
+    assert np.all(value(tool.model_copy(update={"data_quality": 0.2})) < v1)
+
+
+def test_a_tool_that_saves_no_time_delivers_nothing():
+    assert delivered(Tool(hours_saved_per_week=0.0), P, 1.0) == 0.0
+    assert delivered(Tool(), P, 0.0) < delivered(Tool(), P, 1.0)  # before integration
 
 
 # --------------------------------------------------------------------------- limiting cases

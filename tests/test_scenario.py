@@ -152,7 +152,7 @@ def test_overrides_are_validated(sme):
     with pytest.raises(ScenarioError) as exc:
         sme.with_overrides({"tool.usefulness": 2.0})
     p = _one(exc, "tool.usefulness")
-    assert p.source == "--set"
+    assert p.source == "overrides"  # an API call names no CLI flag (issue 13)
 
 
 # --------------------------------------------------------------------------- bad input

@@ -23,7 +23,8 @@ def deliver(
     reach, depth, _ = CHANNELS[channel]
     f_und, f_know, f_pers, f_relief = FRAMINGS[framing]
     reached = audience & (rng.random(audience.size) < reach * p.reach_scale)
-    r = reached.astype(float) * depth
+    state.exposure += reached * depth
+    r = reached * depth * state.receptivity
     state.aware += r * (1.0 - state.aware) * 1.5 / (1.0 + depth)
     np.minimum(state.aware, 1.0, out=state.aware)
     state.understand += p.learn_understanding * f_und * r * (1.0 - state.understand)
@@ -39,25 +40,33 @@ def deliver(
 
 def transparency_update(state: State, p: Parameters, rng: np.random.Generator) -> np.ndarray:
     """An all-staff status update: informs, and calms rumour-fed concerns."""
-    reached = rng.random(state.aware.size) < 0.8 * p.reach_scale
-    r = reached.astype(float)
-    state.aware += 0.5 * r * (1.0 - state.aware)
-    state.understand += 0.3 * p.learn_understanding * r * (1.0 - state.understand)
+    t = p.transparency
+    reached = rng.random(state.aware.size) < t.reach * p.reach_scale
+    state.exposure += reached * t.exposure
+    r = reached * state.receptivity
+    state.aware += t.awareness * r * (1.0 - state.aware)
+    state.understand += t.understanding * p.learn_understanding * r * (1.0 - state.understand)
     relieve(state, p.transparency_relief * r, p)
     state.informed[reached] = 1.0
     return reached
 
 
 def grapevine_and_rumours(
-    state: State, spread: np.ndarray, p: Parameters, anticipation: bool
+    state: State,
+    spread: np.ndarray,
+    seen: np.ndarray,
+    p: Parameters,
+    rumour_factor: float = 1.0,
 ) -> None:
-    """Awareness spreads by word of mouth; the aware but uninformed grow concerns.
+    """Awareness spreads by word of mouth and by seeing colleagues use the tool; the
+    aware but uninformed grow concerns.
 
-    `spread` is the row-normalised network average of awareness. Objection
-    anticipation (answering fears before they are voiced) halves the rumour rate.
+    `spread` and `seen` are the row-normalised network averages of awareness and of use.
+    `rumour_factor` scales the rumour rate (objection anticipation lowers it).
     """
-    state.aware += 0.25 * spread * (1.0 - state.aware)
+    heard = np.minimum(p.word_of_mouth * spread + p.observation * seen, 1.0)
+    state.aware += heard * (1.0 - state.aware)
     vacuum = state.aware * (1.0 - state.informed)
-    rate = p.rumour_rate * (0.5 if anticipation else 1.0)
+    rate = p.rumour_rate * rumour_factor
     aggravate(state, rate * vacuum, p)
     state.informed *= p.info_decay

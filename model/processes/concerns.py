@@ -16,11 +16,11 @@ from model.state import State
 
 def band(state: State, p: Parameters) -> tuple[np.ndarray, np.ndarray]:
     """(floor, ceiling) of every concern, computed once per state and parameter set."""
-    cached = state.counters.get("band")
+    cached = state.band
     if cached is None or cached[0] is not p:
         c0 = state.concerns0
         cached = (p, p.concern_floor * c0, c0 + p.concern_ceiling * (1.0 - c0))
-        state.counters["band"] = cached
+        state.band = cached
     return cached[1], cached[2]
 
 

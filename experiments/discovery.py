@@ -1,0 +1,387 @@
+"""Command `discover`: scenario discovery. Under which conditions does a plan miss
+(or meet) a condition on its outcome?
+
+    adoptsim discover five_phase --problem experiments/sensitivity_example.toml \\
+        --samples 200 --goal "goal_reached==false"
+
+The uncertainties are the `[[parameter]]` tables of a problem file (the same format as
+`sensitivity`; `outputs` is ignored). They are sampled with a Latin hypercube
+(`--samples` points, `--sampler-seed`), every point runs `--runs` times on the shared
+runner (same run seeds for every point, any executor, `--out DIR` resumes), and PRIM
+(`experiments.prim`) finds boxes of the inputs where the runs meeting `--goal` are dense.
+
+`--goal` (alias `--outcome`): `FIELD OP VALUE` with OP one of < <= > >= == != (e.g.
+`final_active_share<0.4`, `goal_reached==false`, `main_barrier==competence`), or
+`FIELD` / `not FIELD` for a boolean field. An undefined week field (goal never reached,
+...) counts as weeks + 1; another undefined value does not meet the condition.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import operator
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments.commands_basic import clean_json
+from experiments.commands_batch import (
+    add_batch_options,
+    check_batch_args,
+    identity,
+    report_timing,
+    run_batch,
+)
+from experiments.prim import PrimResult, prim
+from experiments.runner import Batch, load_plans, make_context, parse_overrides
+from experiments.sensitivity import (
+    NON_NUMERIC,
+    WEEK_FIELDS,
+    ProblemSpec,
+    add_sampler_seed,
+    check_against_scenario,
+    known_output,
+    load_problem,
+    points_of,
+    sampler_seed_of,
+)
+from model.errors import Problem, ScenarioError
+
+OPS = {
+    "<=": operator.le,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    ">": operator.gt,
+}
+GOAL = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(<=|>=|==|!=|<|>)\s*(.+?)\s*$")
+GOAL_ALLOWED = (
+    "FIELD OP VALUE (OP one of < <= > >= == !=), e.g. final_active_share<0.4 or "
+    "goal_reached==false; or FIELD / not FIELD for a boolean field"
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "discover", help="scenario discovery: LHS runs, PRIM boxes where a condition holds"
+    )
+    p.add_argument("scenario", help="preset name or TOML path")
+    p.add_argument(
+        "--problem",
+        required=True,
+        metavar="F.toml",
+        help="uncertainties: [[parameter]] tables (key, bounds), as for sensitivity",
+    )
+    p.add_argument(
+        "--goal",
+        "--outcome",
+        dest="goal",
+        required=True,
+        metavar="EXPR",
+        help="the condition of interest, e.g. 'goal_reached==false', 'final_active_share<0.4'",
+    )
+    p.add_argument("--samples", type=int, default=200, help="LHS points (default 200)")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=0.8,
+        help="PRIM: smallest density of a reported box (default 0.8)",
+    )
+    p.add_argument("--boxes", type=int, default=2, help="at most this many boxes (default 2)")
+    p.add_argument("--alpha", type=float, default=0.05, help="PRIM peeling share (default 0.05)")
+    p.add_argument(
+        "--min-mass", type=float, default=0.05, help="PRIM: smallest box mass (default 0.05)"
+    )
+    add_batch_options(p, runs_default=1, change_roi_flag=False)
+    add_sampler_seed(p)
+    p.set_defaults(func=cmd_discover)
+
+
+# --------------------------------------------------------------------------- goal
+
+
+def parse_goal(text: str) -> tuple[str, str, Any]:
+    """`FIELD OP VALUE` -> (field, op, value); `FIELD` / `not FIELD` -> (field, ==, bool)."""
+    t = text.strip()
+    m = GOAL.match(t)
+    if m:
+        field, op, raw = m.groups()
+        value = _value(raw)
+    elif re.fullmatch(r"not\s+[a-z_][a-z0-9_]*", t):
+        field, op, value = t.split()[1], "==", False
+    elif re.fullmatch(r"[a-z_][a-z0-9_]*", t):
+        field, op, value = t, "==", True
+    else:
+        raise ScenarioError([Problem("--goal", "", text, GOAL_ALLOWED)])
+    if field not in NON_NUMERIC and not known_output(field):
+        raise ScenarioError(
+            [Problem("--goal", field, text, "a run-summary field, e.g. goal_reached", "unknown")]
+        )
+    if field in NON_NUMERIC and (op not in ("==", "!=") or not isinstance(value, str)):
+        raise ScenarioError([Problem("--goal", field, text, f"{field}==TEXT or {field}!=TEXT")])
+    if field not in NON_NUMERIC and isinstance(value, str):
+        raise ScenarioError([Problem("--goal", field, text, "a number, true or false")])
+    return field, op, value
+
+
+def _value(raw: str) -> Any:
+    low = raw.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    try:
+        return float(raw)
+    except ValueError:
+        return raw.strip("\"'")
+
+
+def evaluate(df: pd.DataFrame, goal: tuple[str, str, Any], weeks: int) -> np.ndarray:
+    """Per run: does it meet the condition? (undefined weeks count as weeks + 1)"""
+    field, op, value = goal
+    if field not in df:
+        return np.zeros(len(df), dtype=bool)
+    col = df[field]
+    if field in NON_NUMERIC or isinstance(value, str):
+        s = col.astype(object)
+        met = OPS[op](s.astype(str), str(value)) & s.notna()
+        return met.to_numpy(dtype=bool)
+    x = pd.to_numeric(col.astype("Float64") if col.dtype == "boolean" else col, errors="coerce")
+    x = x.astype(float)
+    if WEEK_FIELDS.match(field):
+        x = x.fillna(float(weeks + 1))
+    target = float(value)
+    met = OPS[op](x.to_numpy(), target)
+    return np.where(np.isnan(x.to_numpy()), False, met).astype(bool)
+
+
+# --------------------------------------------------------------------------- design
+
+
+def lhs(spec: ProblemSpec, n: int, seed: int) -> np.ndarray:
+    """A Latin hypercube of n points through each parameter's distribution."""
+    from scipy import stats as st
+    from scipy.stats import qmc
+
+    u = qmc.LatinHypercube(d=len(spec.parameters), seed=seed).random(n)
+    X = np.empty_like(u)
+    for j, p in enumerate(spec.parameters):
+        b, q = p.bounds, u[:, j]
+        if p.dist == "unif":
+            X[:, j] = b[0] + q * (b[1] - b[0])
+        elif p.dist == "logunif":
+            X[:, j] = np.exp(np.log(b[0]) + q * (np.log(b[1]) - np.log(b[0])))
+        elif p.dist == "triang":
+            X[:, j] = st.triang.ppf(q, b[2], loc=b[0], scale=b[1] - b[0])
+        elif p.dist == "norm":
+            X[:, j] = st.norm.ppf(q, b[0], b[1])
+        elif p.dist == "truncnorm":
+            a, z = (b[0] - b[2]) / b[3], (b[1] - b[2]) / b[3]
+            X[:, j] = st.truncnorm.ppf(q, a, z, loc=b[2], scale=b[3])
+        else:  # lognorm
+            X[:, j] = np.exp(st.norm.ppf(q, b[0], b[1]))
+    return X
+
+
+# --------------------------------------------------------------------------- command
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    check_batch_args(args)
+    spec, problems = load_problem(args.problem)
+    try:
+        goal = parse_goal(args.goal)
+    except ScenarioError as exc:
+        problems += exc.problems
+        goal = None
+    if args.samples < 10:
+        problems.append(Problem("--samples", "", args.samples, "an integer >= 10"))
+    if not 0 < args.threshold <= 1:
+        problems.append(Problem("--threshold", "", args.threshold, "a number in (0, 1]"))
+    if args.boxes < 1:
+        problems.append(Problem("--boxes", "", args.boxes, "an integer >= 1"))
+    if not 0 < args.alpha < 0.5:
+        problems.append(Problem("--alpha", "", args.alpha, "a number in (0, 0.5)"))
+    if not 0 < args.min_mass < 1:
+        problems.append(Problem("--min-mass", "", args.min_mass, "a number in (0, 1)"))
+    overrides = parse_overrides(args.overrides)
+    plans = load_plans([args.scenario], overrides)
+    problems += check_against_scenario(spec, plans[0])
+    if problems:
+        raise ScenarioError(problems)
+    if not spec.parameters:
+        raise ScenarioError([Problem(spec.path, "parameter", 0, "at least 1 parameter")])
+    assert goal is not None
+    sampler_seed = sampler_seed_of(args, plans[0])
+    ctx = make_context(plans, overrides, args.seed, args.population, goal[0] == "change_roi")
+    X = lhs(spec, args.samples, sampler_seed)
+    points = points_of(spec, X)
+    design = {
+        "method": "lhs",
+        "samples": args.samples,
+        "sampler_seed": sampler_seed,
+        "parameters": [
+            {"key": p.key, "bounds": p.bounds, "distribution": p.dist} for p in spec.parameters
+        ],
+        "design_sha256": hashlib.sha256(np.ascontiguousarray(X).tobytes()).hexdigest(),
+    }
+    batch = Batch(ctx, [(0, pt) for pt in points], args.runs)
+    ident = identity("discover", plans, overrides, ctx, design)
+    store, df, timing = run_batch(args, batch, ident, label="discover")
+    keys = [p.key for p in spec.parameters]
+    inputs = np.array([[float(pt[k]) for k in keys] for pt in points])
+    Xr = inputs[df["point"].to_numpy()]
+    y = evaluate(df, goal, plans[0].weeks)
+    res = prim(
+        Xr,
+        y,
+        alpha=args.alpha,
+        min_mass=args.min_mass,
+        threshold=args.threshold,
+        max_boxes=args.boxes,
+    )
+    result = build_result(args, goal, keys, Xr, res, batch, sampler_seed, ctx.seed, timing)
+    if store.path is not None:
+        write_reports(store, keys, inputs, df, y, res, result, plans[0].name)
+    if args.json:
+        print(json.dumps(clean_json(result), indent=2))
+        return 0
+    print_report(result, plans[0].name, timing, batch.size)
+    if store.path is not None:
+        print(f"boxes: {store.file('boxes.json')}; chart: {store.file('discover.png')}")
+    return 0
+
+
+def goal_text(goal: tuple[str, str, Any]) -> str:
+    field, op, value = goal
+    v = json.dumps(value) if isinstance(value, bool) else value
+    return f"{field} {op} {v}"
+
+
+def build_result(args, goal, keys, Xr, res: PrimResult, batch, sampler_seed, base_seed, timing):
+    lo_all, hi_all = Xr.min(axis=0), Xr.max(axis=0)
+    boxes = []
+    for b in res.boxes:
+        boxes.append(
+            {
+                "coverage": b.coverage,
+                "density": b.density,
+                "mass": b.mass,
+                "runs": b.n,
+                "restricted": {
+                    keys[j]: {"lo": float(b.lo[j]), "hi": float(b.hi[j]), "qp": b.qp.get(j)}
+                    for j in b.restricted
+                },
+                "limits": {k: [float(b.lo[j]), float(b.hi[j])] for j, k in enumerate(keys)},
+            }
+        )
+    return {
+        "condition": goal_text(goal),
+        "design_points": len(batch.points),
+        "runs_per_point": batch.runs,
+        "runs": res.total,
+        "cases": res.cases,
+        "base_rate": res.base_rate,
+        "parameters": keys,
+        "ranges": {k: [float(lo_all[j]), float(hi_all[j])] for j, k in enumerate(keys)},
+        "boxes": boxes,
+        "trajectory": [
+            {
+                "coverage": b.coverage,
+                "density": b.density,
+                "mass": b.mass,
+                "restricted": len(b.restricted),
+            }
+            for b in res.trajectory
+        ],
+        "prim": {
+            "alpha": args.alpha,
+            "min_mass": args.min_mass,
+            "threshold": args.threshold,
+            "max_boxes": args.boxes,
+        },
+        "sampler_seed": sampler_seed,
+        "base_seed": base_seed,
+        "seconds": round(timing["seconds"], 3),
+    }
+
+
+def _num(v: float) -> str:
+    if float(v).is_integer() and abs(v) < 1e9:
+        return str(int(v))
+    return f"{v:.4g}"
+
+
+def print_report(result: dict, name: str, timing: dict, total: int) -> None:
+    print(
+        f"discover {name}: {result['design_points']} LHS points x {result['runs_per_point']} "
+        f"run(s), sampler seed {result['sampler_seed']}, base seed {result['base_seed']}"
+    )
+    print(report_timing(timing, total))
+    share = result["base_rate"]
+    print(
+        f"condition {result['condition']}: {result['cases']} of {result['runs']} runs ({share:.1%})"
+    )
+    if not result["boxes"]:
+        print("  no box: the condition never holds")
+        return
+    for i, b in enumerate(result["boxes"], 1):
+        print(
+            f"\n  box {i}: coverage {b['coverage']:.2f}, density {b['density']:.2f}, "
+            f"mass {b['mass']:.2f} ({b['runs']} runs)"
+        )
+        if not b["restricted"]:
+            print("    (no restriction: the condition is spread over the whole space)")
+        for key, lim in b["restricted"].items():
+            lo, hi = result["ranges"][key]
+            qp = "" if lim.get("qp") is None else f"   qp {lim['qp']:.2g}"
+            print(
+                f"    {key:40s} [{_num(lim['lo'])}, {_num(lim['hi'])}]"
+                f"   of [{_num(lo)}, {_num(hi)}]{qp}"
+            )
+    print("\n  qp: quasi-p-value of a restriction (small: the restriction matters)")
+    if result["boxes"][0]["density"] < result["prim"]["threshold"]:
+        print(f"  note: box 1's density is below --threshold {result['prim']['threshold']}")
+
+
+def write_reports(store, keys, inputs, df, y, res: PrimResult, result, name) -> None:
+    from experiments.output import write_table
+
+    store.write_json("boxes.json", clean_json(result))
+    design = pd.DataFrame(inputs, columns=keys)
+    design.insert(0, "point", np.arange(len(inputs)))
+    share = pd.Series(y, dtype=float).groupby(df["point"].to_numpy()).mean()
+    design["condition_share"] = share.reindex(range(len(inputs))).to_numpy()
+    write_table(design, store.file("design.csv"))
+    trajectory_chart(res, store.file("discover.png"), f"{name}: {result['condition']}")
+
+
+def trajectory_chart(res: PrimResult, path, title: str) -> None:
+    """Peeling trajectory: coverage against density, coloured by restricted inputs."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    if res.trajectory:
+        cov = [b.coverage for b in res.trajectory]
+        den = [b.density for b in res.trajectory]
+        dims = [len(b.restricted) for b in res.trajectory]
+        sc = ax.scatter(cov, den, c=dims, cmap="viridis", s=18)
+        fig.colorbar(sc, ax=ax, label="restricted inputs")
+        for i, b in enumerate(res.boxes[:1]):
+            ax.scatter([b.coverage], [b.density], s=120, facecolors="none", edgecolors="red")
+            ax.annotate(f"box {i + 1}", (b.coverage, b.density), textcoords="offset points",
+                        xytext=(6, 6))  # fmt: skip
+    ax.set_xlabel("coverage")
+    ax.set_ylabel("density")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
