@@ -142,11 +142,7 @@ def check_plans(
     args: argparse.Namespace, plans: list[Scenario], n_points: int, weekly: int = 1
 ) -> None:
     """Before anything runs: output paths, population, memory of the whole batch."""
-    preflight.check_outputs(args)
-    preflight.check_population(plans, args.population)
-    most = preflight.max_run_bytes(plans, args.population)
-    weeks = max(p.weeks for p in plans)
-    preflight.check_batch_memory(args, n_points, args.runs, most, weeks, weekly)
+    preflight.check_plans(args, plans, n_points, weekly)
 
 
 def identity(command: str, plans: list[Scenario], overrides: dict, ctx, design: dict) -> dict:

@@ -170,3 +170,19 @@ def check_run_memory(sc: Scenario, source: str) -> None:
         source,
         "organisation.employees, network",
     )
+
+
+def check_plans(
+    args: argparse.Namespace,
+    plans: Sequence[Scenario],
+    n_points: int,
+    weekly: int = 0,
+    point_bytes: int = 0,
+) -> None:
+    """Before a batch is built: output paths, population, memory of the whole batch."""
+    check_outputs(args)
+    population = getattr(args, "population", None)
+    check_population(plans, population)
+    most = max_run_bytes(plans, population)
+    weeks = max(p.weeks for p in plans)
+    check_batch_memory(args, n_points, args.runs, most, weeks, weekly, point_bytes)

@@ -699,12 +699,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     ctx = make_context(plans, overrides, args.seed, args.population, counterfactual)
     d = len(spec.parameters)
     n_points = runs_for(method, n, d, second)
-    preflight.check_outputs(args)
-    preflight.check_population(plans, args.population)
-    most = preflight.max_run_bytes(plans, args.population)
-    preflight.check_batch_memory(
-        args, n_points, args.runs, most, plans[0].weeks, point_bytes=400 + 200 * d
-    )
+    preflight.check_plans(args, plans, n_points, point_bytes=400 + 200 * d)
     sampler_seed = sampler_seed_of(args, plans[0])
     X = sample(spec, method, n, second, args.levels, sampler_seed)
     points = points_of(spec, X)

@@ -628,3 +628,19 @@ def test_deeply_nested_problem_file_exits_2(tmp_path, capsys):
     code, _, err = cli(capsys, "sensitivity", "typical_sme", "--problem", problem)
     lines = error_lines(err)
     assert code == 2 and len(lines) == 1 and "nested too deeply" in lines[0]
+
+
+def test_discover_design_checked_before_running(tmp_path, capsys):
+    problem = write(
+        tmp_path,
+        '[[parameter]]\nkey = "strategy.phases.vision"\nbounds = [0, 4]\n'
+        '[[parameter]]\nkey = "strategy.phases.empowerment"\nbounds = [2, 5]\n',
+        "p.toml",
+    )
+    base = ["discover", "typical_sme", "--problem", problem, "--goal", "final_active_share<0.4"]
+    code, _, err = cli(capsys, *base, "--samples", "10000000000")
+    lines = error_lines(err)
+    assert code == 2 and len(lines) == 1 and "needs about" in lines[0]
+    code, _, err = cli(capsys, *base, "--samples", "40", "--set", "weeks=2")
+    lines = error_lines(err)
+    assert code == 2 and lines and "design point" in lines[0]
