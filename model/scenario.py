@@ -283,6 +283,7 @@ class Scenario(Strict):
             )
         if th.seed_ids is not None and any(i >= n for i in th.seed_ids):
             raise ValueError(f"dynamics.threshold.seed_ids: ids must be < employees ({n})")
+        _check_divisors(self.parameters)
         return self
 
     @property
@@ -305,6 +306,20 @@ class Scenario(Strict):
     def to_toml(self) -> str:
         """TOML text that loads back into an equal scenario."""
         return tomli_w.dumps(self.model_dump(mode="json", exclude_none=True))
+
+
+def _check_divisors(p: Parameters) -> None:
+    """Parameters the model divides by (their own ranges allow the value that breaks it):
+    a barrier threshold of 0 (or of 1 for the "below this" ones) and a zero value scale."""
+    b = p.barriers
+    for name in ("acceptance", "competence", "integration"):
+        if getattr(b, name) <= 0:
+            raise ValueError(f"parameters.barriers.{name}: a threshold > 0 (it divides)")
+    for name in ("data_quality", "reliability"):
+        if getattr(b, name) >= 1:
+            raise ValueError(f"parameters.barriers.{name}: a threshold < 1 (1 - it divides)")
+    if p.value_scale <= 0:
+        raise ValueError("parameters.value_scale: a number > 0 (it divides)")
 
 
 # --------------------------------------------------------------------------- loading

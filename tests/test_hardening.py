@@ -644,3 +644,20 @@ def test_discover_design_checked_before_running(tmp_path, capsys):
     code, _, err = cli(capsys, *base, "--samples", "40", "--set", "weeks=2")
     lines = error_lines(err)
     assert code == 2 and lines and "design point" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "parameters.barriers.acceptance=0.0",  # found by the fuzz test: ZeroDivisionError
+        "parameters.barriers.competence=0.0",
+        "parameters.barriers.integration=0.0",
+        "parameters.barriers.data_quality=1.0",
+        "parameters.barriers.reliability=1.0",
+        "parameters.value_scale=0",
+    ],
+)
+def test_parameters_the_model_divides_by_refused_at_zero(capsys, setting):
+    code, _, err = cli(capsys, "run", "typical_sme", "--weeks", "2", "--set", setting)
+    lines = error_lines(err)
+    assert code == 2 and len(lines) == 1 and setting.split("=")[0] in lines[0]
