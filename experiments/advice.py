@@ -41,7 +41,7 @@ REMOVALS: tuple[tuple[str, dict[str, Any], str, int], ...] = (
     ("training", {"strategy.training.budget_share": 0.0}, "final_mean_competence", -1),
     (
         "champions",
-        {"strategy.champions.count": 0, "strategy.champions.employees_per_champion": None},
+        {"strategy.champions.count": 0},  # an explicit count wins over the per-head rule
         "final_active_share",
         -1,
     ),

@@ -1,7 +1,8 @@
 """`adoptsim calibrate`: do the default parameters reproduce the domain's stylised facts?
 
 Reads a targets file (default `experiments/calibration/targets.toml`, a copy of the
-shared calibration targets), runs every target's Monte Carlo runs in parallel and
+shared calibration targets), runs every target's Monte Carlo runs through the shared
+batch runner (experiments/runner.py; in worker processes with --workers > 1) and
 prints per target the model value, the target value, the tolerance and PASS/FAIL.
 Exit 0 when every target passes, 1 when any fails, 2 on bad input.
 
@@ -14,6 +15,16 @@ Target kinds (as the targets file header defines them):
   `order` ("increasing" or "decreasing" across `groups` as listed; strict);
 - `highest`: group `group` has the (strictly) highest pooled share of `where` among all
   groups of `group_by` present in the snapshots.
+- `ratio`: mean over runs of `field` with the overrides `set_b` over its mean with
+  `set_a` (both on top of `set`, on the same run seeds); passes inside `range` or
+  within `tolerance` of `value`;
+- `plausible`: every pandas expression of `holds` is true on the run means of the
+  numeric summary fields.
+
+- `variance_share`: over a Sobol design of the `people` and `technology` parameters,
+  sum ST(people) / sum ST(all) of `field`;
+- `failed_with`: among runs that miss their goal, the share in which `barrier` is among
+  the run summary's binding `barriers`.
 
 Run `i` of a target uses the seed `SeedSequence(base_seed).spawn(runs)[i]` (base seed:
 `--seed`, else the scenario's `seed`); with `population = "sme"` its organisation is
@@ -30,13 +41,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import multiprocessing
-import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,27 +54,20 @@ import numpy as np
 import pandas as pd
 
 from experiments.cli import add_scenario_options
+from experiments.executors import make_executor
+from experiments.inputs import TARGET_KINDS, TargetsFile
+from experiments.inputs import Target as TargetSpec
+from experiments.runner import Batch, Context, Task, execute, make_context
 from model.checks import check_seed
 from model.errors import Problem, ScenarioError
-from model.population import POPULATIONS, draw_organisation
+from model.population import draw_organisation
 from model.scenario import Scenario, load_scenario, parse_override, read_toml
+from model.validation import validate
 
 DEFAULT_TARGETS = Path(__file__).resolve().parent / "calibration" / "targets.toml"
-KINDS = ("share", "run_mean", "run_median", "order", "highest")
+KINDS = tuple(TARGET_KINDS)  # every kind the targets file may hold (experiments/inputs.py)
 SNAPSHOT_KINDS = ("share", "order", "highest")
 ORDERS = ("increasing", "decreasing")
-_REQUIRED = {
-    "share": ("where", "value", "tolerance"),
-    "run_mean": ("field", "value", "tolerance"),
-    "run_median": ("field", "value", "tolerance"),
-    "order": ("group_by", "groups", "where", "order"),
-    "highest": ("group_by", "group", "where"),
-}
-_KNOWN_KEYS = {
-    "id", "fact", "source", "scenario", "population", "set", "runs", "kind", "week",
-    "filter", "where", "field", "value", "tolerance", "group_by", "groups", "order",
-    "group",
-}  # fmt: skip
 
 
 # --------------------------------------------------------------------------- targets
@@ -91,6 +94,15 @@ class Target:
     order: str | None = None
     group: str | None = None
     fact: str = ""
+    spec: TargetSpec | None = None  # the validated table (every field of its kind)
+    problem: Any = None  # variance_share: the Sobol problem (sensitivity.ProblemSpec)
+
+    @property
+    def total_runs(self) -> int:
+        """Runs this target simulates (a Sobol design for variance_share)."""
+        if self.kind == "variance_share" and self.problem is not None:
+            return self.spec.samples * (len(self.problem.parameters) + 2) * self.runs
+        return self.runs
 
     @property
     def cheap(self) -> bool:
@@ -109,7 +121,9 @@ class Target:
         return Target(**{**self.__dict__, "runs": runs})
 
     def expected(self) -> Any:
-        """What the model is compared with: a number, an order or a group."""
+        """What the model is compared with: a number, an order, a group or conditions."""
+        if self.kind == "plausible":
+            return list(self.spec.holds)
         if self.kind == "order":
             return {"order": self.order, "groups": list(self.groups)}
         if self.kind == "highest":
@@ -124,99 +138,58 @@ def load_targets(path: str | Path | None = None) -> list[Target]:
         raise ScenarioError(
             [Problem(str(path), "", str(path), "an existing targets TOML file", "no such file")]
         )
-    data = read_toml(path)
     src = str(path)
-    raw = data.get("target")
-    if not isinstance(raw, list) or not raw or not all(isinstance(t, dict) for t in raw):
-        raise ScenarioError(
-            [Problem(src, "target", raw, "one or more [[target]] tables", "no targets")]
-        )
+    data = validate(TargetsFile, read_toml(path), src)
     problems: list[Problem] = []
     targets: list[Target] = []
     seen: set[str] = set()
-    for i, t in enumerate(raw):
-        before = len(problems)
-        where = f"target[{i}]"
-        tid = t.get("id")
-        if not isinstance(tid, str) or not tid:
-            problems.append(Problem(src, f"{where}.id", tid, "a non-empty string"))
-            tid = where
-        elif tid in seen:
-            problems.append(Problem(src, f"{where}.id", tid, "a unique id", "duplicate id"))
-        seen.add(tid)
-        key = f"target {tid!r}"
-        for k in sorted(set(t) - _KNOWN_KEYS):
-            problems.append(
-                Problem(src, f"{key}.{k}", t[k], ", ".join(sorted(_KNOWN_KEYS)), "unknown key")
-            )
-        kind = t.get("kind")
-        if kind not in KINDS:
-            problems.append(Problem(src, f"{key}.kind", kind, "one of " + ", ".join(KINDS)))
+    for i, raw in enumerate(data.target):
+        tid = raw.get("id")
+        label = f"target {tid!r}" if isinstance(tid, str) and tid else f"target.{i}"
+        kind = raw.get("kind")
+        if not isinstance(kind, str) or kind not in TARGET_KINDS:
+            allowed = "one of " + ", ".join(KINDS)
+            problems.append(Problem(src, f"{label}.kind", kind, allowed))
             continue
-        for k in ("scenario", "runs", *_REQUIRED[kind]):
-            if k not in t:
-                problems.append(
-                    Problem(src, f"{key}.{k}", None, f"required for kind {kind}", "missing key")
-                )
-        if len(problems) > before:
+        try:
+            spec = validate(TARGET_KINDS[kind], raw, src, (label,))
+        except ScenarioError as exc:
+            problems += exc.problems
             continue
-        runs = t["runs"]
-        if not isinstance(runs, int) or isinstance(runs, bool) or runs < 1:
-            problems.append(Problem(src, f"{key}.runs", runs, "an integer >= 1"))
-        pop = t.get("population")
-        if pop is not None and pop not in POPULATIONS:
-            problems.append(
-                Problem(src, f"{key}.population", pop, "one of " + ", ".join(POPULATIONS))
-            )
-        sets = t.get("set", {})
-        if not isinstance(sets, dict):
-            problems.append(Problem(src, f"{key}.set", sets, "a table of dotted keys"))
-        week = t.get("week", 0)
-        if not isinstance(week, int) or isinstance(week, bool) or week < 0:
-            problems.append(Problem(src, f"{key}.week", week, "an integer >= 0"))
-        for k in ("value", "tolerance"):
-            if k in t and (not isinstance(t[k], int | float) or isinstance(t[k], bool)):
-                problems.append(Problem(src, f"{key}.{k}", t[k], "a number"))
-        if "tolerance" in t and isinstance(t["tolerance"], int | float) and t["tolerance"] < 0:
-            problems.append(Problem(src, f"{key}.tolerance", t["tolerance"], "a number >= 0"))
-        if kind == "order":
-            groups = t["groups"]
-            if not isinstance(groups, list) or len(groups) < 2:
-                problems.append(Problem(src, f"{key}.groups", groups, "a list of >= 2 groups"))
-            if t["order"] not in ORDERS:
-                problems.append(
-                    Problem(src, f"{key}.order", t["order"], "one of " + ", ".join(ORDERS))
-                )
-        for k in ("scenario", "where", "filter", "field", "group_by", "group"):
-            if k in t and not isinstance(t[k], str):
-                problems.append(Problem(src, f"{key}.{k}", t[k], "a string"))
-        if len(problems) > before:
-            continue
-        targets.append(
-            Target(
-                id=tid, scenario=t["scenario"], kind=kind, runs=runs, population=pop,
-                overrides=dict(sets), week=week, filter=t.get("filter"), where=t.get("where"),
-                field=t.get("field"),
-                value=float(t["value"]) if "value" in t else None,
-                tolerance=float(t["tolerance"]) if "tolerance" in t else None,
-                group_by=t.get("group_by"), groups=tuple(str(g) for g in t.get("groups", ())),
-                order=t.get("order"), group=t.get("group"), fact=t.get("fact", ""),
-            )
-        )  # fmt: skip
+        if spec.id in seen:
+            problems.append(Problem(src, f"{label}.id", spec.id, "a unique id", "duplicate id"))
+        seen.add(spec.id)
+        targets.append(_target(spec))
     if problems:
         raise ScenarioError(problems)
-    _check_scenarios(targets, src)
-    return targets
+    return _check_scenarios(targets, src)
 
 
-def _check_scenarios(targets: list[Target], src: str) -> None:
-    """Load every scenario with its overrides and check queries and fields on a tiny run."""
+def _target(spec: TargetSpec) -> Target:
+    """The runtime target of a validated table."""
+    get = spec.__dict__.get
+    value = get("value")
+    return Target(
+        id=spec.id, scenario=spec.scenario, kind=spec.kind, runs=spec.runs,
+        population=spec.population, overrides=dict(spec.set), week=get("week", 0),
+        filter=get("filter"), where=get("where"), field=get("field"),
+        value=None if value is None else float(value), tolerance=get("tolerance"),
+        group_by=get("group_by"), groups=tuple(get("groups", ())), order=get("order"),
+        group=get("group"), fact=spec.fact, spec=spec,
+    )  # fmt: skip
+
+
+def _check_scenarios(targets: list[Target], src: str) -> list[Target]:
+    """Load every scenario with its overrides and check queries and fields on a tiny run;
+    variance_share targets get their Sobol problem."""
     from model.engine import Simulation
     from model.metrics import snapshot, summarise
 
     problems: list[Problem] = []
     cache: dict[str, Any] = {}
+    checked: list[Target] = []
     for t in targets:
+        checked.append(t)
         key = f"target {t.id!r}"
         try:
             sc = load_scenario(t.scenario).with_overrides(t.overrides, f"{src}: {key}.set")
@@ -236,10 +209,23 @@ def _check_scenarios(targets: list[Target], src: str) -> None:
             tiny = sc.with_overrides({"organisation.employees": 40, "weeks": 1})
             sim = Simulation(tiny, seed=0, snapshot_weeks={0}).run()
             cache["snap"] = snapshot(sim)
-            cache["fields"] = set(summarise(sim, sim.recorder.weekly(1)))
+            summary = summarise(sim, sim.recorder.weekly(1))
+            cache["fields"] = set(summary)
+            cache["means"] = pd.DataFrame(
+                [{k: v for k, v in summary.items() if isinstance(v, int | float)}], dtype=float
+            )
             cache["probe"] = True
         snap: pd.DataFrame = cache["snap"]
-        if t.kind in ("run_mean", "run_median") and t.field not in cache["fields"]:
+        for k in ("set_a", "set_b"):
+            extra = getattr(t.spec, k, None)
+            if extra:
+                try:
+                    sc.with_overrides(extra, f"{src}: {key}.{k}")
+                except ScenarioError as exc:
+                    problems += [
+                        replace(p, source=src, key=f"{key}.{k}.{p.key}") for p in exc.problems
+                    ]
+        if t.field is not None and t.field not in cache["fields"]:
             problems.append(
                 Problem(
                     src,
@@ -249,6 +235,24 @@ def _check_scenarios(targets: list[Target], src: str) -> None:
                     "unknown field",
                 )
             )
+        if t.kind == "variance_share":
+            problem, probs = _variance_problem(t, sc, src)
+            problems += probs
+            checked[-1] = replace(t, problem=problem)
+        for i, expr in enumerate(getattr(t.spec, "holds", ())):
+            try:
+                np.asarray(cache["means"].eval(expr), dtype=bool)
+            except Exception as exc:  # noqa: BLE001 - any expression error is user input
+                problems.append(
+                    Problem(
+                        src,
+                        f"{key}.holds.{i}",
+                        expr,
+                        "a pandas expression over numeric run-summary fields, e.g. "
+                        "final_expert_share <= 0.12",
+                        f"bad expression ({exc})",
+                    )
+                )
         if t.kind in SNAPSHOT_KINDS:
             if t.week > sc.weeks:
                 problems.append(Problem(src, f"{key}.week", t.week, f"a week in 0..{sc.weeks}"))
@@ -278,6 +282,58 @@ def _check_scenarios(targets: list[Target], src: str) -> None:
                 )
     if problems:
         raise ScenarioError(problems)
+    return checked
+
+
+def _variance_problem(t: Target, sc: Scenario, src: str) -> tuple[Any, list[Problem]]:
+    """The Sobol problem of a variance_share target: its people, then technology keys."""
+    from experiments.sensitivity import (
+        Parameter,
+        ProblemSpec,
+        check_against_scenario,
+        load_problem,
+    )
+
+    key = f"target {t.id!r}"
+    params: list[Parameter] = []
+    sides: list[str] = []
+    problems: list[Problem] = []
+    for side in ("people", "technology"):
+        value = getattr(t.spec, side)
+        if isinstance(value, str):
+            path = _find_file(value, src)
+            if path is None:
+                allowed = "a problem file (relative to the project or the targets file)"
+                problems.append(Problem(src, f"{key}.{side}", value, allowed, "no such file"))
+                continue
+            spec, probs = load_problem(path)
+            problems += probs
+            found = [(p.key, p.bounds, p.dist, p.label) for p in spec.parameters]
+        else:
+            found = [(e.key, list(e.bounds), e.salib_dist, e.name or e.key) for e in value]
+        for i, (k, bounds, dist, label) in enumerate(found):
+            if k in (p.key for p in params):
+                problems.append(Problem(src, f"{key}.{side}", k, "each key once", "duplicate key"))
+            params.append(Parameter(k, bounds, dist, label=label, index=len(params)))
+            sides.append((side, i))
+    spec = ProblemSpec(src, params, [t.field], extra={"sides": [side for side, _ in sides]})
+    if not problems:  # parameter.<index>.<what> -> <side>.<index in its side>.<what>
+        for p in check_against_scenario(spec, sc):
+            _, index, what = p.key.split(".", 2)
+            side, i = sides[int(index)]
+            problems.append(replace(p, key=f"{key}.{side}.{i}.{what}"))
+    return spec, problems
+
+
+def _find_file(name: str, src: str) -> Path | None:
+    """A file named in a targets file: absolute, or relative to the working directory,
+    the project or the targets file."""
+    path = Path(name)
+    project = Path(__file__).resolve().parent.parent
+    for cand in (path, project / path, Path(src).parent / path):
+        if cand.is_file():
+            return cand
+    return None
 
 
 def _mask(df: pd.DataFrame, expr: str) -> np.ndarray:
@@ -301,9 +357,10 @@ def run_scenario(target: Target, base: Scenario, seed_seq: np.random.SeedSequenc
 
 
 def measure_run(target: Target, base: Scenario, seed_seq: np.random.SeedSequence) -> Any:
-    """One run's contribution: a summary value, or (hits, counts) per group."""
+    """One run's contribution: a summary value, (hits, counts) per group, the values of
+    plans a and b (ratio) or the numeric summary (plausible)."""
     from model.engine import Simulation
-    from model.metrics import snapshot, summarise
+    from model.metrics import snapshot
 
     sc = run_scenario(target, base, seed_seq)
     if target.kind in SNAPSHOT_KINDS:
@@ -320,16 +377,39 @@ def measure_run(target: Target, base: Scenario, seed_seq: np.random.SeedSequence
         return {
             str(g): (int(hit[keys == g].sum()), int((keys == g).sum())) for g in np.unique(keys)
         }
+    if target.kind == "ratio":  # plans a and b on the same seed
+        return [_summary(sc.with_overrides(extra), seed_seq)[target.field] for extra in (
+            target.spec.set_a, target.spec.set_b)]  # fmt: skip
+    summary = _summary(sc, seed_seq)
+    if target.kind == "failed_with":
+        return [summary["goal_reached"] == 0, target.spec.barrier in summary["barriers"]]
+    if target.kind == "plausible":
+        return {k: v for k, v in summary.items() if k != "barriers"}
+    return summary[target.field]
+
+
+def _summary(sc: Scenario, seed_seq: np.random.SeedSequence) -> dict[str, float]:
+    """The numeric run-summary fields of one run (booleans as 0/1, undefined as NaN)
+    and its binding `barriers`."""
+    from model.engine import Simulation
+    from model.metrics import summarise
+
     sim = Simulation(sc, seed=seed_seq).run()
-    value = summarise(sim, sim.recorder.weekly(sc.weeks))[target.field]
-    return float("nan") if value is None else float(value)
+    out = summarise(sim, sim.recorder.weekly(sc.weeks))
+    numeric = {
+        k: float("nan") if v is None else float(v)
+        for k, v in out.items()
+        if v is None or isinstance(v, int | float)
+    }
+    return {**numeric, "barriers": list(out.get("barriers", []))}
 
 
-def _chunk(target: Target, indices: list[int], base_seed: int | None) -> tuple[list[int], list]:
-    base = load_scenario(target.scenario)
-    seed = base.seed if base_seed is None else base_seed
-    seqs = np.random.SeedSequence(seed).spawn(target.runs)
-    return indices, [measure_run(target, base, seqs[i]) for i in indices]
+def _measure(
+    targets: tuple[Target, ...], ctx: Context, task: Task, seed_seq: np.random.SeedSequence
+) -> dict[str, Any]:
+    """The runner's measure: run `task[1]` of target `task[2]` (its scenario: the plan)."""
+    plan = task[2]
+    return {"value": measure_run(targets[plan], ctx.plans[plan], seed_seq)}
 
 
 @dataclass
@@ -370,6 +450,16 @@ def evaluate(target: Target, per_run: list[Any]) -> Result:
             model = float(vals.mean() if target.kind == "run_mean" else np.median(vals))
         ok = math.isfinite(model) and abs(model - target.value) <= target.tolerance + 1e-12
         return Result(target, model, ok, len(per_run), list(per_run))
+    if target.kind == "ratio":
+        return _evaluate_ratio(target, per_run)
+    if target.kind == "plausible":
+        return _evaluate_plausible(target, per_run)
+    if target.kind == "failed_with":
+        runs = np.array(per_run, dtype=bool).reshape(-1, 2)
+        failed = runs[runs[:, 0]]
+        model = float(failed[:, 1].mean()) if len(failed) else float("nan")
+        ok = math.isfinite(model) and abs(model - target.value) <= target.tolerance + 1e-12
+        return Result(target, model, ok, len(per_run), list(per_run))
     pooled: dict[str, list[int]] = {}
     for d in per_run:
         for g, (h, c) in d.items():
@@ -397,46 +487,95 @@ def evaluate(target: Target, per_run: list[Any]) -> Result:
     return Result(target, shares, ok, len(per_run))
 
 
+def _evaluate_ratio(target: Target, per_run: list[Any]) -> Result:
+    """Mean of plan b over mean of plan a (runs where both are defined)."""
+    pairs = np.array(per_run, dtype=float).reshape(-1, 2)
+    pairs = pairs[np.isfinite(pairs).all(axis=1)]
+    a, b = pairs.mean(axis=0) if len(pairs) else (float("nan"), float("nan"))
+    model = float(b / a) if a != 0 else float("nan")
+    ok = math.isfinite(model)
+    if ok and target.spec.range is not None:
+        lo, hi = target.spec.range
+        ok = lo - 1e-12 <= model <= hi + 1e-12
+    elif ok:
+        ok = abs(model - target.value) <= target.tolerance + 1e-12
+    return Result(target, model, ok, len(per_run), list(per_run))
+
+
+def _evaluate_plausible(target: Target, per_run: list[Any]) -> Result:
+    """Every expression of `holds` on the run means; the model value: the means used."""
+    means = pd.DataFrame(per_run).mean().to_frame().T
+    ok = all(bool(np.asarray(means.eval(expr)).all()) for expr in target.spec.holds)
+    used = sorted({n for e in target.spec.holds for n in _NAME.findall(e) if n in means})
+    return Result(target, {n: float(means[n].iloc[0]) for n in used}, ok, len(per_run))
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def run_targets(
     targets: Iterable[Target],
     workers: int = 2,
     base_seed: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[Result]:
-    """Run every target (in a fork process pool when workers > 1) and evaluate them."""
+    """Run every target through the shared batch runner and evaluate them.
+
+    Each target is a design point with its own run count; run `i` of a target uses
+    `runner.run_seed(seed, i)`, seed being `base_seed` or the target scenario's `seed`
+    (targets sharing a seed form one batch). `workers` > 1: local worker processes.
+    """
     targets = list(targets)
-    tasks: list[tuple[int, list[int]]] = []
-    for ti, t in enumerate(targets):
-        # full runs are ~20x dearer than a week-0 construction: smaller chunks for them
-        size = 50 if t.cheap else 25
-        size = max(1, min(size, math.ceil(t.runs / max(workers, 1))))
-        for start in range(0, t.runs, size):
-            tasks.append((ti, list(range(start, min(start + size, t.runs)))))
+    bases = [load_scenario(t.scenario) for t in targets]
     values: list[list[Any]] = [[None] * t.runs for t in targets]
+    groups: dict[int, list[int]] = {}
+    executor = make_executor(workers)
+    designs: dict[int, Result] = {}
+    for i, base in enumerate(bases):
+        seed = base.seed if base_seed is None else base_seed
+        if targets[i].kind == "variance_share":
+            designs[i] = _run_variance(targets[i], base, seed, executor, progress)
+        else:
+            groups.setdefault(seed, []).append(i)
+    for seed, members in groups.items():
+        group = tuple(targets[i] for i in members)
+        ctx = Context(tuple(bases[i] for i in members), {}, seed, measure=partial(_measure, group))
+        points = [(k, {}) for k in range(len(members))]
+        batch = Batch(ctx, points, runs=0, point_runs=[t.runs for t in group])
 
-    def store(ti: int, idx: list[int], vals: list) -> None:
-        for i, v in zip(idx, vals, strict=True):
-            values[ti][i] = v
-        if progress:
-            progress(len(idx))
+        def keep(records: list[dict[str, Any]], members: list[int] = members) -> None:
+            for r in records:
+                values[members[r["point"]]][r["run"]] = r["value"]
 
-    if workers <= 1:
-        for ti, idx in tasks:
-            store(ti, *_chunk(targets[ti], idx, base_seed))
-    else:
-        ctx = multiprocessing.get_context("fork")
-        from experiments.executors import die_with_parent
+        execute(batch, None, executor, on_result=keep, on_progress=progress)
+    return [designs[i] if i in designs else evaluate(t, values[i]) for i, t in enumerate(targets)]
 
-        with ProcessPoolExecutor(
-            max_workers=max(1, min(workers, len(tasks))),
-            mp_context=ctx,
-            initializer=die_with_parent,
-            initargs=(os.getpid(),),
-        ) as pool:
-            futures = {pool.submit(_chunk, targets[ti], idx, base_seed): ti for ti, idx in tasks}
-            for fut in as_completed(futures):
-                store(futures[fut], *fut.result())
-    return [evaluate(t, v) for t, v in zip(targets, values, strict=True)]
+
+def _run_variance(
+    t: Target, base: Scenario, seed: int, executor, progress: Callable[[int], None] | None
+) -> Result:
+    """Sobol total-order indices of `field` over the target's design (`runs` runs per
+    point, the batch runner's seeds); model: sum ST(people) / sum ST(all)."""
+    from experiments.sensitivity import analyse, output_matrix, points_of, sample
+
+    spec = t.problem
+    X = sample(spec, "sobol", t.spec.samples, False, 4, seed)
+    points = points_of(spec, X)
+    plan = base.with_overrides(t.overrides)
+    ctx = make_context([plan], t.overrides, seed, t.population, counterfactual=False)
+    records: list[dict[str, Any]] = []
+    batch = Batch(ctx, [(0, pt) for pt in points], t.runs)
+    execute(batch, None, executor, on_result=records.extend, on_progress=progress)
+    ys, _ = output_matrix(pd.DataFrame(records), [t.field], len(points), plan.weeks)
+    model = float("nan")
+    if t.field in ys:
+        first, _ = analyse(spec, "sobol", X, ys, False, 4, seed)
+        st = np.clip(first[t.field]["ST"].to_numpy(dtype=float), 0.0, None)
+        people = np.asarray(spec.extra["sides"]) == "people"
+        total = st.sum()
+        model = float(st[people].sum() / total) if total > 0 else float("nan")
+    ok = math.isfinite(model) and abs(model - t.value) <= t.tolerance + 1e-12
+    return Result(t, model, ok, len(records))
 
 
 # --------------------------------------------------------------------------- CLI
@@ -520,6 +659,10 @@ def format_expected(t: Target) -> str:
         return sep.join(t.groups)
     if t.kind == "highest":
         return f"{t.group} highest"
+    if t.kind == "plausible":
+        return " and ".join(t.spec.holds)
+    if t.kind == "ratio" and t.spec.range is not None:
+        return f"{t.value:g} in [{t.spec.range[0]:g}, {t.spec.range[1]:g}]"
     return f"{t.value:g}"
 
 
@@ -561,7 +704,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         raise ScenarioError([Problem("--workers", "", args.workers, "an integer >= 1")])
     source = args.targets or str(DEFAULT_TARGETS)
     targets = select(load_targets(args.targets), args.only, source)
-    targets = [t.scaled(args.runs_scale) for t in targets]
     if args.overrides:  # the user's --set apply to every target, after the target's own
         user = dict(parse_override(o) for o in args.overrides)
         for t in targets:
@@ -572,7 +714,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         from tqdm import tqdm
 
         bar = tqdm(
-            total=sum(t.runs for t in targets), unit="run", desc="calibrate", file=sys.stderr
+            total=sum(t.total_runs for t in targets), unit="run", desc="calibrate", file=sys.stderr
         )
     t0 = time.perf_counter()
     try:

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "experiments.calibrate",
     "experiments.bench",
     "experiments.advice",
+    "experiments.params_doc",
 )
 
 

@@ -37,15 +37,14 @@ from experiments.commands_batch import (
     report_timing,
     run_batch,
 )
+from experiments.inputs import NON_NUMERIC, known_output
 from experiments.prim import PrimResult, prim
 from experiments.runner import Batch, load_plans, make_context, parse_overrides
 from experiments.sensitivity import (
-    NON_NUMERIC,
     WEEK_FIELDS,
     ProblemSpec,
     add_sampler_seed,
     check_against_scenario,
-    known_output,
     load_problem,
     points_of,
     sampler_seed_of,

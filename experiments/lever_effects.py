@@ -1,6 +1,6 @@
 """Paired lever experiments: each lever against the same plan without it, same seeds.
 
-`python -m experiments.lever_effects [--runs 50]` prints, for every lever, the mean
+`python -m experiments.lever_effects [--runs 50] [--workers N]` prints, for every lever, the mean
 paired difference of the KPI it should move, its 95% CI and whether the sign is the
 expected one. The tests (tests/test_levers.py) run the same checks on fewer seeds.
 """
@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from model.run import run
+from experiments.executors import SerialExecutor, make_executor
+from experiments.runner import Batch, execute, make_context
 from model.scenario import load_scenario
 
 
@@ -42,7 +43,6 @@ _STORY = [
 ]
 _TECH = [{**_STORY[0], "framing": "technical"}]
 _OLDER = {**_TRAINING, "organisation.mean_age": 52.0}
-_PER_INNOVATOR = "strategy.anchoring.employees_per_innovator"
 _HEARD = {  # critics are listened to and answered with facts
     "strategy.resistance.concern_board": True,
     "strategy.resistance.objection_anticipation": True,
@@ -152,8 +152,8 @@ CHECKS: tuple[LeverCheck, ...] = (
         "anchoring: innovator roles create use cases",
         "final_new_use_cases",
         +1,
-        on={"strategy.anchoring.innovator_roles": 3, _PER_INNOVATOR: None},
-        off={"strategy.anchoring.innovator_roles": 0, _PER_INNOVATOR: None},
+        on={"strategy.anchoring.innovator_roles": 3},
+        off={"strategy.anchoring.innovator_roles": 0},
         base="five_phase",
     ),
     LeverCheck(
@@ -172,9 +172,13 @@ CHECKS: tuple[LeverCheck, ...] = (
 )
 
 
-def paired_differences(check: LeverCheck, runs: int, seed: int = 11) -> np.ndarray:
-    """Metric(on) - metric(off) for `runs` common-random-number seeds."""
-    seeds = np.random.SeedSequence(seed).spawn(runs)
+def paired_differences(check: LeverCheck, runs: int, seed: int = 11, executor=None) -> np.ndarray:
+    """Metric(on) - metric(off) for `runs` common-random-number seeds.
+
+    The two plans are two design points of one batch of the shared runner: run `i` of
+    both uses `runner.run_seed(seed, i)`; `executor` (default: this process) decides
+    only where the runs are computed, never their results.
+    """
     base = load_scenario(check.base)
     on = base.with_overrides(check.on)
     off = (
@@ -182,12 +186,17 @@ def paired_differences(check: LeverCheck, runs: int, seed: int = 11) -> np.ndarr
         if check.name.startswith("programme:")
         else base.with_overrides(check.off)
     )
-    diffs = []
-    for ss in seeds:
-        a = run(on, seed=ss, counterfactual=False).summary[check.metric]
-        b = run(off, seed=ss, counterfactual=False).summary[check.metric]
-        diffs.append(a - b)
-    return np.asarray(diffs, dtype=float)
+    ctx = make_context([on, off], {}, seed, counterfactual=False)
+    batch = Batch(ctx, [(0, {}), (1, {})], runs)
+    values = np.full((2, runs), np.nan)
+
+    def keep(records: list[dict[str, Any]]) -> None:
+        for r in records:
+            v = r[check.metric]
+            values[r["point"], r["run"]] = np.nan if v is None else v
+
+    execute(batch, None, executor or SerialExecutor(), on_result=keep)
+    return values[0] - values[1]
 
 
 def describe(diffs: np.ndarray) -> tuple[float, float, float]:
@@ -200,11 +209,13 @@ def describe(diffs: np.ndarray) -> tuple[float, float, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (0 = all cores)")
     args = parser.parse_args(argv)
+    executor = make_executor(args.workers)
     print(f"{'lever':70s} {'metric':32s} {'mean diff':>10s} {'95% CI':>20s}  ok")
     bad = 0
     for check in CHECKS:
-        mean, lo, hi = describe(paired_differences(check, args.runs))
+        mean, lo, hi = describe(paired_differences(check, args.runs, executor=executor))
         ok = (lo > 0) if check.sign > 0 else (hi < 0)
         bad += not ok
         print(

@@ -16,6 +16,12 @@ overrides are applied, so `--set organisation.culture=hierarchy` fixes the cultu
 
 Tasks travel to workers in chunks; the `Context` (validated Scenario objects, overrides,
 seed) is shipped once per worker, never re-loaded from disk per run.
+
+What one run records is `run()`'s summary by default; a `Context.measure` (a picklable
+module-level function, e.g. a calibration target's measurement) replaces it, so every
+multi-seed loop (batch commands, calibration, lever checks) shares this runner, its
+executors and its seeding. `execute` reports finished records and progress through
+callbacks; the store is optional.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +62,8 @@ class Context:
     population: str | None = None
     counterfactual: bool = True  # compute change_roi (doubles the cost of a run)
     weekly: tuple[str, ...] = ()  # weekly columns kept per run as lists (for charts)
+    # measure(ctx, task, seed_seq) -> the run's record fields, instead of run()'s summary
+    measure: Callable[[Context, Task, np.random.SeedSequence], dict[str, Any]] | None = None
 
 
 @dataclass
@@ -85,6 +93,8 @@ def run_task(ctx: Context, task: Task, cache: dict | None = None) -> dict[str, A
     columns; lists and tables as JSON text) and the kept weekly columns."""
     point, index, plan, overrides = task
     seed_seq = run_seed(ctx.seed, index)
+    if ctx.measure is not None:
+        return {"point": point, "run": index, **ctx.measure(ctx, task, seed_seq)}
     if ctx.population:
         sc = scenario_for(ctx, plan, overrides, seed_seq)
     else:  # the scenario of a point is the same for all its runs
@@ -131,10 +141,14 @@ class Batch:
     ctx: Context
     points: list[tuple[int, dict[str, Any]]]  # (plan index, overrides)
     runs: int
+    point_runs: Sequence[int] | None = None  # runs of each point, if not `runs` for all
+
+    def runs_of(self, point: int) -> int:
+        return self.runs if self.point_runs is None else self.point_runs[point]
 
     @property
     def size(self) -> int:
-        return len(self.points) * self.runs
+        return sum(self.runs_of(p) for p in range(len(self.points)))
 
     def tasks(self, done: Iterable[tuple[int, int]] = ()) -> list[Task]:
         """Tasks not yet done, ordered point by point, run by run."""
@@ -142,7 +156,7 @@ class Batch:
         return [
             (p, r, plan, ov)
             for p, (plan, ov) in enumerate(self.points)
-            for r in range(self.runs)
+            for r in range(self.runs_of(p))
             if (p, r) not in done
         ]
 
@@ -167,9 +181,16 @@ def execute(
     progress: bool = False,
     chunk_size: int | None = None,
     label: str = "runs",
+    on_result: Callable[[list[dict[str, Any]]], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> None:
-    """Run every task the store does not hold yet; each finished chunk goes to the store."""
-    todo = batch.tasks(store.done())
+    """Run every task the store does not hold yet; each finished chunk goes to the store.
+
+    store: a ResultStore, or None to keep nothing (the callbacks then get the records).
+    on_result(records): called with each finished chunk's records, in finishing order.
+    on_progress(n): called with the number of runs each finished chunk completed.
+    """
+    todo = batch.tasks(store.done() if store is not None else ())
     if not todo:
         return
     size = chunk_size_for(len(todo), executor.workers, chunk_size)
@@ -179,7 +200,12 @@ def execute(
         for result in executor.map_chunks(batch.ctx, chunks):
             if result.problems:
                 raise ScenarioError(result.problems)
-            store.write(result.records)
+            if store is not None:
+                store.write(result.records)
+            if on_result is not None:
+                on_result(result.records)
+            if on_progress is not None:
+                on_progress(len(result.records))
             if bar is not None:
                 bar.update(len(result.records))
     finally:

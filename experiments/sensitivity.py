@@ -36,7 +36,7 @@ import math
 import re
 import sys
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,31 +52,14 @@ from experiments.commands_batch import (
     report_timing,
     run_batch,
 )
+from experiments.inputs import METHODS, OUTPUTS_ALLOWED, Outputs, ProblemFile
 from experiments.noise import seed_noise
 from experiments.runner import Batch, load_plans, make_context, parse_overrides
 from model.errors import Problem, ScenarioError
-from model.metrics import NUMERIC_COLUMNS, SUMMARY_FIELDS
 from model.scenario import Scenario, read_toml
+from model.validation import validate
 
-METHODS = ("sobol", "morris")
-DISTRIBUTIONS = {  # our name -> (SALib name, number of bounds values, meaning)
-    "uniform": ("unif", 2, "[low, high]"),
-    "unif": ("unif", 2, "[low, high]"),
-    "loguniform": ("logunif", 2, "[low, high], both > 0"),
-    "logunif": ("logunif", 2, "[low, high], both > 0"),
-    "triangular": ("triang", 3, "[low, high, peak as a fraction of the width in [0, 1)]"),
-    "triang": ("triang", 3, "[low, high, peak as a fraction of the width in [0, 1)]"),
-    "normal": ("norm", 2, "[mean, sd > 0]"),
-    "norm": ("norm", 2, "[mean, sd > 0]"),
-    "truncnorm": ("truncnorm", 4, "[low, high, mean, sd > 0]"),
-    "lognormal": ("lognorm", 2, "[log-mean, log-sd > 0]"),
-    "lognorm": ("lognorm", 2, "[log-mean, log-sd > 0]"),
-}
-TOP_KEYS = ("outputs", "parameter", "method", "samples", "second_order", "description")
-PARAM_KEYS = ("key", "bounds", "distribution", "name")
-NON_NUMERIC = ("main_barrier", "final_phase")
 WEEK_FIELDS = re.compile(r"^(goal_week|stable_use_week|criterion_[a-z_]+_week)$")
-COST_FIELD = re.compile(r"^cost_[a-z_]+_eur$")
 DEFAULT_CI_TARGET = 0.1
 
 
@@ -173,173 +156,33 @@ def add_sampler_seed(p: argparse.ArgumentParser) -> None:
 # --------------------------------------------------------------------------- problem file
 
 
-def known_output(name: str) -> bool:
-    numeric = set(SUMMARY_FIELDS) - set(NON_NUMERIC)
-    numeric |= {"change_cost_eur", "benefit_total_eur"}
-    numeric |= {f"final_{c}" for c in NUMERIC_COLUMNS}
-    return name in numeric or bool(COST_FIELD.match(name))
-
-
-OUTPUTS_ALLOWED = (
-    "numeric run-summary fields, e.g. final_active_share, goal_reached, roi, "
-    "change_roi, goal_week, final_resistant_share, final_<weekly column>, "
-    "cost_<lever>_eur"
-)
-
-
 def check_outputs(outputs: Any, source: str, key: str) -> tuple[list[str], list[Problem]]:
-    if isinstance(outputs, str):
-        outputs = [s.strip() for s in outputs.split(",") if s.strip()]
-    if not isinstance(outputs, list) or not outputs or not all(isinstance(o, str) for o in outputs):
-        return [], [Problem(source, key, outputs, "a non-empty list of " + OUTPUTS_ALLOWED)]
-    problems = []
-    for o in outputs:
-        if o in NON_NUMERIC:
-            problems.append(Problem(source, key, o, OUTPUTS_ALLOWED, "not a numeric output"))
-        elif not known_output(o):
-            near = difflib.get_close_matches(o, _output_names(), n=2)
-            hint = f" (did you mean {' or '.join(near)}?)" if near else ""
-            problems.append(Problem(source, key, o, OUTPUTS_ALLOWED + hint, "unknown output"))
-    if len(set(outputs)) != len(outputs):
-        problems.append(Problem(source, key, outputs, "each output once"))
-    return list(outputs), problems
-
-
-def _output_names() -> list[str]:
-    names = [f for f in SUMMARY_FIELDS if f not in NON_NUMERIC]
-    return names + [f"final_{c}" for c in NUMERIC_COLUMNS]
+    """Output names (a list or "a,b,..." text) and their problems, reported at `key`."""
+    try:
+        return list(validate(Outputs, outputs, source)), []
+    except ScenarioError as exc:
+        return [], [replace(p, key=key) for p in exc.problems]
 
 
 def load_problem(path: str | Path) -> tuple[ProblemSpec, list[Problem]]:
-    """Parse a problem file; returns the spec and every problem found (not raised)."""
+    """Parse and validate a problem file (`ProblemFile`); returns the spec and every
+    problem found (not raised), so that flag problems can be reported with them."""
     src = str(path)
     p = Path(path)
     if not p.is_file():
         raise ScenarioError([Problem("--problem", "", src, "an existing TOML problem file")])
-    data = read_toml(p)  # size, nesting depth and encoding checked as for scenarios
-    problems: list[Problem] = []
-    for key in data:
-        if key not in TOP_KEYS:
-            problems.append(
-                Problem(src, key, data[key], "top-level keys " + ", ".join(TOP_KEYS), "unknown key")
-            )
-    outputs: list[str] = []
-    if "outputs" in data:
-        outputs, probs = check_outputs(data["outputs"], src, "outputs")
-        problems += probs
-    params: list[Parameter] = []
-    raw = data.get("parameter")
-    if raw is None:
-        problems.append(
-            Problem(
-                src,
-                "parameter",
-                "missing",
-                "one or more [[parameter]] tables with key and bounds",
-                "missing key",
-            )
-        )
-        raw = []
-    elif not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
-        problems.append(Problem(src, "parameter", raw, "[[parameter]] tables"))
-        raw = []
-    seen: set[str] = set()
-    for i, entry in enumerate(raw):
-        where = f"parameter[{i}]"
-        for k in entry:
-            if k not in PARAM_KEYS:
-                problems.append(
-                    Problem(
-                        src,
-                        f"{where}.{k}",
-                        entry[k],
-                        "keys " + ", ".join(PARAM_KEYS),
-                        "unknown key",
-                    )
-                )
-        key = entry.get("key")
-        if not isinstance(key, str) or not key:
-            problems.append(
-                Problem(
-                    src,
-                    f"{where}.key",
-                    key if key is not None else "missing",
-                    "a dotted scenario key such as strategy.champions.count",
-                    "missing key" if key is None else "invalid value",
-                )
-            )
-            continue
-        if key in seen:
-            problems.append(Problem(src, f"{where}.key", key, "each key once", "duplicate key"))
-        seen.add(key)
-        dist_name = entry.get("distribution", "uniform")
-        if dist_name not in DISTRIBUTIONS:
-            problems.append(
-                Problem(
-                    src, f"{where}.distribution", dist_name, "one of " + ", ".join(DISTRIBUTIONS)
-                )
-            )
-            continue
-        dist, n_bounds, meaning = DISTRIBUTIONS[dist_name]
-        bounds = entry.get("bounds")
-        if bounds is None:
-            problems.append(
-                Problem(src, f"{where}.bounds", "missing", f"{dist_name}: {meaning}", "missing key")
-            )
-            continue
-        if (
-            not isinstance(bounds, list)
-            or len(bounds) != n_bounds
-            or not all(_is_real(b) for b in bounds)
-        ):
-            problems.append(
-                Problem(
-                    src, f"{where}.bounds", bounds, f"{n_bounds} numbers for {dist_name}: {meaning}"
-                )
-            )
-            continue
-        bad = _bad_bounds(dist, [float(b) for b in bounds])
-        if bad:
-            problems.append(Problem(src, f"{where}.bounds", bounds, f"{dist_name}: {meaning}", bad))
-            continue
-        params.append(
-            Parameter(
-                key, [float(b) for b in bounds], dist, label=str(entry.get("name", key)), index=i
-            )
-        )
-    method = data.get("method")
-    if method is not None and method not in METHODS:
-        problems.append(Problem(src, "method", method, " or ".join(METHODS)))
-    samples = data.get("samples")
-    if samples is not None and (
-        not isinstance(samples, int) or isinstance(samples, bool) or samples < 2
-    ):
-        problems.append(Problem(src, "samples", samples, "an integer >= 2"))
-    second = data.get("second_order")
-    if second is not None and not isinstance(second, bool):
-        problems.append(Problem(src, "second_order", second, "true or false"))
-    spec = ProblemSpec(
-        src, params, outputs, method, samples, second, {"has_outputs": "outputs" in data}
-    )
-    return spec, problems
-
-
-def _is_real(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def _bad_bounds(dist: str, b: list[float]) -> str:
-    if dist in ("unif", "triang", "truncnorm", "logunif") and not b[0] < b[1]:
-        return "lower bound must be < upper bound"
-    if dist == "logunif" and b[0] <= 0:
-        return "log-uniform bounds must be > 0"
-    if dist == "triang" and not 0 <= b[2] < 1:
-        return "the peak must be a fraction in [0, 1)"
-    if dist in ("norm", "lognorm") and b[1] <= 0:
-        return "the standard deviation must be > 0"
-    if dist == "truncnorm" and b[3] <= 0:
-        return "the standard deviation must be > 0"
-    return ""
+    data = read_toml(p)
+    try:
+        f = validate(ProblemFile, data, src)
+    except ScenarioError as exc:
+        return ProblemSpec(src, [], [], extra={"has_outputs": "outputs" in data}), exc.problems
+    params = [
+        Parameter(e.key, list(e.bounds), e.salib_dist, label=e.name or e.key, index=i)
+        for i, e in enumerate(f.parameter)
+    ]
+    outputs = list(f.outputs or [])
+    extra = {"has_outputs": f.outputs is not None}
+    return ProblemSpec(src, params, outputs, f.method, f.samples, f.second_order, extra), []
 
 
 def check_against_scenario(spec: ProblemSpec, sc: Scenario) -> list[Problem]:
@@ -352,7 +195,7 @@ def check_against_scenario(spec: ProblemSpec, sc: Scenario) -> list[Problem]:
     leaves = list(_leaves(tree))
     for par in spec.parameters:
         i = par.index
-        where = f"parameter[{i}].key"
+        where = f"parameter.{i}.key"
         found, value = _lookup(tree, par.key)
         if not found:
             near = difflib.get_close_matches(par.key, leaves, n=3, cutoff=0.6)
@@ -396,7 +239,7 @@ def check_against_scenario(spec: ProblemSpec, sc: Scenario) -> list[Problem]:
             problems.append(
                 Problem(
                     spec.path,
-                    f"parameter[{i}].bounds",
+                    f"parameter.{i}.bounds",
                     par.bounds,
                     "bounds within [0, 1] for a boolean key (true when >= 0.5)",
                 )
@@ -443,7 +286,7 @@ def _support(par: Parameter) -> tuple[float, float]:
 def _rebound(path: str, i: int, par: Parameter, v: float, e: Problem) -> Problem:
     return Problem(
         path,
-        f"parameter[{i}].bounds",
+        f"parameter.{i}.bounds",
         par.bounds,
         f"values of {par.key} that the scenario accepts: {e.allowed}",
         f"{par.key} = {v:g} is invalid ({e.message})",

@@ -1,16 +1,16 @@
 """KPIs: the weekly table, employee snapshots, the run summary, costs and ROI.
 
-Shares of *target users* (employees for whom the tool is relevant): trial, active,
-lapsed, basic/advanced/expert, relief, mean_competence. Shares of *all employees*:
-awareness, understanding, benefit, expects_benefit, attitude, resistance, concerns,
-trust. `benefit_share` counts target users who can name concrete benefits for their own
-work (knows_benefit >= 0.5).
+Every weekly KPI is named once, in `KPIS`: its column name, denominator (share of
+*target users*, employees for whom the tool is relevant, or of *all employees*), the
+function computing it and its definition. The column lists, the Recorder's tracked
+arrays and the table in docs/ODD.md (`kpi_table()`) derive from it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,16 +24,6 @@ from model.workforce import CONCERNS, QUALIFICATIONS, TENURE_BANDS
 if TYPE_CHECKING:
     from model.engine import Simulation
 
-WEEKLY_COLUMNS = (
-    "week", "phase", "aware_share", "understanding_share", "benefit_share",
-    "expects_benefit_share", "positive_share", "mean_attitude", "resistant_share",
-    "trial_share", "active_share", "lapsed_share", "basic_share", "advanced_share",
-    "expert_share", "support_requests", "nps", "trust", "relief_share",
-    "concern_existential_share", "concern_overload_share", "concern_control_share",
-    "concern_quality_share", "new_use_cases", "hours_freed", "mean_competence",
-    "cost_cumulative_eur", "benefit_cumulative_eur", "roi",
-)  # fmt: skip
-NUMERIC_COLUMNS = WEEKLY_COLUMNS[2:]
 SNAPSHOT_COLUMNS = (
     "id", "age", "tenure", "tenure_band", "role", "department", "qualification",
     "is_target_user", "is_champion", "attitude", "expects_benefit", "concern_existential",
@@ -50,7 +40,6 @@ SUMMARY_FIELDS = (
     "roi_horizon",
 )  # fmt: skip
 BARRIERS = ("acceptance", "competence", "integration", "expectations", "data", "technology")
-POSITIVE_ATTITUDE = 0.25
 CRITERION_PHASE = {
     "awareness": "awareness",
     "vision": "vision",
@@ -67,6 +56,178 @@ COST_CATEGORIES = (
 
 
 ONGOING = ("licences", "anchoring")
+POSITIVE_ATTITUDE = 0.25
+SHARE_OF = {"all": "all employees", "target": "target users"}  # Kpi.of of a share
+# Per-week values the Recorder takes from the simulation, not from employee arrays.
+SCALARS: dict[str, Callable[[Simulation], float]] = {
+    "use_cases": lambda sim: sim.state.use_cases.sum(),
+    "hours_freed": lambda sim: sim.state.hours_freed.sum(),
+    "cost": lambda sim: sim.ledger.total,
+    "benefit": lambda sim: sim.ledger.benefit_eur,
+}
+_SCALAR_INDEX = {name: j for j, name in enumerate(SCALARS)}
+
+
+class Block:
+    """The recorded state of a block of weeks, as a KPI function sees it.
+
+    Attributes named in `TRACKED` are (weeks, n) arrays; `held` is (weeks, 4, n) (concern
+    held, intensity >= 0.5); `scalar(name)` is a per-week value from `SCALARS`.
+    Derived arrays used by several KPIs are computed once per block.
+    """
+
+    def __init__(self, arrays: Mapping[str, np.ndarray], target: np.ndarray, rate: float):
+        self._arrays = arrays
+        self.target = target
+        self.rate = rate
+        self.n = target.size
+        self.n_target = max(int(np.count_nonzero(target)), 1)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        try:
+            return self.__dict__["_arrays"][name]
+        except KeyError:
+            raise AttributeError(f"KPI block has no array {name!r}") from None
+
+    def scalar(self, name: str) -> np.ndarray:
+        return self._arrays["scalars"][:, _SCALAR_INDEX[name]]
+
+    def share(self, mask: np.ndarray, of: str) -> np.ndarray:
+        """Share of all employees (of="all") or of target users (of="target")."""
+        if of == "target":
+            return np.count_nonzero(mask & self.target, axis=1) / self.n_target
+        return np.count_nonzero(mask, axis=1) / self.n
+
+    @cached_property
+    def level(self) -> np.ndarray:
+        """Competence level index (0 none, 1 basic, 2 advanced, 3 expert)."""
+        return np.searchsorted(COMPETENCE_CUTS, self.competence, side="right")
+
+    @cached_property
+    def aware_mask(self) -> np.ndarray:
+        return self.aware >= 0.5
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One weekly KPI column: its name, denominator, function and definition.
+
+    of: "all" (share of all employees) or "target" (share of target users): `fn` then
+    returns a (weeks, n) boolean mask and the column is its share; any other value
+    (e.g. "count", "EUR") names the unit of a column that `fn` computes itself.
+    reads: the tracked arrays `fn` uses (the Recorder keeps exactly these).
+    """
+
+    name: str
+    of: str
+    fn: Callable[[Block], np.ndarray]
+    doc: str
+    reads: tuple[str, ...] = ()
+
+    @property
+    def is_share(self) -> bool:
+        return self.of in SHARE_OF
+
+    def values(self, b: Block) -> np.ndarray:
+        out = self.fn(b)
+        return b.share(out, self.of) if self.is_share else out
+
+
+def _nps(b: Block) -> np.ndarray:
+    stage, att = b.stage, b.attitude
+    users = (stage != 0) & b.target
+    n_users = np.count_nonzero(users, axis=1)
+    promoters = np.count_nonzero(users & (att > 0.5) & (stage == ACTIVE), axis=1)
+    detractors = np.count_nonzero(users & ((att < 0.0) | (stage == LAPSED)), axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n_users > 0, 100.0 * (promoters - detractors) / n_users, np.nan)
+
+
+def _roi(b: Block) -> np.ndarray:
+    cost, benefit = b.scalar("cost"), b.scalar("benefit")
+    return np.divide(benefit - cost, cost, out=np.zeros_like(cost), where=cost > 0)
+
+
+def _concern(i: int) -> Callable[[Block], np.ndarray]:
+    return lambda b: b.held[:, i, :]
+
+
+# The weekly KPIs, in the order of the DESIGN output contract (after week and phase).
+# Adding a KPI: one entry here; the table, the Mesa DataCollector, the `final_<name>`
+# summary fields, sensitivity outputs and the ODD table follow from it.
+KPIS: tuple[Kpi, ...] = (
+    Kpi("aware_share", "all", lambda b: b.aware_mask, "aware >= 0.5", ("aware",)),
+    Kpi(
+        "understanding_share", "all",
+        lambda b: (b.understand >= 0.5) & b.aware_mask,
+        "aware >= 0.5 and understand >= 0.5", ("aware", "understand"),
+    ),
+    Kpi(
+        "benefit_share", "target", lambda b: b.knows_benefit >= 0.5,
+        "knows_benefit >= 0.5 (can name concrete benefits for own work)", ("knows_benefit",),
+    ),
+    Kpi("expects_benefit_share", "all", lambda b: b.benefit >= 0.5, "benefit >= 0.5", ("benefit",)),
+    Kpi(
+        "positive_share", "all", lambda b: b.attitude > POSITIVE_ATTITUDE,
+        f"attitude > {POSITIVE_ATTITUDE}", ("attitude",),
+    ),
+    Kpi("mean_attitude", "all employees (mean)", lambda b: b.attitude.sum(axis=1) / b.n,
+        "mean attitude", ("attitude",)),
+    Kpi("resistant_share", "all", lambda b: b.attitude < 0.0, "attitude < 0", ("attitude",)),
+    Kpi("trial_share", "target", lambda b: b.stage == TRIAL, "stage trial", ("stage",)),
+    Kpi("active_share", "target", lambda b: b.stage == ACTIVE, "stage active", ("stage",)),
+    Kpi("lapsed_share", "target", lambda b: b.stage == LAPSED, "stage lapsed", ("stage",)),
+    Kpi("basic_share", "target", lambda b: b.level == 1,
+        f"competence level basic ({COMPETENCE_CUTS[0]} <= competence < {COMPETENCE_CUTS[1]})",
+        ("competence",)),
+    Kpi("advanced_share", "target", lambda b: b.level == 2,
+        f"competence level advanced ({COMPETENCE_CUTS[1]} <= competence < {COMPETENCE_CUTS[2]})",
+        ("competence",)),
+    Kpi("expert_share", "target", lambda b: b.level == 3,
+        f"competence level expert (competence >= {COMPETENCE_CUTS[2]})", ("competence",)),
+    Kpi(
+        "support_requests", "count",
+        lambda b: support_requests(b.stage, b.competence, b.support, b.target, b.rate),
+        "expected support requests this week: `support_rate` x sum over target users in "
+        "trial or active use of (1 - competence)^2 (1 - 0.5 support)",
+        ("stage", "competence", "support"),
+    ),
+    Kpi(
+        "nps", "target users who used the tool", _nps,
+        "100 (promoters - detractors) / users; users: target users who ever left "
+        "non_user; promoters: active with attitude > 0.5; detractors: attitude < 0 or "
+        "lapsed; empty (NaN) without users",
+        ("stage", "attitude"),
+    ),
+    Kpi("trust", "all employees (mean)", lambda b: b.trust.sum(axis=1) / b.n,
+        "mean trust in AI output", ("trust",)),
+    Kpi("relief_share", "target", lambda b: b.relief,
+        "relief (>= 1 h freed and overload concern < 0.5)", ("relief",)),
+    *(
+        Kpi(f"concern_{c}_share", "all", _concern(i), f"{c} concern held (intensity >= 0.5)",
+            ("held",))
+        for i, c in enumerate(CONCERNS)
+    ),
+    Kpi("new_use_cases", "count", lambda b: b.scalar("use_cases"),
+        "new use cases created since the start (cumulative)", ("scalars",)),
+    Kpi("hours_freed", "hours", lambda b: b.scalar("hours_freed"), "hours freed this week",
+        ("scalars",)),
+    Kpi(
+        "mean_competence", "target users (mean)",
+        lambda b: np.where(b.target, b.competence, 0.0).sum(axis=1) / b.n_target,
+        "mean competence", ("competence",),
+    ),
+    Kpi("cost_cumulative_eur", "EUR", lambda b: b.scalar("cost"), "cumulative costs",
+        ("scalars",)),
+    Kpi("benefit_cumulative_eur", "EUR", lambda b: b.scalar("benefit"),
+        "cumulative benefit = cumulative hours freed x `hourly_cost_eur`", ("scalars",)),
+    Kpi("roi", "-", _roi, "(benefit - cost) / cost, cumulative (0 while nothing is spent)",
+        ("scalars",)),
+)  # fmt: skip
+KPI_BY_NAME = {k.name: k for k in KPIS}
+NUMERIC_COLUMNS = tuple(k.name for k in KPIS)
+WEEKLY_COLUMNS = ("week", "phase", *NUMERIC_COLUMNS)
+COLUMN_INDEX = {name: j for j, name in enumerate(NUMERIC_COLUMNS)}  # in Recorder.rows
 
 
 @dataclass
@@ -114,18 +275,8 @@ class Ledger:
         return self.total - self.costs.get("licences", 0.0)
 
 
-_TRACKED = (
-    "aware",
-    "understand",
-    "knows_benefit",
-    "benefit",
-    "attitude",
-    "trust",
-    "competence",
-    "support",
-    "stage",
-    "relief",
-)
+# The per-employee State arrays the Recorder keeps each week: those the KPIs read.
+TRACKED = tuple(dict.fromkeys(r for k in KPIS for r in k.reads if r not in ("held", "scalars")))
 BULK_LIMIT = 2_000_000  # employees x weeks up to which states are kept and KPIs batched
 
 
@@ -136,60 +287,26 @@ def support_requests(stage, competence, support, target, rate: float):
     return rate * np.where(using, need, 0.0).sum(axis=-1)
 
 
-def kpi_rows(b: dict[str, np.ndarray], target: np.ndarray, rate: float) -> np.ndarray:
-    """KPI columns (NUMERIC_COLUMNS) for a block of weeks: arrays shaped (weeks, n).
+def kpi_rows(b: Mapping[str, np.ndarray], target: np.ndarray, rate: float) -> dict[str, np.ndarray]:
+    """KPI columns by name for a block of weeks: arrays shaped (weeks, n).
 
-    `b` holds the _TRACKED arrays, `held` (weeks, 4, n) and `scalars` (weeks, 4):
-    use cases, hours freed, cost, benefit.
+    `b` holds the TRACKED arrays, `held` (weeks, 4, n) and `scalars` (weeks, 4; SCALARS).
     """
-    n = b["attitude"].shape[1]
-    n_t = max(int(np.count_nonzero(target)), 1)
+    block = Block(b, target, rate)
+    return {k.name: k.values(block) for k in KPIS}
 
-    def share(mask: np.ndarray, of_target: bool = False) -> np.ndarray:
-        if of_target:
-            return np.count_nonzero(mask & target, axis=1) / n_t
-        return np.count_nonzero(mask, axis=1) / n
 
-    stage, att, comp = b["stage"], b["attitude"], b["competence"]
-    level = np.searchsorted(COMPETENCE_CUTS, comp, side="right")
-    aware = b["aware"] >= 0.5
-    users = (stage != 0) & target
-    n_users = np.count_nonzero(users, axis=1)
-    promoters = np.count_nonzero(users & (att > 0.5) & (stage == ACTIVE), axis=1)
-    detractors = np.count_nonzero(users & ((att < 0.0) | (stage == LAPSED)), axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        nps = np.where(n_users > 0, 100.0 * (promoters - detractors) / n_users, np.nan)
-    held = np.count_nonzero(b["held"], axis=2) / n
-    uses, hours, cost, benefit = b["scalars"].T
-    roi = np.divide(benefit - cost, cost, out=np.zeros_like(cost), where=cost > 0)
-    return np.column_stack(
-        [
-            share(aware),
-            share((b["understand"] >= 0.5) & aware),
-            share(b["knows_benefit"] >= 0.5, True),
-            share(b["benefit"] >= 0.5),
-            share(att > POSITIVE_ATTITUDE),
-            att.sum(axis=1) / n,
-            share(att < 0.0),
-            share(stage == TRIAL, True),
-            share(stage == ACTIVE, True),
-            share(stage == LAPSED, True),
-            share(level == 1, True),
-            share(level == 2, True),
-            share(level == 3, True),
-            support_requests(stage, comp, b["support"], target, rate),
-            nps,
-            b["trust"].sum(axis=1) / n,
-            share(b["relief"], True),
-            *held.T,
-            uses,
-            hours,
-            np.where(target, comp, 0.0).sum(axis=1) / n_t,
-            cost,
-            benefit,
-            roi,
-        ]
-    )
+def kpi_table() -> str:
+    """The weekly columns as a Markdown table (docs/ODD.md section 2.10 holds a copy)."""
+    lines = [
+        "| column | definition | denominator |",
+        "|---|---|---|",
+        '| `week`, `phase` | week number; latest started phase ("preparation" before the '
+        "first; the mode name in limiting modes) | - |",
+    ]
+    for k in KPIS:
+        lines.append(f"| `{k.name}` | {k.doc} | {SHARE_OF.get(k.of, k.of)} |")
+    return "\n".join(lines) + "\n"
 
 
 class Recorder:
@@ -210,9 +327,9 @@ class Recorder:
         self._bulk = n * weeks <= BULK_LIMIT
         size = weeks if self._bulk else 1
         st = sim.state
-        self._buf = {k: np.empty((size, n), dtype=getattr(st, k).dtype) for k in _TRACKED}
+        self._buf = {k: np.empty((size, n), dtype=getattr(st, k).dtype) for k in TRACKED}
         self._buf["held"] = np.empty((size, 4, n), dtype=bool)
-        self._buf["scalars"] = np.empty((size, 4))
+        self._buf["scalars"] = np.empty((size, len(SCALARS)))
         self._pending: list[int] = []
 
     @staticmethod
@@ -231,15 +348,10 @@ class Recorder:
         st, week = sim.state, sim.week
         i = week if self._bulk else 0
         buf = self._buf
-        for k in _TRACKED:
+        for k in TRACKED:
             buf[k][i] = getattr(st, k)
         np.greater_equal(st.concerns, 0.5, out=buf["held"][i])
-        buf["scalars"][i] = (
-            st.use_cases.sum(),
-            st.hours_freed.sum(),
-            sim.ledger.total,
-            sim.ledger.benefit_eur,
-        )
+        buf["scalars"][i] = [scalar(sim) for scalar in SCALARS.values()]
         self._pending.append(week)
         if not self._bulk:
             self._flush()
@@ -255,7 +367,9 @@ class Recorder:
         idx = weeks if self._bulk else np.zeros(1, dtype=int)
         block = {k: v[idx] for k, v in self._buf.items()}
         sim = self._sim
-        self.rows[weeks] = kpi_rows(block, sim.wf.is_target, sim.p.support_rate)
+        kpis = kpi_rows(block, sim.wf.is_target, sim.p.support_rate)
+        for name, values in kpis.items():
+            self.rows[weeks, COLUMN_INDEX[name]] = values
         self._pending.clear()
 
     def row(self, week: int) -> np.ndarray:
@@ -475,6 +589,8 @@ def summarise(sim: Simulation, weekly: pd.DataFrame) -> dict[str, Any]:
 
 __all__ = [
     "BARRIERS",
+    "KPIS",
+    "Kpi",
     "Ledger",
     "NUMERIC_COLUMNS",
     "PHASES",

@@ -38,8 +38,6 @@ def deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
 
 
 Coef = Annotated[float, Field(ge=-20.0, le=20.0)]
-Rate = Annotated[float, Field(ge=0.0, le=1.0)]
-Positive = Annotated[float, Field(ge=0.0, le=100.0)]
 
 
 class _Frozen(BaseModel):
@@ -69,6 +67,22 @@ def P(  # noqa: N802 - reads as a declaration
         le=hi,
         description=doc,
         json_schema_extra={"unit": unit, "grounding": grounding},
+    )
+
+
+def PD(  # noqa: N802 - reads as a declaration
+    factory: Any,
+    unit: str,
+    grounding: Grounding,
+    lo: float = 0.0,
+    hi: float = 1.0,
+    doc: str = "",
+) -> Any:
+    """A table of coefficients (one per role): like `P`; the range is the value type's."""
+    return Field(
+        default_factory=factory,
+        description=doc,
+        json_schema_extra={"unit": unit, "grounding": grounding, "lo": lo, "hi": hi},
     )
 
 
@@ -339,14 +353,61 @@ class BarrierParams(_Frozen):
 class CultureParams(_Frozen):
     """How an organisation's culture shifts behaviour (DOMAIN section 2, culture table)."""
 
-    openness: Coef = 0.0  # shift of every employee's own attitude (latent scale)
-    conformity: Rate = 0.35  # weight of colleagues' attitudes against one's own
-    manager_weight: Positive = 1.5  # influence weight of managers and executives
-    error_tolerance: Coef = 0.0  # shift of the value at which users keep or drop the tool
-    experimentation: Positive = 1.0  # multiplier of the weekly trial hazard
-    error_cost: Positive = 0.0  # value lost per unit of the tool's error rate (liability)
-    consensus: Rate = 0.0  # share of the trial hazard that waits for colleagues' use
-    deference: Rate = 0.0  # share of the trial hazard that waits for one's managers' use
+    openness: float = P(
+        0.0,
+        "latent attitude",
+        "fit",
+        lo=-20.0,
+        hi=20.0,
+        doc="shift of every employee's own attitude; fitted per culture to the adoption"
+        " degrees 73/52/38/21% (DOMAIN section 2)",
+    )
+    conformity: float = P(
+        0.35, "weight", "assumption", doc="weight of colleagues' attitudes against one's own"
+    )
+    manager_weight: float = P(
+        1.5,
+        "influence weight",
+        "assumption",
+        hi=100.0,
+        doc="influence weight of managers and executives (highest in hierarchy)",
+    )
+    error_tolerance: float = P(
+        0.0,
+        "value",
+        "assumption",
+        lo=-20.0,
+        hi=20.0,
+        doc="shift of the value at which users keep or drop the tool (innovation:"
+        " 'error-tolerant', DOMAIN section 2; sizes assumed)",
+    )
+    experimentation: float = P(
+        1.0,
+        "x trial hazard",
+        "assumption",
+        hi=100.0,
+        doc="room to experiment (innovation: 'experimental', DOMAIN section 2; sizes assumed)",
+    )
+    error_cost: float = P(
+        0.0,
+        "value per unit of error rate",
+        "assumption",
+        hi=100.0,
+        doc="value lost per unit of the tool's error rate (liability)",
+    )
+    consensus: float = P(
+        0.0,
+        "share of the trial hazard",
+        "assumption",
+        doc="share that waits for colleagues' use (harmony: 'consensus-based', DOMAIN"
+        " section 2; sizes assumed)",
+    )
+    deference: float = P(
+        0.0,
+        "share of the trial hazard",
+        "assumption",
+        doc="share that waits for one's managers' use (hierarchy: 'rule-bound')",
+    )
 
 
 def _cultures() -> dict[str, CultureParams]:
@@ -417,101 +478,225 @@ class Parameters(_Frozen):
         return data
 
     # --- initial beliefs and concerns: intensity = Phi(latent), held when latent >= 0
-    benefit_base: Coef = 0.2471
-    benefit_age_per_decade: Coef = 0.2851
-    existential_base: Coef = -0.0355
-    existential_role: dict[str, Coef] = Field(
-        default_factory=lambda: _role(
+    # (model/workforce.py). `fit`: fitted to the prevalences of DOMAIN section 2.
+    benefit_base: float = P(
+        0.2471,
+        "latent (probit)",
+        "fit",
+        lo=-20.0,
+        hi=20.0,
+        doc="expected personal benefit at age 45 (71% of under-35s vs 42% of over-50s expect"
+        " productivity gains, DOMAIN section 2)",
+    )
+    benefit_age_per_decade: float = P(
+        0.2851,
+        "latent per decade of age",
+        "fit",
+        lo=-20.0,
+        hi=20.0,
+        doc="drop of expected benefit per decade of age (DOMAIN section 2)",
+    )
+    existential_base: float = P(
+        -0.0355,
+        "latent (probit)",
+        "fit",
+        lo=-20.0,
+        hi=20.0,
+        doc="baseline fear of job loss (56% fear devaluation overall, DOMAIN section 2)",
+    )
+    existential_role: dict[str, Coef] = PD(
+        lambda: _role(
             executive=-0.6, middle_manager=-0.1, specialist=0.05, admin=0.6483, operations=0.25
-        )
+        ),
+        "latent, by role",
+        "fit",
+        lo=-20.0,
+        hi=20.0,
+        doc="role shift of the fear of job loss; admin fitted (73% of admin staff, DOMAIN"
+        " section 2), other roles assumption",
     )
-    overload_base: Coef = 0.0103
-    overload_age_per_decade: Coef = 0.50
-    overload_affinity: Coef = -1.5
-    control_base: Coef = -0.5
-    control_role: dict[str, Coef] = Field(
-        default_factory=lambda: _role(
+    overload_base: float = P(
+        0.0103,
+        "latent (probit)",
+        "fit",
+        lo=-20.0,
+        hi=20.0,
+        doc="fear of overload at age 45 (65% of over-45s, DOMAIN section 2)",
+    )
+    overload_age_per_decade: float = P(
+        0.50, "latent per decade of age", "assumption", lo=-20.0, hi=20.0
+    )
+    overload_affinity: float = P(
+        -1.5,
+        "latent per unit of digital affinity",
+        "assumption",
+        lo=-20.0,
+        hi=20.0,
+        doc="digital affinity lowers the fear of overload",
+    )
+    control_base: float = P(
+        -0.5,
+        "latent (probit)",
+        "assumption",
+        lo=-20.0,
+        hi=20.0,
+        doc="baseline fear of losing control",
+    )
+    control_role: dict[str, Coef] = PD(
+        lambda: _role(
             executive=0.3, middle_manager=0.7275, specialist=0.2, admin=0.0, operations=-0.1
-        )
+        ),
+        "latent, by role",
+        "fit",
+        lo=-20.0,
+        hi=20.0,
+        doc="role shift of the fear of losing control; middle managers fitted (59%, DOMAIN"
+        " section 2), other roles assumption",
     )
-    quality_base: Coef = -0.4
-    quality_role: dict[str, Coef] = Field(
-        default_factory=lambda: _role(
+    quality_base: float = P(
+        -0.4, "latent (probit)", "assumption", lo=-20.0, hi=20.0, doc="baseline quality doubts"
+    )
+    quality_role: dict[str, Coef] = PD(
+        lambda: _role(
             executive=0.1, middle_manager=0.2, specialist=0.4251, admin=0.0, operations=-0.1
-        )
+        ),
+        "latent, by role",
+        "fit",
+        lo=-20.0,
+        hi=20.0,
+        doc="role shift of quality and liability doubts; specialists fitted (51% of domain"
+        " experts, DOMAIN section 2), other roles assumption",
     )
-    trust_base: Coef = 0.0
-    # --- own attitude: tanh of a latent sum (DOMAIN section 2)
-    attitude_base: Coef = 0.15
-    attitude_benefit: Coef = 0.35
-    attitude_concern: Coef = 0.35
-    attitude_tenure_per_decade: Coef = 0.35
-    attitude_role: dict[str, Coef] = Field(
-        default_factory=lambda: _role(
+    trust_base: float = P(
+        0.0, "latent (probit)", "assumption", lo=-20.0, hi=20.0, doc="initial trust in AI output"
+    )
+    # --- own attitude: tanh of a latent sum (model/processes/influence.py, DOMAIN section 2)
+    attitude_base: float = P(0.15, "latent attitude", "assumption", lo=-20.0, hi=20.0)
+    attitude_benefit: float = P(
+        0.35, "latent attitude per unit of benefit", "assumption", lo=-20.0, hi=20.0
+    )
+    attitude_concern: float = P(
+        0.35, "latent attitude per unit of concern", "assumption", lo=-20.0, hi=20.0
+    )
+    attitude_tenure_per_decade: float = P(
+        0.35,
+        "latent attitude per decade of tenure",
+        "assumption",
+        lo=-20.0,
+        hi=20.0,
+        doc="long tenure goes with stronger resistance (direction: DOMAIN section 1)",
+    )
+    attitude_role: dict[str, Coef] = PD(
+        lambda: _role(
             executive=0.35, middle_manager=-0.45, specialist=-0.15, admin=0.0, operations=0.05
-        )
+        ),
+        "latent attitude, by role",
+        "assumption",
+        lo=-20.0,
+        hi=20.0,
+        doc="middle management often the largest source of resistance (direction: DOMAIN"
+        " section 2)",
     )
-    attitude_noise: Positive = 1.0
+    attitude_noise: float = P(
+        1.0, "latent attitude (sd)", "assumption", hi=100.0, doc="spread of personal disposition"
+    )
     culture: dict[str, CultureParams] = Field(default_factory=_cultures)
     # --- band of concerns (model/processes/concerns.py)
-    concern_floor: Rate = 0.7
-    concern_ceiling: Rate = 0.3
-    # --- communication and rumours
-    reach_scale: Rate = 1.0
-    learn_understanding: Rate = 0.45
-    learn_benefit: Rate = 0.35
-    persuasion: Rate = 0.12
-    info_decay: Rate = 0.75
-    rumour_rate: Rate = 0.008
-    transparency_relief: Rate = 0.03
-    story_relief: Rate = 0.04
-    # --- training and competence
-    learn_per_hour: Rate = 0.06
-    generic_fit: Rate = 0.55
-    tandem_bonus: Positive = 0.35
-    training_relief: Rate = 0.9
-    practice_rate: Rate = 0.04
-    competence_decay: Rate = 0.015
+    concern_floor: float = P(
+        0.7, "x initial concern", "assumption", doc="relief never lowers a concern below this"
+    )
+    concern_ceiling: float = P(
+        0.3,
+        "share of the way to full concern",
+        "assumption",
+        doc="rumours and backfire never raise a concern above this",
+    )
+    # --- communication and rumours (model/processes/communication.py)
+    reach_scale: float = P(1.0, "x channel reach", "assumption")
+    learn_understanding: float = P(0.45, "share of the gap per message", "assumption")
+    learn_benefit: float = P(0.35, "share of the gap per message", "assumption")
+    persuasion: float = P(0.12, "share of the gap per message", "assumption")
+    info_decay: float = P(0.75, "share kept a week", "assumption", doc="being informed fades")
+    rumour_rate: float = P(
+        0.008,
+        "concern a week",
+        "assumption",
+        doc="an information vacuum feeds rumours (DOMAIN section 4)",
+    )
+    transparency_relief: float = P(0.03, "share of excess concern per update", "assumption")
+    story_relief: float = P(0.04, "share of excess concern per story", "assumption")
+    # --- training and competence (model/processes/training.py, levers/training.py)
+    learn_per_hour: float = P(0.06, "1/effective hour", "assumption")
+    generic_fit: float = P(
+        0.55,
+        "x learning",
+        "assumption",
+        doc="one-size-fits-all training works less (direction: DOMAIN section 4)",
+    )
+    tandem_bonus: float = P(
+        0.35,
+        "x learning, over-45s",
+        "assumption",
+        hi=100.0,
+        doc="tandem teams helped older staff (direction: DOMAIN section 5)",
+    )
+    training_relief: float = P(0.9, "share of excess overload per unit of gain", "assumption")
+    practice_rate: float = P(0.04, "share of the gap a week of use", "assumption")
+    competence_decay: float = P(0.015, "share a week without use", "assumption")
     # --- social influence (Friedkin-Johnsen) and contagion of concerns
-    stubbornness_max: Rate = 0.6
-    stubbornness_half_tenure: Positive = 10.0
-    concern_contagion: Rate = 0.08
-    champion_weight: Positive = 4.0
-    adviser_weight: Positive = 3.0
-    # --- trial and adoption
-    trial_rate: Rate = 0.0635
-    trial_social: Positive = 2.0
-    intent_threshold: Coef = -0.05
-    intent_slope: Positive = 6.0
-    retry_factor: Rate = 0.3
-    value_friction: Positive = 0.35
-    value_overload: Positive = 0.25
-    value_quality: Positive = 0.2
-    value_attitude: Positive = 0.35
-    activate_rate: Rate = 0.35
-    activate_value: Coef = 0.08
-    drop_rate: Rate = 0.25
-    drop_value: Coef = 0.02
-    lapse_rate: Rate = 0.10
-    value_scale: Positive = 0.08
-    habit_per_week: Rate = 0.04
+    stubbornness_max: float = P(
+        0.6, "weight of own attitude", "assumption", doc="stubbornness grows with tenure"
+    )
+    stubbornness_half_tenure: float = P(10.0, "years", "assumption", hi=100.0)
+    concern_contagion: float = P(0.08, "share of the gap to neighbours a week", "assumption")
+    champion_weight: float = P(4.0, "x influence weight", "assumption", hi=100.0)
+    adviser_weight: float = P(3.0, "x influence weight", "assumption", hi=100.0)
+    # --- trial and adoption (model/processes/adoption.py)
+    trial_rate: float = P(
+        0.0635, "probability a week", "fit", doc="weekly trial hazard of a willing, aware user"
+    )
+    trial_social: float = P(
+        2.0, "x per unit of complex exposure", "assumption", hi=100.0, doc="trial as contagion"
+    )
+    intent_threshold: float = P(
+        -0.05, "attitude", "assumption", lo=-20.0, hi=20.0, doc="attitude at half willingness"
+    )
+    intent_slope: float = P(6.0, "1/attitude", "assumption", hi=100.0)
+    retry_factor: float = P(0.3, "x trial hazard", "assumption", doc="lapsed users try again")
+    value_friction: float = P(0.35, "value", "assumption", hi=100.0, doc="cost of a hard tool")
+    value_overload: float = P(0.25, "value per unit of held overload", "assumption", hi=100.0)
+    value_quality: float = P(0.2, "value per unit of held quality doubt", "assumption", hi=100.0)
+    value_attitude: float = P(0.35, "x gain per unit of attitude", "assumption", hi=100.0)
+    activate_rate: float = P(0.35, "probability a week", "assumption", doc="trial becomes use")
+    activate_value: float = P(
+        0.08, "value", "assumption", lo=-20.0, hi=20.0, doc="value at half the activation rate"
+    )
+    drop_rate: float = P(0.25, "probability a week", "assumption", doc="a trial is given up")
+    drop_value: float = P(
+        0.02, "value", "assumption", lo=-20.0, hi=20.0, doc="value at half the drop rate"
+    )
+    lapse_rate: float = P(0.10, "probability a week", "assumption", doc="active users lapse")
+    value_scale: float = P(0.08, "value", "assumption", hi=100.0, doc="width of the logistic")
+    habit_per_week: float = P(0.04, "share of the gap a week", "assumption")
     # --- experience feedback
-    trust_learn: Rate = 0.08
-    experience_update: Rate = 0.06
+    trust_learn: float = P(0.08, "share of the gap a week of use", "assumption")
+    experience_update: float = P(0.06, "share of the gap a week of use", "assumption")
     # --- levers
-    champion_support: Rate = 0.25
-    leader_shift: Coef = 0.12
-    works_council_relief: Rate = 0.4
-    works_council_conflict: Rate = 0.03
-    board_relief: Rate = 0.06
-    anticipation_relief: Rate = 0.25
-    adviser_shift: Coef = 1.5
-    incentive_shift: Coef = 0.15
-    mandate_rate: Rate = 0.08
-    habit_integration: Rate = 0.6
-    use_case_rate: Rate = 0.04
-    support_rate: Positive = 1.0
-    word_of_mouth: Rate = 0.25
+    champion_support: float = P(0.25, "support", "assumption")
+    leader_shift: float = P(0.12, "latent attitude", "assumption", lo=-20.0, hi=20.0)
+    works_council_relief: float = P(0.4, "share of excess concern", "assumption")
+    works_council_conflict: float = P(0.03, "concern a week", "assumption")
+    board_relief: float = P(0.06, "share of excess concern a week", "assumption")
+    anticipation_relief: float = P(0.25, "share of excess concern", "assumption")
+    adviser_shift: float = P(1.5, "latent attitude", "assumption", lo=-20.0, hi=20.0)
+    incentive_shift: float = P(0.15, "latent attitude", "assumption", lo=-20.0, hi=20.0)
+    mandate_rate: float = P(
+        0.08, "probability a week", "assumption", doc="trials once use is in the process"
+    )
+    habit_integration: float = P(0.6, "x habit", "assumption")
+    use_case_rate: float = P(0.04, "use cases a week per expert", "assumption")
+    support_rate: float = P(1.0, "requests per unsupported user", "assumption", hi=100.0)
+    word_of_mouth: float = P(0.25, "share of the awareness gap", "assumption")
     # --- mechanisms of the second build (docs/ODD.md, "Mechanisms")
     hours_half: float = P(
         1.0,

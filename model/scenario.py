@@ -13,15 +13,15 @@ import copy
 import re
 import tomllib
 from pathlib import Path
-from types import UnionType
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args
 
 import numpy as np
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from model.errors import MAX_PROBLEMS, Problem, ScenarioError
 from model.parameters import Parameters
+from model.validation import validate
 
 Role = Literal["executive", "middle_manager", "specialist", "admin", "operations"]
 Culture = Literal["innovation", "performance", "harmony", "hierarchy"]
@@ -55,6 +55,15 @@ Weight = Annotated[float, Field(ge=0.0, le=1e6)]
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Week = Annotated[int, Field(ge=0, le=520)]
+
+
+def explicit(section: BaseModel, field: str) -> bool:
+    """Whether `field` was given (in the file or an override), not left at its default.
+
+    A lever size given explicitly wins over its per-head rule (e.g. `count` over
+    `employees_per_champion`), so a preset can scale with the firm while a user's
+    `--set strategy.champions.count=3` still means three."""
+    return field in section.model_fields_set
 
 
 class Strict(BaseModel):
@@ -290,7 +299,7 @@ class Scenario(Strict):
     def budget_eur(self) -> float:
         """The budget in EUR: per employee times employees when so given, else the total."""
         b = self.budget
-        if b.eur_per_employee is not None:
+        if b.eur_per_employee is not None and not explicit(b, "total_eur"):
             return b.eur_per_employee * self.organisation.employees
         return b.total_eur
 
@@ -300,7 +309,8 @@ class Scenario(Strict):
         `source` names where the overrides came from in error messages."""
         if not overrides:
             return self
-        data = self.model_dump(mode="python", exclude_none=True)
+        # only what was set: a default stays a default (see `explicit`)
+        data = self.model_dump(mode="python", exclude_none=True, exclude_unset=True)
         return validate_scenario(apply_overrides(data, overrides, source), source)
 
     def to_toml(self) -> str:
@@ -496,10 +506,9 @@ def validate_scenario(data: dict[str, Any], source: str) -> Scenario:
         raise ScenarioError(unknown)
     data, problems = _merge_parameter_tables(data, source)
     try:
-        scenario = Scenario.model_validate(plain(data))
-    except ValidationError as exc:
-        problems += [_problem(source, err) for err in exc.errors()]
-        raise ScenarioError(problems) from None
+        scenario = validate(Scenario, plain(data), source)
+    except ScenarioError as exc:
+        raise ScenarioError(problems + exc.problems) from None
     except RecursionError:
         raise ScenarioError([_too_deep(source, "")]) from None
     if problems:
@@ -568,110 +577,6 @@ def _merge_parameter_tables(data: dict[str, Any], source: str) -> tuple[dict, li
                 table[entry] = value
         merged[name] = table
     return {**data, "parameters": merged}, problems
-
-
-def _problem(source: str, err: Any) -> Problem:
-    loc = ".".join(str(p) for p in err["loc"])
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        parent = _walk(err["loc"][:-1])
-        known = (
-            ", ".join(parent[0].model_fields)
-            if parent and isinstance(parent[0], type) and issubclass(parent[0], BaseModel)
-            else "see the README's scenario keys"
-        )
-        return Problem(source, loc, err.get("input"), f"one of the keys {known}", "unknown key")
-    ctx = err.get("ctx") or {}
-    if kind in _TYPE_WORDS:
-        allowed = _TYPE_WORDS[kind]
-    elif kind == "literal_error":
-        allowed = "one of " + str(ctx.get("expected", ""))
-    elif "ge" in ctx or "le" in ctx or "gt" in ctx or "lt" in ctx:
-        # pydantic names only the violated bound: report the field's whole range
-        bounds = _declared_bounds(err["loc"]) or ctx
-        lo = bounds.get("ge", bounds.get("gt"))
-        hi = bounds.get("le", bounds.get("lt"))
-        left = "(" if "gt" in bounds or lo is None else "["
-        right = ")" if "lt" in bounds or hi is None else "]"
-        lo = "-inf" if lo is None else lo
-        hi = "inf" if hi is None else hi
-        allowed = f"a number in {left}{lo}, {hi}{right}"
-    elif kind == "value_error":  # a model validator: the message says what is allowed
-        rule = str(err["msg"]).removeprefix("Value error, ")
-        value = err.get("input")
-        head, sep, rest = rule.partition(": ")
-        if not loc and sep and re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", head):
-            # a whole-scenario check that names its key: show that key and its value
-            loc, rule = head, rest
-            for part in head.split("."):
-                value = value.get(part) if isinstance(value, dict) else None
-        return Problem(source, loc, value, rule, "inconsistent values")
-    else:
-        allowed = err["msg"]
-    return Problem(source, loc, err.get("input"), allowed, err["msg"])
-
-
-def _unwrap(tp: Any, meta: list) -> Any:
-    """Strip Annotated (collecting its constraints into `meta`) and `X | None`."""
-    while True:
-        if get_origin(tp) is Annotated:
-            args = get_args(tp)
-            for m in args[1:]:
-                meta.extend(getattr(m, "metadata", [m]))
-            tp = args[0]
-        elif get_origin(tp) in (Union, UnionType):
-            rest = [a for a in get_args(tp) if a is not type(None)]
-            if len(rest) != 1:
-                return tp
-            tp = rest[0]
-        else:
-            return tp
-
-
-def _walk(loc: tuple) -> tuple[Any, list] | None:
-    """The declared type (and its constraints) of the scenario key at `loc`."""
-    tp: Any = Scenario
-    meta: list = []
-    for part in loc:
-        tp = _unwrap(tp, meta)
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            field = tp.model_fields.get(str(part))
-            if field is None:
-                return None
-            tp, meta = field.annotation, list(field.metadata)
-        elif get_origin(tp) is dict:
-            tp, meta = get_args(tp)[1], []
-        elif get_origin(tp) is list and isinstance(part, int):
-            tp, meta = get_args(tp)[0], []
-        else:
-            return None
-    return _unwrap(tp, meta), meta
-
-
-def _declared_bounds(loc: tuple) -> dict[str, Any] | None:
-    """The numeric bounds (ge/gt/le/lt) declared for the scenario key at `loc`."""
-    found = _walk(loc)
-    if found is None:
-        return None
-    bounds = {k: getattr(m, k) for m in found[1] for k in ("ge", "gt", "le", "lt") if hasattr(m, k)}
-    return bounds or None
-
-
-_TYPE_WORDS = {
-    "int_type": "an integer (whole number)",
-    "int_parsing": "an integer (whole number)",
-    "int_from_float": "an integer (whole number)",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "string_type": "text in quotes",
-    "list_type": "a list [...]",
-    "dict_type": "a table {...}",
-    "model_type": "a table {...}",
-    "model_attributes_type": "a table {...}",
-    "finite_number": "a finite number (not inf or nan)",
-}
 
 
 def load_scenario(

@@ -304,3 +304,25 @@ def test_bad_input_exits_2(capsys, argv, needle):
     err = capsys.readouterr().err
     assert needle in err
     assert "Traceback" not in err
+
+
+def _measure_seed(ctx, task, seed_seq) -> dict:
+    """A custom per-run measure (module level: it travels to worker processes)."""
+    return {"plan": task[2], "draw": float(np.random.default_rng(seed_seq).random())}
+
+
+@pytest.mark.parametrize("executor", [SerialExecutor(), ProcessExecutor(2)], ids=["serial", "fork"])
+def test_custom_measure_uneven_runs_and_callbacks_without_store(batch, executor):
+    """The runner serves any multi-seed loop: a measure instead of run(), a run count
+    per point, records and progress through callbacks, no store."""
+    ctx = make_context([batch.ctx.plans[0]] * 2, {}, seed=3)
+    ctx = type(ctx)(**{**ctx.__dict__, "measure": _measure_seed})
+    uneven = Batch(ctx, [(0, {}), (1, {})], runs=0, point_runs=[3, 5])
+    records, done = [], []
+    execute(uneven, None, executor, chunk_size=2, on_result=records.extend, on_progress=done.append)
+    assert uneven.size == 8 and sum(done) == 8
+    got = {(r["point"], r["run"]): r for r in records}
+    assert sorted(got) == [(0, r) for r in range(3)] + [(1, r) for r in range(5)]
+    for (point, index), r in got.items():
+        assert r["plan"] == point
+        assert r["draw"] == np.random.default_rng(run_seed(3, index)).random()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -306,3 +307,145 @@ def test_set_applies_to_every_target_after_its_own(capsys):
     data = json.loads(out)
     # the target fixes innovation, the user's --set comes after and wins: adoption collapses
     assert code == 1 and data["targets"][0]["model"] < 0.2
+
+
+EFFECT_KINDS = """
+[[target]]
+id = "same_plan_ratio"
+scenario = "typical_sme"
+set = { "organisation.employees" = 30, "weeks" = 8 }
+runs = 3
+kind = "ratio"
+field = "final_aware_share"
+set_a = { "strategy.champions.count" = 2 }
+set_b = { "strategy.champions.count" = 2 }
+value = 1.0
+range = [0.999, 1.001]
+
+[[target]]
+id = "sizes"
+scenario = "typical_sme"
+set = { "organisation.employees" = 30, "weeks" = 8 }
+runs = 3
+kind = "plausible"
+holds = ["final_active_share <= 1", "final_aware_share > 2"]
+"""
+
+
+def test_ratio_and_plausible_targets_run(tmp_path, capsys):
+    """Plans a and b of a ratio share their seeds (the same plan gives exactly 1);
+    a plausible target fails when one condition fails and reports the means it used."""
+    path = tmp_path / "t.toml"
+    path.write_text(EFFECT_KINDS)
+    code, out, _ = _calibrate(capsys, "--targets", str(path), "--json")
+    by_id = {t["id"]: t for t in json.loads(out)["targets"]}
+    assert code == 1
+    assert by_id["same_plan_ratio"]["model"] == 1.0 and by_id["same_plan_ratio"]["pass"]
+    sizes = by_id["sizes"]
+    assert set(sizes["model"]) == {"final_active_share", "final_aware_share"}
+    assert sizes["value"] == ["final_active_share <= 1", "final_aware_share > 2"]
+    assert not sizes["pass"]
+
+
+def test_ratio_evaluation_uses_range_or_tolerance(tmp_path):
+    path = tmp_path / "t.toml"
+    path.write_text(EFFECT_KINDS)
+    ratio = load_targets(path)[0]
+    per_run = [[0.2, 0.5], [0.2, 0.3], [float("nan"), 1.0]]  # NaN run left out: 0.4/0.2
+    assert evaluate(ratio, per_run).model == pytest.approx(2.0)
+    assert not evaluate(ratio, per_run).passed
+    wide = replace(ratio, spec=ratio.spec.model_copy(update={"range": [1.5, 2.5]}))
+    assert evaluate(wide, per_run).passed
+    tol = replace(
+        ratio, value=2.1, spec=ratio.spec.model_copy(update={"range": None}), tolerance=0.05
+    )
+    assert not evaluate(tol, per_run).passed
+    assert evaluate(replace(tol, tolerance=0.1), per_run).passed
+
+
+def test_bad_plausible_expression_exits_2(tmp_path, capsys):
+    path = tmp_path / "t.toml"
+    path.write_text(EFFECT_KINDS.replace('"final_aware_share > 2"', '"final_happiness > 2"'))
+    code, out, err = _calibrate(capsys, "--targets", str(path))
+    assert code == 2 and "target 'sizes'.holds.1" in err and "final_happiness" in err
+
+
+TECH = '[[parameter]]\nkey = "tool.usefulness"\nbounds = [0.3, 0.9]\n'
+VARIANCE = """
+[[target]]
+id = "v"
+scenario = "typical_sme"
+set = { "organisation.employees" = 30, "weeks" = 8 }
+kind = "variance_share"
+field = "final_mean_attitude"
+samples = 4
+people = [{ key = "strategy.champions.count", bounds = [0, 6] }]
+technology = "tech.toml"
+value = 0.5
+tolerance = 0.5
+"""
+
+
+def test_variance_share_target_runs_a_sobol_design(tmp_path, capsys):
+    """people / (people + technology) total-order indices over N(D+2) design points; the
+    technology side is a problem file next to the targets file."""
+    (tmp_path / "tech.toml").write_text(TECH)
+    path = tmp_path / "t.toml"
+    path.write_text(VARIANCE)
+    (target,) = load_targets(path)
+    assert [p.key for p in target.problem.parameters] == [
+        "strategy.champions.count",
+        "tool.usefulness",
+    ]
+    assert target.total_runs == 4 * (2 + 2)
+    code, out, _ = _calibrate(capsys, "--targets", str(path), "--json", "--workers", "1")
+    (result,) = json.loads(out)["targets"]
+    assert code == 0 and result["pass"] and 0.0 <= result["model"] <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [
+        ('"tech.toml"', '"no_such.toml"', "target 'v'.technology: no such file"),
+        ("bounds = [0, 6]", "bounds = [0, -6]", "target 'v'.people.0.bounds"),
+        ("strategy.champions.count", "strategy.champions.cout", "target 'v'.people.0.key"),
+    ],
+)
+def test_variance_share_problems_exit_2(tmp_path, capsys, old, new, needle):
+    (tmp_path / "tech.toml").write_text(TECH)
+    path = tmp_path / "t.toml"
+    path.write_text(VARIANCE.replace(old, new))
+    code, out, err = _calibrate(capsys, "--targets", str(path))
+    assert code == 2 and needle in err and out == ""
+
+
+FAILED_WITH = """
+[[target]]
+id = "f"
+scenario = "typical_sme"
+set = { "organisation.employees" = 30, "weeks" = 12, "strategy.champions.count" = 2 }
+runs = 6
+kind = "failed_with"
+barrier = "BARRIER"
+value = 0.5
+tolerance = 0.5
+"""
+
+
+@pytest.mark.parametrize("barrier", ["acceptance", "data"])
+def test_failed_with_counts_the_barrier_among_failed_runs(tmp_path, capsys, barrier):
+    from experiments.runner import run_seed
+
+    path = tmp_path / "t.toml"
+    path.write_text(FAILED_WITH.replace("BARRIER", barrier))
+    code, out, _ = _calibrate(capsys, "--targets", str(path), "--json", "--workers", "1")
+    (result,) = json.loads(out)["targets"]
+    sc = load_scenario("typical_sme").with_overrides(
+        {"organisation.employees": 30, "weeks": 12, "strategy.champions.count": 2}
+    )
+    summaries = [run(sc, seed=run_seed(sc.seed, i), counterfactual=False).summary for i in range(6)]
+    failed = [s for s in summaries if not s["goal_reached"]]
+    assert failed, "the scenario should miss its goal"
+    expected = sum(barrier in s["barriers"] for s in failed) / len(failed)
+    assert result["model"] == pytest.approx(expected)
+    assert result["pass"] == (abs(expected - 0.5) <= 0.5) and code == (0 if result["pass"] else 1)

@@ -70,10 +70,7 @@ def test_switched_off_lever_changes_nothing(off_a, off_b):
 @pytest.mark.parametrize(
     ("overrides", "cost_key"),
     [
-        (
-            {"strategy.champions.count": 0, "strategy.champions.employees_per_champion": None},
-            "cost_champions_eur",
-        ),
+        ({"strategy.champions.count": 0}, "cost_champions_eur"),
         (
             {
                 "strategy.resistance.concern_board": False,
@@ -146,3 +143,24 @@ def test_pilot_first_scales_out_after_the_pilot():
     n_users = weekly["trial_share"] + weekly["active_share"] + weekly["lapsed_share"]
     assert n_users[impl + 2] <= 0.35  # only the pilot (and champions, leaders) so far
     assert n_users.iloc[-1] > n_users[impl + 2]
+
+
+def test_lever_check_runs_through_the_batch_runner_on_any_executor():
+    from experiments.executors import ProcessExecutor
+
+    check = CHECKS[1]
+    serial = paired_differences(check, 4)
+    forked = paired_differences(check, 4, executor=ProcessExecutor(2))
+    np.testing.assert_array_equal(serial, forked)
+    base = load_scenario(check.base)
+    on = run(
+        base.with_overrides(check.on),
+        seed=np.random.SeedSequence(11).spawn(4)[2],
+        counterfactual=False,
+    )
+    off = run(
+        base.with_overrides(check.off),
+        seed=np.random.SeedSequence(11).spawn(4)[2],
+        counterfactual=False,
+    )
+    assert serial[2] == on.summary[check.metric] - off.summary[check.metric]

@@ -192,22 +192,22 @@ BAD = {
     "missing_bounds": (
         'outputs = ["roi"]\n[[parameter]]\nkey = "tool.usefulness"\n'
         '[[parameter]]\nkey = "tool.reliability"\nbounds = [0.5, 0.9]\n',
-        "parameter[0].bounds",
+        "parameter.0.bounds",
     ),
-    "missing_key": ('outputs = ["roi"]\n[[parameter]]\nbounds = [0, 1]\n', "parameter[0].key"),
+    "missing_key": ('outputs = ["roi"]\n[[parameter]]\nbounds = [0, 1]\n', "parameter.0.key"),
     "unknown_scenario_key": (
         TINY.replace("tool.usefulness", "tool.usefullness"),
         "tool.usefullness",
     ),
-    "reversed_bounds": (TINY.replace("[0.3, 0.9]", "[0.9, 0.3]"), "parameter[1].bounds"),
+    "reversed_bounds": (TINY.replace("[0.3, 0.9]", "[0.9, 0.3]"), "parameter.1.bounds"),
     "bounds_out_of_range": (TINY.replace("[0.3, 0.9]", "[0.3, 1.5]"), "tool.usefulness"),
     "three_bounds_for_uniform": (
         TINY.replace("[0.3, 0.9]", "[0.3, 0.9, 1.0]"),
-        "parameter[1].bounds",
+        "parameter.1.bounds",
     ),
     "unknown_distribution": (
         TINY.replace("bounds = [0.3, 0.9]", 'bounds = [0.3, 0.9]\ndistribution = "cauchy"'),
-        "parameter[1].distribution",
+        "parameter.1.distribution",
     ),
     "unknown_method": ('method = "fast"\n' + TINY, "method"),
     "unknown_output": (TINY.replace('"roi"]', '"roi", "happiness"]'), "happiness"),

@@ -152,6 +152,7 @@ def NetworkEditor(ctx: EditContext):
         ChoiceField(ctx, "network.kind", "Network kind", list(NETWORK_KINDS))
         NumberField(ctx, "network.mean_degree", "Mean contacts")
         NumberField(ctx, "network.cross_department_share", "Cross-dept share")
+        NumberField(ctx, "network.rewiring", "Rewiring (0-1)")
 
 
 @solara.component
@@ -163,6 +164,12 @@ def ToolEditor(ctx: EditContext):
     with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "tool.hours_saved_per_week", "Hours saved / week")
         NumberField(ctx, "tool.licence_eur_per_user_month", "Licence per user", suffix="EUR/month")
+    with solara.Row(style=ROW_STYLE):
+        NumberField(ctx, "tool.data_quality", "Data quality (0-1)")
+        NumberField(
+            ctx, "tool.integration_weeks", "Integration after go-live", integer=True, suffix="weeks"
+        )
+        NumberField(ctx, "tool.integration_eur", "Integration cost", suffix="EUR")
     targets = ctx.value("tool.target_roles") or []
     solara.SelectMultiple(
         "Target roles (the tool is for)",
@@ -178,10 +185,15 @@ def ToolEditor(ctx: EditContext):
 def BudgetGoalEditor(ctx: EditContext):
     with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "budget.total_eur", "Budget", suffix="EUR")
+        NumberField(ctx, "budget.eur_per_employee", "or per employee", optional=True, suffix="EUR")
         NumberField(ctx, "budget.hourly_cost_eur", "Hourly cost", suffix="EUR")
     with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "goals.target_active_share", "Goal: active share (0-1)")
         NumberField(ctx, "goals.by_week", "by week", integer=True)
+    with solara.Row(style=ROW_STYLE):
+        NumberField(ctx, "economics.horizon_years", "ROI horizon", suffix="years")
+        NumberField(ctx, "economics.indirect_share", "Indirect benefit (x direct)")
+        NumberField(ctx, "economics.strategic_eur_per_year", "Strategic value", suffix="EUR/year")
     with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "weeks", "Weeks simulated", integer=True)
         NumberField(ctx, "seed", "Seed", integer=True)
@@ -348,6 +360,14 @@ def PeopleEditor(ctx: EditContext):
     solara.Text("Champions", style={"font-size": "13px", "font-weight": "600"})
     with solara.Row(style=ROW_STYLE):
         NumberField(ctx, "strategy.champions.count", "Count", integer=True)
+        NumberField(
+            ctx,
+            "strategy.champions.employees_per_champion",
+            "or one per",
+            integer=True,
+            optional=True,
+            suffix="employees",
+        )
         ChoiceField(
             ctx,
             "strategy.champions.selection",
@@ -366,6 +386,9 @@ def PeopleEditor(ctx: EditContext):
             ["none", "most_receptive", "random", "most_resistant"],
         )
         NumberField(ctx, "strategy.quick_wins.pilot_size", "Pilot size", integer=True)
+        NumberField(
+            ctx, "strategy.quick_wins.pilot_share", "or share of users (0-1)", optional=True
+        )
         NumberField(ctx, "strategy.quick_wins.start_week", "Start week", integer=True)
     FlagField(ctx, "strategy.quick_wins.broadcast", "Broadcast success stories")
 
@@ -403,6 +426,14 @@ def AnchoringEditor(ctx: EditContext):
             optional=True,
         )
         NumberField(ctx, "strategy.anchoring.innovator_roles", "AI innovator roles", integer=True)
+        NumberField(
+            ctx,
+            "strategy.anchoring.employees_per_innovator",
+            "or one per",
+            integer=True,
+            optional=True,
+            suffix="employees",
+        )
     FlagField(ctx, "strategy.anchoring.community_of_practice", "Community of practice")
     FlagField(ctx, "strategy.anchoring.incentives", "Incentives for new use cases")
 
@@ -411,7 +442,11 @@ SECTIONS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
     ("Organisation", OrganisationEditor, ("organisation",)),
     ("Influence network", NetworkEditor, ("network",)),
     ("AI tool", ToolEditor, ("tool",)),
-    ("Budget, goal and horizon", BudgetGoalEditor, ("budget", "goals", "weeks", "seed")),
+    (
+        "Budget, goal and horizon",
+        BudgetGoalEditor,
+        ("budget", "goals", "economics", "weeks", "seed"),
+    ),
     (
         "Phase timeline and rollout",
         TimelineEditor,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from model.levers.base import Lever
 from model.programme import HOURS_PER_WEEK
+from model.scenario import explicit
 from model.selection import select_innovators
 from model.state import ACTIVE
 
@@ -18,7 +19,7 @@ WEEKS_PER_MONTH = 52.0 / 12.0
 def innovator_count(sim: Simulation) -> int:
     """`innovator_roles`, or one per `employees_per_innovator` staff (at least one)."""
     anch = sim.plan.anchoring
-    if anch.employees_per_innovator is not None:
+    if anch.employees_per_innovator is not None and not explicit(anch, "innovator_roles"):
         return max(1, round(sim.wf.n / anch.employees_per_innovator))
     return anch.innovator_roles
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from model.levers.base import Action, Lever, Price
 from model.programme import HOURS_PER_WEEK
+from model.scenario import explicit
 from model.selection import select_champions
 from model.state import ACTIVE, TRIAL
 
@@ -53,7 +54,7 @@ def _support(sim: Simulation) -> None:
 def planned_count(sim: Simulation) -> int:
     """`count`, or one champion per `employees_per_champion` staff (at least one)."""
     ch = sim.plan.champions
-    if ch.employees_per_champion is not None:
+    if ch.employees_per_champion is not None and not explicit(ch, "count"):
         return max(1, int(np.ceil(sim.wf.n / ch.employees_per_champion)))
     return ch.count
 

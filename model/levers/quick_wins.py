@@ -8,6 +8,7 @@ import numpy as np
 
 from model.levers.base import Action, Lever, Price
 from model.processes.concerns import relieve
+from model.scenario import explicit
 from model.selection import select_pilot
 from model.state import ACTIVE, TRIAL
 
@@ -30,7 +31,7 @@ def _pilot_week_and_kind(sim: Simulation) -> tuple[int, str]:
 def pilot_size(sim: Simulation) -> int:
     """`pilot_size`, or `pilot_share` of the target users (at least the minimum)."""
     q = sim.plan.quick_wins
-    if q.pilot_share is None:
+    if q.pilot_share is None or explicit(q, "pilot_size"):
         return q.pilot_size
     share = round(q.pilot_share * int(sim.wf.is_target.sum()))
     return max(int(sim.p.quick_wins.min_pilot), share)
