@@ -58,6 +58,7 @@ from experiments.executors import make_executor
 from experiments.inputs import TARGET_KINDS, TargetsFile
 from experiments.inputs import Target as TargetSpec
 from experiments.runner import Batch, Context, Task, execute, make_context
+from model.checks import check_seed
 from model.errors import Problem, ScenarioError
 from model.population import draw_organisation
 from model.scenario import Scenario, load_scenario, parse_override, read_toml
@@ -690,9 +691,15 @@ def format_table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+MAX_RUNS_SCALE = 100.0  # 100 x the targets' runs is hours already; beyond is a typo
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    if not args.runs_scale > 0 or not math.isfinite(args.runs_scale):
-        raise ScenarioError([Problem("--runs-scale", "", args.runs_scale, "a number > 0")])
+    if not 0 < args.runs_scale <= MAX_RUNS_SCALE:
+        raise ScenarioError(
+            [Problem("--runs-scale", "", args.runs_scale, f"a number in (0, {MAX_RUNS_SCALE:g}]")]
+        )
+    check_seed(args.seed, "--seed")
     if args.workers < 1:
         raise ScenarioError([Problem("--workers", "", args.workers, "an integer >= 1")])
     source = args.targets or str(DEFAULT_TARGETS)

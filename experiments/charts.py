@@ -16,6 +16,7 @@ import pandas as pd  # noqa: E402
 def _save(fig, path: str | Path) -> None:
     """Write through a temporary file and rename (a kill never leaves half a PNG)."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     fig.savefig(tmp, dpi=120, bbox_inches="tight", format="png")
     plt.close(fig)

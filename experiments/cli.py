@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
-from model.errors import ScenarioError
+from model.errors import ScenarioError, report_lines
 
 COMMAND_MODULES = (
     "experiments.commands_basic",
@@ -60,6 +61,14 @@ def add_scenario_options(p: argparse.ArgumentParser, seed: bool = True) -> None:
     )
     if seed:
         p.add_argument("--seed", type=int, default=None, help="base seed (default: scenario's)")
+    p.add_argument(
+        "--max-memory",
+        type=float,
+        default=None,
+        metavar="GB",
+        help="memory this command may plan for (default: the machine's); commands that "
+        "would need more are refused before they start",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,18 +77,54 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    from model.limits import ENV
+
+    saved = os.environ.get(ENV)
     provenance.COMMAND_LINE = ["adoptsim", *(sys.argv[1:] if argv is None else argv)]
     try:
-        return int(args.func(args) or 0)
+        _set_memory_limit(getattr(args, "max_memory", None))
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return code
     except ScenarioError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
+        for line in report_lines(exc.problems):
+            print(f"error: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    finally:
+    except BrokenPipeError:
+        # the reader went away (`adoptsim run ... | head`): stop quietly, as a process
+        # killed by SIGPIPE would; results already in --out files are complete
+        _silence_stdout()
+        return 141
+    finally:  # --max-memory holds for this command only (main may run in-process)
         provenance.COMMAND_LINE = None
+        if saved is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = saved
+
+
+def _set_memory_limit(gb: float | None) -> None:
+    """--max-memory GB: the limit of model/limits.py, inherited by local workers."""
+    if gb is None:
+        return
+    from model.errors import Problem
+    from model.limits import ENV
+
+    if not 0 < gb < 1e9:
+        raise ScenarioError([Problem("--max-memory", "", gb, "a number of GB > 0, e.g. 64")])
+    os.environ[ENV] = repr(gb)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush raises nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import math
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,8 +16,10 @@ from pathlib import Path
 
 from experiments import provenance
 from experiments.cli import add_scenario_options
-from experiments.output import write_table
-from model.errors import Problem, ScenarioError
+from experiments.output import check_writable, write_table
+from experiments.preflight import check_run_memory
+from model.checks import check_snapshot_weeks
+from model.errors import Problem, ScenarioError, safe_text
 from model.run import run
 from model.scenario import load_scenario, preset_names
 
@@ -71,6 +75,7 @@ def check_out_path(path: str | None, flag: str = "--out") -> None:
     """Refuse unknown table formats before running anything."""
     if path and not path.endswith((".csv", ".parquet")):
         raise ScenarioError([Problem(flag, "", path, "a file name ending in .csv or .parquet")])
+    check_writable(path, flag)
 
 
 def check_seed(seed: int | None, flag: str = "--seed") -> None:
@@ -96,7 +101,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     sc = load_scenario(args.scenario, args.overrides)
     if args.weeks is not None:
         sc = sc.with_overrides({"weeks": args.weeks}, "--weeks")
-    res = run(sc, seed=args.seed, snapshots=_weeks_list(args.snapshot_weeks))
+    check_run_memory(sc, args.scenario)
+    weeks = check_snapshot_weeks(_weeks_list(args.snapshot_weeks), sc.weeks, "--snapshot-weeks")
+    check_writable(args.snapshots, "--snapshots", "dir")
+    res = run(sc, seed=args.seed, snapshots=weeks)
     prov = provenance.for_run(sc, args.seed, args.overrides)
     if args.out:
         with _writing("--out", args.out):
@@ -131,7 +139,7 @@ def print_summary(name: str, summary: dict) -> None:
     """Human-readable run summary: the DESIGN fields, then the rest."""
     from model.metrics import SUMMARY_FIELDS
 
-    print(f"scenario: {name}")
+    print(f"scenario: {safe_text(name, 80)}")
     for key in SUMMARY_FIELDS:
         print(f"  {key:28s} {_fmt(summary.get(key))}")
 
@@ -160,7 +168,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     for f in args.files:
         try:
             sc = load_scenario(f, args.overrides)
-            print(f"{f}: ok ({sc.name}, {sc.organisation.employees} employees, {sc.weeks} weeks)")
+            check_run_memory(sc, f)
+            print(
+                f"{safe_text(f)}: ok ({safe_text(sc.name, 80)}, "
+                f"{sc.organisation.employees} employees, {sc.weeks} weeks)"
+            )
         except ScenarioError as exc:
             problems += exc.problems
     if problems:
@@ -168,7 +180,39 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_listen(host: str, port: int) -> None:
+    """The UI's host and port, checked before Solara starts: a port in 1..65535 that is
+    free on a host name or address of this machine (Solara would otherwise pick another
+    port or exit 3 with a traceback)."""
+    if not 0 < port < 65536:
+        raise ScenarioError([Problem("--port", "", port, "a port number in 1..65535")])
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise ScenarioError(
+            [Problem("--host", "", host, "a host name or address of this machine", str(exc))]
+        ) from None
+    family, kind, proto, _, addr = infos[0]
+    try:
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(addr)
+    except OSError as exc:
+        raise ScenarioError(
+            [
+                Problem(
+                    "--port" if exc.errno == errno.EADDRINUSE else "--host",
+                    "",
+                    f"{host}:{port}",
+                    "a free port on an address of this machine",
+                    f"cannot listen there ({exc.strerror or exc})",
+                )
+            ]
+        ) from None
+
+
 def cmd_app(args: argparse.Namespace) -> int:
+    check_listen(args.host, args.port)
     if not APP.exists():
         print("the UI is not built yet; running the default scenario instead")
         print_summary("typical_sme", run("typical_sme").summary)

@@ -12,21 +12,23 @@ doubles the cost. These commands compute it by default (it is a DESIGN summary f
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
+import math
 import sys
 import time
 from typing import Any
 
 import pandas as pd
 
-from experiments import stats
+from experiments import preflight, stats
 from experiments.cli import add_scenario_options
 from experiments.commands_basic import clean_json
 from experiments.executors import make_executor
 from experiments.runner import Batch, execute, load_plans, make_context, parse_overrides
 from experiments.store import ResultStore, open_store
-from model.errors import Problem, ScenarioError
+from model.errors import Problem, ScenarioError, safe_text
 from model.population import POPULATIONS
 from model.scenario import Scenario, parse_override
 
@@ -136,6 +138,13 @@ def check_batch_args(args: argparse.Namespace) -> None:
         raise ScenarioError(problems)
 
 
+def check_plans(
+    args: argparse.Namespace, plans: list[Scenario], n_points: int, weekly: int = 1
+) -> None:
+    """Before anything runs: output paths, population, memory of the whole batch."""
+    preflight.check_plans(args, plans, n_points, weekly)
+
+
 def identity(command: str, plans: list[Scenario], overrides: dict, ctx, design: dict) -> dict:
     """What makes two batches the same design (the store refuses any other)."""
     scen = [_scenario_identity(p) for p in plans]
@@ -219,6 +228,7 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
     check_batch_args(args)
     overrides = parse_overrides(args.overrides)
     plans = load_plans([args.scenario], overrides)
+    check_plans(args, plans, 1)
     ctx = make_context(
         plans, overrides, args.seed, args.population, args.change_roi, weekly=("active_share",)
     )
@@ -240,7 +250,7 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
         print(json.dumps(clean_json(result), indent=2))
         return 0
     print(
-        f"ensemble {plans[0].name}: {len(df)} runs, base seed {ctx.seed}"
+        f"ensemble {safe_text(plans[0].name, 80)}: {len(df)} runs, base seed {ctx.seed}"
         + (f", population {ctx.population}" if ctx.population else "")
     )
     print(report_timing(timing, len(df)))
@@ -282,7 +292,7 @@ def _f(v) -> str:
 def plan_labels(specs: list[str], plans: list[Scenario]) -> list[str]:
     labels: list[str] = []
     for spec, sc in zip(specs, plans, strict=True):
-        label = sc.name if sc.name not in ("", "unnamed") else spec
+        label = safe_text(sc.name if sc.name not in ("", "unnamed") else spec, 80)
         base, k = label, 2
         while label in labels:
             label, k = f"{base}#{k}", k + 1
@@ -307,6 +317,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise ScenarioError([Problem("--chart", "", args.chart, "a file name ending in .png")])
     overrides = parse_overrides(args.overrides)
     plans = load_plans(args.scenarios, overrides)
+    check_plans(args, plans, len(plans))
     labels = plan_labels(args.scenarios, plans)
     ctx = make_context(
         plans, overrides, args.seed, args.population, args.change_roi, weekly=("active_share",)
@@ -421,7 +432,10 @@ def parse_params(texts: list[str], plan: Scenario) -> dict[str, list[Any]]:
                 k, val = parse_override(f"{key}={v}")
                 plan.with_overrides({k: val}, f"--param {key}")
             except ScenarioError as exc:
-                problems += exc.problems
+                problems += [
+                    dataclasses.replace(e, source=f"--param {key}") if e.source == "--set" else e
+                    for e in exc.problems
+                ]
                 continue
             values.append(val)
         params[key] = values
@@ -436,7 +450,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     plans = load_plans([args.scenario], overrides)
     params = parse_params(args.param, plans[0])
     keys = list(params)
+    check_plans(args, plans, math.prod(len(v) for v in params.values()), weekly=0)
     grid = [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*params.values())]
+    most = preflight.check_points(plans, [(0, pt) for pt in grid], "--param", args.population)
+    preflight.check_batch_memory(args, len(grid), args.runs, most, plans[0].weeks)
     ctx = make_context(plans, overrides, args.seed, args.population, args.change_roi)
     batch = Batch(ctx, [(0, point) for point in grid], args.runs)
     ident = identity("sweep", plans, overrides, ctx, {"parameters": params, "points": grid})
@@ -465,7 +482,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(clean_json(result), indent=2))
         return 0
-    print(f"sweep {plans[0].name}: {len(grid)} points x {args.runs} runs, base seed {ctx.seed}")
+    name = safe_text(plans[0].name, 80)
+    print(f"sweep {name}: {len(grid)} points x {args.runs} runs, base seed {ctx.seed}")
     print(report_timing(timing, len(df)))
     show = [
         c for c in table.columns if c in keys or c.endswith(".mean") and c.split(".")[0] in HEADLINE

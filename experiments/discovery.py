@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments import preflight
 from experiments.commands_basic import clean_json
 from experiments.commands_batch import (
     add_batch_options,
@@ -216,8 +217,11 @@ def cmd_discover(args: argparse.Namespace) -> int:
     assert goal is not None
     sampler_seed = sampler_seed_of(args, plans[0])
     ctx = make_context(plans, overrides, args.seed, args.population, goal[0] == "change_roi")
+    preflight.check_plans(args, plans, args.samples, point_bytes=400 + 200 * len(spec.parameters))
     X = lhs(spec, args.samples, sampler_seed)
     points = points_of(spec, X)
+    most = preflight.check_points(plans, [(0, pt) for pt in points], spec.path, args.population)
+    preflight.check_batch_memory(args, len(points), args.runs, most, plans[0].weeks)
     design = {
         "method": "lhs",
         "samples": args.samples,

@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments import preflight
 from experiments.commands_basic import clean_json
 from experiments.commands_batch import (
     add_batch_options,
@@ -342,7 +343,7 @@ def points_of(spec: ProblemSpec, X: np.ndarray) -> list[dict[str, Any]]:
 
 
 def output_matrix(
-    df: pd.DataFrame, outputs: list[str], n_points: int, weeks: int
+    df: pd.DataFrame, outputs: list[str], n_points: int, weeks: int | np.ndarray
 ) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """Per output, the mean over runs of every design point; reasons for skipped outputs."""
     ys: dict[str, np.ndarray] = {}
@@ -354,8 +355,12 @@ def output_matrix(
         s = df[out]
         x = pd.to_numeric(s.astype("Float64") if s.dtype == "boolean" else s, errors="coerce")
         x = x.astype(float)
-        if WEEK_FIELDS.match(out):
-            x = x.fillna(float(weeks + 1))
+        if WEEK_FIELDS.match(out):  # censored at the horizon of the run's own point
+            if np.ndim(weeks):
+                horizon = np.asarray(weeks, dtype=float)[df["point"].to_numpy()] + 1
+                x = x.fillna(pd.Series(horizon, index=x.index))
+            else:
+                x = x.fillna(float(weeks + 1))
         if x.isna().any():
             skipped[out] = f"undefined in {int(x.isna().sum())} of {len(x)} runs"
             continue
@@ -535,10 +540,15 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         )
     counterfactual = "change_roi" in spec.outputs
     ctx = make_context(plans, overrides, args.seed, args.population, counterfactual)
+    d = len(spec.parameters)
+    n_points = runs_for(method, n, d, second)
+    preflight.check_plans(args, plans, n_points, point_bytes=400 + 200 * d)
     sampler_seed = sampler_seed_of(args, plans[0])
     X = sample(spec, method, n, second, args.levels, sampler_seed)
     points = points_of(spec, X)
     _check_corners(spec, plans[0], X)
+    most = preflight.check_points(plans, [(0, pt) for pt in points], spec.path, args.population)
+    preflight.check_batch_memory(args, n_points, args.runs, most, plans[0].weeks)
     design = {
         "method": method,
         "samples": n,
@@ -558,7 +568,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     store, df, timing = run_batch(args, batch, ident, label=method)
-    weeks = plans[0].weeks
+    weeks: int | np.ndarray = plans[0].weeks
+    if "weeks" in (p.key for p in spec.parameters):  # each point's own horizon
+        weeks = np.array([pt["weeks"] for pt in points])
     ys, skipped = output_matrix(df, spec.outputs, len(points), weeks)
     tables, second_tables = analyse(spec, method, X, ys, second, args.levels, sampler_seed)
     prec = precision(method, tables, args.ci_target, n)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,10 @@ import pyarrow.parquet as pq
 
 from experiments import provenance
 from experiments.schema import DirectorySchema, with_costs, write_part
-from model.errors import Problem, ScenarioError
+from model.errors import Problem, ScenarioError, safe_text
 
 FORMAT = 1
+PART = re.compile(r"part-\d{6,}\.parquet")
 IDENTITY_KEYS = ("command", "scenario", "overrides", "base_seed", "design")
 
 
@@ -114,19 +116,25 @@ class ResultStore:
             return self
         if self.path.exists() and not self.path.is_dir():
             raise ScenarioError([Problem("--out", "", str(self.path), "a directory")])
-        self.path.mkdir(parents=True, exist_ok=True)
+        self._check_ours()
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ScenarioError(
+                [Problem("--out", "", str(self.path), "a directory that can be created", str(exc))]
+            ) from None
         self._lock()
         try:
             man_path = self.path / "manifest.json"
             if man_path.exists():
                 old = self._read_manifest(man_path)
                 self._check_same_design(man_path, old, identity)
-                self.manifest = {**old, "runs": max(int(old.get("runs", 0)), runs)}
+                self.manifest = {**old, "runs": max(int(old["runs"]), runs)}
                 if self.manifest != old:
                     self.manifest["updated"] = _now()
                     atomic_write_json(man_path, self.manifest)
             else:
-                if any(self.parts_dir.glob("part-*.parquet")):
+                if any(self._part_files()):
                     raise ScenarioError(
                         [
                             Problem(
@@ -146,6 +154,18 @@ class ResultStore:
                     "created": _now(),
                 }
                 atomic_write_json(man_path, self.manifest)
+            if self.parts_dir.exists() and not self.parts_dir.is_dir():
+                raise ScenarioError(
+                    [
+                        Problem(
+                            str(self.path),
+                            "parts",
+                            str(self.parts_dir),
+                            "a directory of result parts (move the file away)",
+                            "parts is a file",
+                        )
+                    ]
+                )
             self.parts_dir.mkdir(exist_ok=True)
             self._scan_parts()
         except BaseException:
@@ -153,6 +173,43 @@ class ResultStore:
             raise
         self.resumed = len(self._done)
         return self
+
+    def _check_ours(self) -> None:
+        """Write only into a directory adoptsim created (it holds its manifest, or only
+        what a first attempt killed early leaves) or a new or empty one: never into a
+        user's directory, whose files (e.g. a summary.json) would be overwritten."""
+        assert self.path is not None
+        if not self.path.is_dir() or (self.path / "manifest.json").exists():
+            return
+        try:
+            names = {p.name for p in self.path.iterdir()}
+        except OSError as exc:
+            raise ScenarioError(
+                [Problem("--out", "", str(self.path), "a readable directory", str(exc))]
+            ) from None
+        parts = self.path / "parts"
+        ours = names <= {".lock", "parts"} and (not parts.is_dir() or not any(parts.iterdir()))
+        if not ours:
+            shown = ", ".join(sorted(names)[:3]) + (", ..." if len(names) > 3 else "")
+            raise ScenarioError(
+                [
+                    Problem(
+                        "--out",
+                        "",
+                        str(self.path),
+                        "a new or empty directory, or one that adoptsim wrote (it holds "
+                        "manifest.json)",
+                        f"a directory adoptsim did not create (holds {shown})",
+                    )
+                ]
+            )
+
+    def _part_files(self) -> list[Path]:
+        """The finished parts (`part-NNNNNN.parquet`), in order; other files are left
+        alone (and reported once by `_scan_parts`)."""
+        if not self.parts_dir.is_dir():
+            return []
+        return sorted(p for p in self.parts_dir.glob("part-*.parquet") if PART.fullmatch(p.name))
 
     @property
     def parts_dir(self) -> Path:
@@ -186,7 +243,20 @@ class ResultStore:
                     )
                 ]
             )
-        return old
+        runs = old.get("runs", 0)
+        if not isinstance(runs, int) or isinstance(runs, bool) or runs < 0:
+            raise ScenarioError(
+                [
+                    Problem(
+                        str(man_path),
+                        "runs",
+                        runs,
+                        "an integer >= 0 (was the manifest edited by hand?)",
+                        "damaged manifest",
+                    )
+                ]
+            )
+        return {**old, "runs": runs}
 
     def _check_same_design(self, man_path: Path, old: dict, new: dict) -> None:
         diffs: list[tuple[str, Any, Any]] = []
@@ -215,8 +285,15 @@ class ResultStore:
     def _scan_parts(self) -> None:
         for tmp in self.parts_dir.glob(".*.tmp"):
             tmp.unlink(missing_ok=True)  # a write interrupted by a kill: never a part
+        for stray in sorted(self.parts_dir.glob("part-*.parquet")):
+            if not PART.fullmatch(stray.name):
+                print(
+                    f"warning: {safe_text(stray)}: not a result part of adoptsim (its parts "
+                    "are named part-NNNNNN.parquet); ignored and left in place",
+                    file=sys.stderr,
+                )
         numbers = [-1]
-        for part in sorted(self.parts_dir.glob("part-*.parquet")):
+        for part in self._part_files():
             numbers.append(int(part.stem.split("-")[1]))
             try:
                 idx = pq.read_table(part, columns=["point", "run"])
@@ -236,35 +313,53 @@ class ResultStore:
         self.schema.scan(self._parts())
 
     def _parts(self) -> list[Path]:
-        return sorted(self.parts_dir.glob("part-*.parquet")) if self.path is not None else []
+        return self._part_files() if self.path is not None else []
 
     def _lock(self) -> None:
+        """Take `.lock`: it holds the writer's pid and that process's start time, so a
+        lock left by a dead writer is taken over even when its pid has been reused."""
         assert self.path is not None
         lock = self.path / ".lock"
+        if lock.is_dir() or lock.is_symlink():
+            raise ScenarioError(
+                [
+                    Problem(
+                        str(self.path),
+                        ".lock",
+                        str(lock),
+                        "a file written by adoptsim (remove it)",
+                        "the lock is not a regular file",
+                    )
+                ]
+            )
         for _ in range(3):
             try:
                 fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
-                try:
-                    pid = int(lock.read_text().strip() or 0)
-                except (OSError, ValueError):
-                    pid = 0
-                if pid and pid != os.getpid() and _alive(pid):
+                holder = _lock_holder(lock)
+                if holder is not None:
                     raise ScenarioError(
                         [
                             Problem(
                                 str(self.path),
                                 "",
-                                pid,
-                                "one adoptsim process per directory; wait "
-                                "for it to finish or choose another --out directory",
+                                holder,
+                                "one adoptsim process per directory; wait for it to finish "
+                                f"or choose another --out directory (if process {holder} is "
+                                f"not adoptsim, delete {lock})",
                                 "another process is writing here",
                             )
                         ]
                     ) from None
-                lock.unlink(missing_ok=True)  # stale: its writer is gone
+                try:
+                    lock.unlink(missing_ok=True)  # stale: its writer is gone
+                except OSError:
+                    break
                 continue
-            os.write(fd, str(os.getpid()).encode())
+            except OSError:
+                break
+            start = _start_time(os.getpid())
+            os.write(fd, f"{os.getpid()} {start or ''}".strip().encode())
             os.close(fd)
             self._locked = True
             return
@@ -315,7 +410,7 @@ class ResultStore:
         if self.path is None:
             frames = list(self._frames)
         else:
-            frames = [pd.read_parquet(p) for p in sorted(self.parts_dir.glob("part-*.parquet"))]
+            frames = [pd.read_parquet(p) for p in self._part_files()]
         frames = [f for f in frames if len(f)]
         if not frames:
             return pd.DataFrame(
@@ -355,6 +450,37 @@ def _diff(old: Any, new: Any, key: str, out: list) -> None:
 def _short(v: Any, width: int = 80) -> Any:
     text = json.dumps(v, default=str)
     return v if len(text) <= width else text[: width - 3] + "..."
+
+
+def _lock_holder(lock: Path) -> int | None:
+    """The pid of the live process holding `lock`, or None when the lock is stale.
+
+    The lock reads "PID START" (START: the process's start time in clock ticks since
+    boot, /proc/PID/stat field 22). A live PID with another start time is a reused pid:
+    the writer is gone. A lock without START (older adoptsim) trusts the pid alone.
+    """
+    try:
+        fields = lock.read_text(encoding="ascii", errors="replace").split()
+        pid = int(fields[0]) if fields else 0
+        start = int(fields[1]) if len(fields) > 1 else None
+    except (OSError, ValueError):
+        return None
+    if not 0 < pid < 2**31 or pid == os.getpid() or not _alive(pid):
+        return None
+    if start is not None:
+        now = _start_time(pid)
+        if now is not None and now != start:
+            return None
+    return pid
+
+
+def _start_time(pid: int) -> int | None:
+    """Start time of process `pid` (clock ticks since boot), None where unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _alive(pid: int) -> bool:

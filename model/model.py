@@ -8,6 +8,7 @@ import mesa
 import pandas as pd
 
 from model.agents import Employee
+from model.checks import check_seed
 from model.engine import Simulation
 from model.metrics import NUMERIC_COLUMNS, summarise
 from model.scenario import Scenario, load_scenario
@@ -26,7 +27,7 @@ class AdoptionModel(mesa.Model):
         overrides: dict[str, Any] | None = None,
     ):
         sc = load_scenario(scenario, overrides)
-        super().__init__(seed=sc.seed if seed is None else seed)
+        super().__init__(seed=sc.seed if seed is None else check_seed(seed))
         self.scenario = sc
         self.sim = Simulation(sc, rng=self.rng)
         for i in range(self.sim.wf.n):

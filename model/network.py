@@ -11,6 +11,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from model.limits import check_network
 from model.workforce import Workforce
 
 MANAGER_ROLES = (0, 1)  # executive, middle_manager (indices into ROLES)
@@ -166,8 +167,10 @@ def build_network(
     rewiring: float,
     rng: np.random.Generator,
 ) -> sp.csr_matrix:
-    """Dispatch on the scenario's `network.kind`."""
+    """Dispatch on the scenario's `network.kind`; refuses (ScenarioError) a network
+    that cannot fit in memory before allocating any of it."""
     n = wf.n
+    check_network(kind, n, mean_degree)
     if kind == "organisation":
         return organisation(wf, mean_degree, cross_share, rng)
     if kind == "complete":

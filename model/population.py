@@ -60,4 +60,8 @@ def draw_organisation(scenario: Scenario, seed_seq: np.random.SeedSequence) -> S
         roles={r: round(float(s), 4) for r, s in zip(ROLES, shares, strict=True)},
         works_council=works_council,
     )
-    return scenario.model_copy(update={"organisation": org})
+    # validated again (not a bare model_copy): values tied to the organisation's size,
+    # e.g. a per-employee threshold list, are checked against the drawn size
+    return scenario.with_overrides(
+        {"organisation": org.model_dump(mode="python")}, "--population sme"
+    )

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from model.checks import check_seed, check_snapshot_weeks
 from model.engine import SeedLike, Simulation
 from model.metrics import horizon, summarise
 from model.scenario import Scenario, Strategy, WorksCouncil, load_scenario
@@ -69,7 +70,8 @@ def run(
     sc = load_scenario(scenario, overrides)
     if weeks is not None:
         sc = sc.with_overrides({"weeks": weeks})
-    weeks_wanted = set(snapshots or ()) | {0, sc.weeks}
+    seed = check_seed(seed)
+    weeks_wanted = set(check_snapshot_weeks(snapshots, sc.weeks)) | {0, sc.weeks}
     sim = Simulation(sc, seed=seed, snapshot_weeks=weeks_wanted).run()
     weekly = sim.recorder.weekly(sc.weeks)
     summary = summarise(sim, weekly)

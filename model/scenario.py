@@ -10,6 +10,7 @@ accepted wherever a Python number is.
 from __future__ import annotations
 
 import copy
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
@@ -18,7 +19,7 @@ import numpy as np
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from model.errors import Problem, ScenarioError
+from model.errors import MAX_PROBLEMS, Problem, ScenarioError
 from model.parameters import Parameters
 from model.validation import validate
 
@@ -47,6 +48,10 @@ AUDIENCES: tuple[str, ...] = get_args(Audience)
 CHANNELS: tuple[str, ...] = get_args(Channel)
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+MAX_FILE_BYTES = 64 * 2**20  # a per-employee list for 200,000 employees takes ~2 MiB
+MAX_DEPTH = 16  # scenario tables nest 4 deep; deeper input is refused before validation
+MAX_EUR = 1e12  # money amounts: far above any organisation, far below float overflow
+Weight = Annotated[float, Field(ge=0.0, le=1e6)]
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Week = Annotated[int, Field(ge=0, le=520)]
@@ -59,7 +64,7 @@ DEFAULT_PILOT_SIZE = 8
 class Strict(BaseModel):
     """Base for every section: frozen, unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Organisation(Strict):
@@ -68,7 +73,7 @@ class Organisation(Strict):
     departments: int = Field(5, ge=1, le=20_000)
     mean_age: float = Field(43.0, ge=20.0, le=65.0)
     mean_tenure_years: float = Field(8.7, ge=0.0, le=40.0)
-    roles: dict[Role, Annotated[float, Field(ge=0.0)]] = Field(
+    roles: dict[Role, Weight] = Field(
         default_factory=lambda: {
             "executive": 0.05,
             "middle_manager": 0.12,
@@ -101,10 +106,10 @@ class Tool(Strict):
     target_roles: list[Role] = Field(
         default_factory=lambda: ["middle_manager", "specialist", "admin"], min_length=1
     )
-    licence_eur_per_user_month: float = Field(25.0, ge=0.0)
+    licence_eur_per_user_month: float = Field(25.0, ge=0.0, le=1e6)
     # not every failure is human: integration, data, technology (DOMAIN section 1)
     integration_weeks: Annotated[int, Field(ge=0, le=520)] = 0  # IT work after go-live
-    integration_eur: float = Field(0.0, ge=0.0)  # cash for connecting existing systems
+    integration_eur: float = Field(0.0, ge=0.0, le=MAX_EUR)  # cash for connecting systems
     data_quality: Share = 0.8  # how complete and clean the data the tool works on is
 
 
@@ -115,9 +120,9 @@ class Budget(Strict):
     wins when both are given); neither: EUR 30,000.
     """
 
-    total_eur: float | None = Field(None, ge=0.0)
-    eur_per_employee: float | None = Field(None, ge=0.0)
-    hourly_cost_eur: float = Field(45.0, gt=0.0)
+    total_eur: float | None = Field(None, ge=0.0, le=MAX_EUR)
+    eur_per_employee: float | None = Field(None, ge=0.0, le=1e7)
+    hourly_cost_eur: float = Field(45.0, gt=0.0, le=1e5)
 
 
 class Phases(Strict):
@@ -161,9 +166,7 @@ class Transparency(Strict):
 
 class Training(Strict):
     budget_share: Share = 0.3
-    formats: dict[TrainingFormat, Annotated[float, Field(ge=0.0)]] = Field(
-        default_factory=lambda: {"lecture": 1.0}
-    )
+    formats: dict[TrainingFormat, Weight] = Field(default_factory=lambda: {"lecture": 1.0})
     role_specific: bool = False
     tandem_teams: bool = False
 
@@ -250,8 +253,8 @@ class Bass(Strict):
 
 class Threshold(Strict):
     phi: Share | list[Share] = 0.25
-    seeds: Annotated[int, Field(ge=0)] = 1
-    seed_ids: list[Annotated[int, Field(ge=0)]] | None = None
+    seeds: Annotated[int, Field(ge=0, le=200_000)] = 1
+    seed_ids: list[Annotated[int, Field(ge=0, le=200_000)]] | None = None
 
 
 class Dynamics(Strict):
@@ -264,7 +267,7 @@ class Scenario(Strict):
     name: str = "unnamed"
     description: str = ""
     weeks: Annotated[int, Field(ge=1, le=520)] = 52
-    seed: Annotated[int, Field(ge=0)] = 1
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 1
     organisation: Organisation = Organisation()
     network: Network = Network()
     tool: Tool = Tool()
@@ -286,6 +289,7 @@ class Scenario(Strict):
             )
         if th.seed_ids is not None and any(i >= n for i in th.seed_ids):
             raise ValueError(f"dynamics.threshold.seed_ids: ids must be < employees ({n})")
+        _check_divisors(self.parameters)
         return self
 
     @property
@@ -310,6 +314,20 @@ class Scenario(Strict):
     def to_toml(self) -> str:
         """TOML text that loads back into an equal scenario."""
         return tomli_w.dumps(self.model_dump(mode="json", exclude_none=True))
+
+
+def _check_divisors(p: Parameters) -> None:
+    """Parameters the model divides by (their own ranges allow the value that breaks it):
+    a barrier threshold of 0 (or of 1 for the "below this" ones) and a zero value scale."""
+    b = p.barriers
+    for name in ("acceptance", "competence", "integration"):
+        if getattr(b, name) <= 0:
+            raise ValueError(f"parameters.barriers.{name}: a threshold > 0 (it divides)")
+    for name in ("data_quality", "reliability"):
+        if getattr(b, name) >= 1:
+            raise ValueError(f"parameters.barriers.{name}: a threshold < 1 (1 - it divides)")
+    if p.value_scale <= 0:
+        raise ValueError("parameters.value_scale: a number > 0 (it divides)")
 
 
 # --------------------------------------------------------------------------- loading
@@ -341,33 +359,95 @@ def resolve_path(spec: str | Path) -> Path:
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; malformed TOML becomes a ScenarioError naming the file."""
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ScenarioError(
+                [
+                    Problem(
+                        str(path),
+                        "",
+                        f"{path.stat().st_size:,} bytes",
+                        f"a scenario file of at most {MAX_FILE_BYTES // 2**20} MiB",
+                        "file too large",
+                    )
+                ]
+            )
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(
             [Problem(str(path), "", "", "valid TOML", f"malformed TOML: {exc}")]
         ) from None
+    except RecursionError:
+        raise ScenarioError([_too_deep(str(path), "")]) from None
     except UnicodeDecodeError as exc:
         raise ScenarioError(
             [Problem(str(path), "", "", "a UTF-8 text file (TOML)", f"not UTF-8 text: {exc}")]
         ) from None
     except OSError as exc:
         raise ScenarioError([Problem(str(path), "", "", "a readable file", str(exc))]) from None
+    check_depth(data, str(path))
+    return data
+
+
+def _too_deep(source: str, key: str) -> Problem:
+    return Problem(
+        source,
+        key,
+        "",
+        f"values nested at most {MAX_DEPTH} levels deep",
+        "nested too deeply",
+    )
+
+
+def check_depth(data: Any, source: str, prefix: str = "") -> None:
+    """Refuse lists and tables nested deeper than MAX_DEPTH (checked without recursion,
+    so no RecursionError later in validation, copying or printing)."""
+    stack = [(data, 0, prefix)]
+    while stack:
+        node, depth, path = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ScenarioError([_too_deep(source, path)])
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1, f"{path}.{k}" if path else str(k)) for k, v in node.items())
+        elif isinstance(node, list | tuple):
+            stack.extend((v, depth + 1, f"{path}[{i}]") for i, v in enumerate(node))
+
+
+# a bare word: plain text without quotes, brackets, braces or control characters (an
+# unclosed `"a` or `[1, 2` is a mistake, not text)
+_BARE_WORD = re.compile(r"[^\"'\[\]{}\x00-\x1f\x7f]+")
 
 
 def parse_override(text: str) -> tuple[str, Any]:
-    """Parse one `key.path=value` override; the value is read as TOML (bare words as text)."""
+    """Parse one `key.path=value` override; the value is read as TOML (bare words as text).
+
+    The value must be exactly one TOML value: a second line (`weeks=5` + newline + `bogus=1`) or an
+    unclosed quote or bracket is an error, never silently ignored or taken literally.
+    """
+    if not isinstance(text, str):
+        raise ScenarioError([Problem("--set", "", text, 'a text "KEY=VALUE"')])
     if "=" not in text:
         raise ScenarioError(
             [Problem("--set", text, text, "KEY=VALUE, e.g. strategy.champions.count=12")]
         )
     key, raw = (s.strip() for s in text.split("=", 1))
-    if not key or any(not part for part in key.split(".")):
+    if not key or any(not part.strip() for part in key.split(".")):
         raise ScenarioError([Problem("--set", key, text, "a dotted key such as weeks or a.b.c")])
+    allowed = "one TOML value: a number, true/false, text (in quotes), [list] or {table}"
+    if any(ch in raw for ch in "\r\n"):
+        raise ScenarioError([Problem("--set", key, raw, allowed, "more than one line")])
     try:
-        value = tomllib.loads(f"v = {raw}")["v"]
+        parsed = tomllib.loads(f"v = {raw}")
     except tomllib.TOMLDecodeError:
-        value = raw  # bare words (e.g. culture=innovation) are taken as strings
+        if not _BARE_WORD.fullmatch(raw):
+            raise ScenarioError([Problem("--set", key, raw, allowed, "not a TOML value")]) from None
+        parsed = {"v": raw}  # bare words (e.g. culture=innovation) are taken as strings
+    except RecursionError:
+        raise ScenarioError([_too_deep("--set", key)]) from None
+    if set(parsed) != {"v"}:
+        raise ScenarioError([Problem("--set", key, raw, allowed, "more than one value")])
+    value = parsed["v"]
+    check_depth(value, "--set", key)
     return key, value
 
 
@@ -375,6 +455,11 @@ def apply_overrides(data: dict[str, Any], overrides: dict[str, Any], source: str
     """Set dotted keys in a nested dict (copied); a key through a non-table is an error."""
     out = copy.deepcopy(data)
     for key, value in overrides.items():
+        if not isinstance(key, str) or not key or any(not p for p in key.split(".")):
+            raise ScenarioError(
+                [Problem(source, str(key), value, "a dotted key such as weeks or a.b.c")]
+            )
+        check_depth(value, source, key)
         value = plain(value)
         node = out
         parts = key.split(".")
@@ -405,8 +490,91 @@ def plain(value: Any) -> Any:
 
 
 def validate_scenario(data: dict[str, Any], source: str) -> Scenario:
-    """Validate a raw dict; every problem becomes one line of a ScenarioError."""
-    return validate(Scenario, plain(data), source)
+    """Validate a raw dict; every problem becomes one line of a ScenarioError.
+
+    Tables of `[parameters]` that hold one entry per culture or per role (e.g.
+    `[parameters.culture.innovation]`, `parameters.attitude_role`) may be partial: what
+    they leave out keeps its default; a culture or role name that does not exist is an
+    error.
+    """
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(source, "", data, "a table of scenario keys")])
+    unknown = _unknown_keys(data, source)
+    if len(unknown) > MAX_PROBLEMS:  # e.g. a million junk keys: skip the full validation
+        raise ScenarioError(unknown)
+    data, problems = _merge_parameter_tables(data, source)
+    try:
+        scenario = validate(Scenario, plain(data), source)
+    except ScenarioError as exc:
+        raise ScenarioError(problems + exc.problems) from None
+    except RecursionError:
+        raise ScenarioError([_too_deep(source, "")]) from None
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def _unknown_keys(data: dict[str, Any], source: str) -> list[Problem]:
+    """Unknown keys at the top level and in the sections (a quick pre-pass)."""
+    out = []
+    for key, value in data.items():
+        field = Scenario.model_fields.get(key)
+        if field is None:
+            known = "one of the keys " + ", ".join(Scenario.model_fields)
+            out.append(Problem(source, str(key), value, known, "unknown key"))
+            continue
+        model = field.annotation
+        if isinstance(value, dict) and isinstance(model, type) and issubclass(model, BaseModel):
+            known = "one of the keys " + ", ".join(model.model_fields)
+            out += [
+                Problem(source, f"{key}.{k}", v, known, "unknown key")
+                for k, v in value.items()
+                if k not in model.model_fields
+            ]
+    return out
+
+
+def _parameter_tables() -> dict[str, dict[str, Any]]:
+    """The defaults of every `[parameters]` key whose value is a table (per culture/role)."""
+    global _PARAM_TABLES
+    if _PARAM_TABLES is None:
+        dumped = Parameters().model_dump(mode="python")
+        _PARAM_TABLES = {k: v for k, v in dumped.items() if isinstance(v, dict)}
+    return _PARAM_TABLES
+
+
+_PARAM_TABLES: dict[str, dict[str, Any]] | None = None
+
+
+def _merge_parameter_tables(data: dict[str, Any], source: str) -> tuple[dict, list[Problem]]:
+    """Partial per-culture / per-role parameter tables completed from the defaults."""
+    params = data.get("parameters")
+    if not isinstance(params, dict):
+        return data, []
+    problems: list[Problem] = []
+    merged = dict(params)
+    for name, default in _parameter_tables().items():
+        given = params.get(name)
+        if not isinstance(given, dict):
+            continue  # absent, or not a table: the schema reports it
+        table = dict(default)
+        for entry, value in given.items():
+            if entry not in default:
+                problems.append(
+                    Problem(
+                        source,
+                        f"parameters.{name}.{entry}",
+                        entry,
+                        "one of " + ", ".join(default),
+                        "unknown name",
+                    )
+                )
+            elif isinstance(value, dict) and isinstance(default[entry], dict):
+                table[entry] = {**default[entry], **value}
+            else:
+                table[entry] = value
+        merged[name] = table
+    return {**data, "parameters": merged}, problems
 
 
 def load_scenario(
@@ -421,24 +589,26 @@ def load_scenario(
     `overrides` is a dict {"a.b": value} (values may be numpy scalars) or a list of
     "a.b=value" strings (as `--set`). Problems raise a ScenarioError naming the key path;
     `source` names where the overrides came from (default "--set" for a list of strings,
-    "overrides" for a dict).
+    "overrides" for a dict). Anything else (e.g. a number for `spec`, a text for
+    `overrides`) is a ScenarioError too, as a bad file is.
     """
-    if isinstance(overrides, list):
+    if isinstance(overrides, list | tuple):
         source = source or "--set"
-        overrides = dict(parse_override(s) for s in overrides)
     source = source or "overrides"
+    overrides = check_overrides(overrides)
     if isinstance(spec, Scenario):
-        return spec.with_overrides(overrides or {}, source)
+        return spec.with_overrides(overrides, source)
     if isinstance(spec, dict):
+        check_depth(spec, "scenario dict")
         scenario = validate_scenario(spec, "scenario dict")
-        return scenario.with_overrides(overrides or {}, source)
-    if not isinstance(spec, str | Path):
+        return scenario.with_overrides(overrides, source)
+    if not isinstance(spec, str | Path) or not str(spec).strip():
         raise ScenarioError(
             [
                 Problem(
                     "load_scenario",
                     "",
-                    type(spec).__name__,
+                    spec if isinstance(spec, str) else type(spec).__name__,
                     "a preset name, a TOML path, a dict of scenario keys or a Scenario",
                     "not a scenario",
                 )
@@ -447,7 +617,46 @@ def load_scenario(
     path = resolve_path(spec)
     data = read_toml(path)
     scenario = validate_scenario(data, str(path))
-    return scenario.with_overrides(overrides or {}, source)
+    return scenario.with_overrides(overrides, source)
+
+
+def check_overrides(overrides: Any) -> dict[str, Any]:
+    """Overrides as a dict {"dotted.key": value}; a list of "k=v" strings is parsed."""
+    if overrides is None:
+        return {}
+    if isinstance(overrides, list | tuple):
+        if not all(isinstance(s, str) for s in overrides):
+            raise ScenarioError(
+                [Problem("overrides", "", overrides, 'a list of "a.b=value" strings')]
+            )
+        parsed, problems = {}, []
+        for text in overrides:
+            try:
+                key, value = parse_override(text)
+            except ScenarioError as exc:
+                problems += exc.problems
+                continue
+            parsed[key] = value
+        if problems:
+            raise ScenarioError(problems)
+        return parsed
+    if not isinstance(overrides, dict):
+        raise ScenarioError(
+            [
+                Problem(
+                    "overrides",
+                    "",
+                    overrides,
+                    'a dict {"a.b": value} or a list of "a.b=value" strings',
+                )
+            ]
+        )
+    bad = [k for k in overrides if not isinstance(k, str)]
+    if bad:
+        raise ScenarioError(
+            [Problem("overrides", str(k), k, "dotted keys as text, e.g. 'weeks'") for k in bad]
+        )
+    return overrides
 
 
 def dump_scenario(scenario: Scenario, path: str | Path) -> None:

@@ -11,6 +11,7 @@ message, allowed values and (for a check across keys) the key it is about reach 
 
 from __future__ import annotations
 
+import re
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -74,6 +75,16 @@ def problem(source: str, err: Any, root: Any, prefix: tuple = ()) -> Problem:
     if "allowed" in ctx:
         value = ctx["value"] if "key" in ctx else err.get("input")
         return Problem(source, where, value, ctx["allowed"], ctx["message"])
+    if kind == "value_error":  # a model validator: its message says what is allowed
+        rule = str(err["msg"]).removeprefix("Value error, ")
+        value = err.get("input")
+        head, sep, rest = rule.partition(": ")
+        if not where and sep and re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", head):
+            # a whole-file check that names its key: show that key and its value
+            where, rule = head, rest
+            for part in head.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+        return Problem(source, where, value, rule, "inconsistent values")
     if kind in TYPE_WORDS:
         allowed = TYPE_WORDS[kind]
     elif kind == "literal_error":

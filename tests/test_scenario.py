@@ -200,8 +200,8 @@ def test_fractional_number_for_an_integer_key(tmp_path):
         ("[tool]\nusefulness = 1.5\n", "tool.usefulness", 1.5, "[0.0, 1.0]"),
         ("[organisation]\nemployees = 1\n", "organisation.employees", 1, "[2, 200000]"),
         ("weeks = 0\n", "weeks", 0, "[1, 520]"),
-        ("[budget]\nhourly_cost_eur = 0\n", "budget.hourly_cost_eur", 0, "(0.0, inf)"),
-        ("[organisation.roles]\nadmin = -1\n", "organisation.roles.admin", -1, "[0.0, inf)"),
+        ("[budget]\nhourly_cost_eur = 0\n", "budget.hourly_cost_eur", 0, "(0.0, 100000.0]"),
+        ("[organisation.roles]\nadmin = -1\n", "organisation.roles.admin", -1, "[0.0, 1000000.0]"),
         ("[parameters]\ntrial_rate = 2\n", "parameters.trial_rate", 2, "[0.0, 1.0]"),
         (
             "[parameters.culture.harmony]\nconformity = -1\n",
@@ -213,7 +213,7 @@ def test_fractional_number_for_an_integer_key(tmp_path):
             "[dynamics.threshold]\nseed_ids = [1, -2]\n",
             "dynamics.threshold.seed_ids.1",
             -2,
-            "[0, inf)",
+            "[0, 200000]",
         ),
         (
             "[strategy.anchoring]\nprocess_integration_week = 600\n",

@@ -231,7 +231,9 @@ class LiveRun(SimulationClock):
     def _finish(self) -> None:
         if self._change_roi is None and self.sim.mode == "full":
             try:
-                self._change_roi = change_roi(self.sim, self.seed)
+                self._change_roi = change_roi(
+                    self.sim, summarise(self.sim, self.weekly()), self.seed
+                )
             except Exception:  # the counterfactual is a nice-to-have; never break the run
                 log.exception("change ROI counterfactual failed")
 
