@@ -13,8 +13,10 @@ asserted is generous (machines under load are slow) unless ADOPTSIM_STRICT_PERF=
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -71,41 +73,52 @@ def chromium():
         browser.close()
 
 
+def outside_attempts(audit: Path) -> list[str]:
+    return audit.read_text().splitlines() if audit.exists() else []
+
+
 @pytest.fixture(scope="module")
 def ui_server(chromium, tmp_path_factory):
-    """`solara run app.py --production` on a free port; its log is shown on failure."""
+    """The UI as users start it (`adoptsim app`, what `make app` runs) on a free port.
+
+    Solara's telemetry switch is *not* set here: the launcher must set it. An audit hook
+    (tests/netaudit/sitecustomize.py) records every lookup of or connection to a host
+    other than this machine in the launcher and the server; the server must make none
+    during start, runs and comparisons (checked when the module's tests are done). Its
+    log is shown on failure.
+    """
     port = free_port()
-    log_path = tmp_path_factory.mktemp("solara") / "server.log"
-    env = dict(
-        os.environ,
-        PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-        SOLARA_TELEMETRY_MIXPANEL_ENABLE="False",
+    tmp = tmp_path_factory.mktemp("solara")
+    log_path, audit = tmp / "server.log", tmp / "outside.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOLARA_")}
+    env.update(
+        PYTHONPATH=os.pathsep.join(
+            [str(ROOT / "tests" / "netaudit"), str(ROOT), os.environ.get("PYTHONPATH", "")]
+        ),
+        ADOPTSIM_NET_AUDIT=str(audit),
     )
+    cmd = [sys.executable, "-m", "experiments", "app", "--port", str(port), "--host", "127.0.0.1"]
     with log_path.open("wb") as log:
+        # own process group: the launcher and the server it starts stop together
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "solara",
-                "run",
-                "app.py",
-                "--port",
-                str(port),
-                "--host",
-                "127.0.0.1",
-                "--production",
-                "--no-check-version",
-            ],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
+            cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
         )
+
+        def stop() -> None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
         url = f"http://127.0.0.1:{port}/"
         deadline = time.monotonic() + 90
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"solara exited ({proc.returncode}):\n{log_path.read_text()}")
+                pytest.fail(f"the UI exited ({proc.returncode}):\n{log_path.read_text()}")
             try:
                 with urllib.request.urlopen(url, timeout=2) as resp:
                     if resp.status == 200:
@@ -113,20 +126,17 @@ def ui_server(chromium, tmp_path_factory):
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"solara did not serve {url} in time:\n{log_path.read_text()}")
+                stop()
+                pytest.fail(f"the UI did not serve {url} in time:\n{log_path.read_text()}")
             time.sleep(0.2)
         try:
             yield url
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop()
     server_log = log_path.read_text(errors="replace")
     assert "Traceback" not in server_log, server_log
+    attempts = outside_attempts(audit)
+    assert not attempts, "the UI reached beyond this machine:\n" + "\n".join(attempts)
 
 
 @pytest.fixture
