@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from experiments.stats import interval
 from model.run import run
 from model.scenario import load_scenario
 
@@ -184,10 +185,10 @@ def paired_differences(check: LeverCheck, runs: int, seed: int = 11) -> np.ndarr
 
 
 def describe(diffs: np.ndarray) -> tuple[float, float, float]:
-    """Mean and normal 95% CI of paired differences."""
-    mean = float(diffs.mean())
-    se = float(diffs.std(ddof=1) / np.sqrt(diffs.size)) if diffs.size > 1 else float("nan")
-    return mean, mean - 1.96 * se, mean + 1.96 * se
+    """Mean and 95% t interval of paired differences (experiments.stats)."""
+    mean, lo, hi = interval(diffs, binary=False)
+    nan = float("nan")
+    return mean, nan if lo is None else lo, nan if hi is None else hi
 
 
 def main(argv: list[str] | None = None) -> int:
