@@ -302,3 +302,16 @@ def test_workshop_step_lever_reveal_debrief(ui):
     expect(page.locator(".debrief")).to_contain_text("Resistance peaked")
     page.get_by_role("button", name="Replay (same seed)").click()
     page.locator("img.chart-workshop.week-0").wait_for()
+
+
+def test_workshop_double_clicks_count_once(ui):
+    page = ui
+    page.get_by_role("tab", name="Workshop").click()
+    page.get_by_role("button", name="Run a storytelling town hall").dblclick()
+    log = page.locator("table.decision-log")
+    expect(log).to_contain_text("storytelling town hall")
+    page.get_by_role("button", name="Next week").dblclick()
+    page.locator("img.chart-workshop.week-1").wait_for()
+    page.wait_for_timeout(1000)  # a second booking or week would show by now
+    expect(page.get_by_text("Week 1 of 52")).to_be_visible()
+    expect(log.locator("tr")).to_have_count(2)  # header + one decision

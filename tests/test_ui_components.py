@@ -350,3 +350,39 @@ def test_workshop_session(render):
     eventually(lambda: _contains(root, "Week 52 of 52"))
     assert store.ws_session.value.weekly()["active_share"].iloc[-1] == final
     assert "Traceback" not in page_text(root)
+
+
+def test_double_clicks_book_a_lever_once_and_advance_one_week(render):
+    from ui.workshop_view import WorkshopView
+
+    store = Store()
+    root = render(WorkshopView(store))
+    lever = button(root, "Run a storytelling town hall")
+    lever.click()
+    lever.click()  # the second click of a double-click
+    eventually(lambda: _contains(root, "heard colleagues' stories"))
+    assert len(store.ws_session.value.log) == 1
+    nxt = button(root, "Next week")
+    nxt.click()
+    nxt.click()
+    eventually(lambda: _contains(root, "Week 1 of 52"))
+    assert store.ws_session.value.week == 1
+    time.sleep(0.6)  # a deliberate second click (after the double-click time) counts
+    button(root, "Next week").click()
+    eventually(lambda: _contains(root, "Week 2 of 52"))
+
+
+def test_workshop_budget_problem_is_a_message_not_a_traceback(render, caplog):
+    from ui.workshop_view import WorkshopView
+
+    store = Store()
+    root = render(WorkshopView(store))
+    before = store.ws_session.value
+    store.ws_budget.value = -100.0
+    with caplog.at_level("ERROR", logger="adoptsim.ui"):
+        button(root, "Start new session").click()
+        eventually(lambda: _contains(root, "The workshop budget must be EUR 0 or more"))
+    text = page_text(root)
+    assert "That did not work" not in text and "ValueError" not in text
+    assert not caplog.records, [r.getMessage() for r in caplog.records]
+    assert store.ws_session.value is before  # the running session is kept

@@ -191,13 +191,21 @@ def RunBar(store: Store, valid: bool):
                 "Run",
                 icon_name="mdi-play",
                 color="primary",
-                on_click=run,
+                on_click=store.once("whatif:run", run),
                 disabled=not valid or finished,
             )
             solara.Button(
-                "Step", icon_name="mdi-skip-next", on_click=step, disabled=not valid or finished
+                "Step",
+                icon_name="mdi-skip-next",
+                on_click=store.once("whatif:step", step),
+                disabled=not valid or finished,
             )
-            solara.Button("Reset", icon_name="mdi-restore", on_click=reset, disabled=not valid)
+            solara.Button(
+                "Reset",
+                icon_name="mdi-restore",
+                on_click=store.once("whatif:reset", reset),
+                disabled=not valid,
+            )
             if live is not None:
                 solara.Text(
                     f"Week {live.week} of {live.weeks} - phase: {live.sim.phase}",
