@@ -386,3 +386,32 @@ def test_workshop_budget_problem_is_a_message_not_a_traceback(render, caplog):
     assert "That did not work" not in text and "ValueError" not in text
     assert not caplog.records, [r.getMessage() for r in caplog.records]
     assert store.ws_session.value is before  # the running session is kept
+
+
+def test_cancelling_a_rerun_keeps_the_previous_comparison(render):
+    from ui.compare import CompareView
+
+    store = Store()
+    store.edit("organisation.employees", 30)
+    store.edit("weeks", 20)
+    store.compare_runs.value = 2
+    root = render(CompareView(store))
+    button(root, "Run comparison").click()
+    wait_until(lambda: "common random numbers; computed" in page_text(root))
+    first = store.compare_result.value
+    store.compare_runs.value = 400
+
+    def runs_field_shows_400() -> None:
+        fields = [w for w in all_widgets(root) if isinstance(w, v.TextField)]
+        assert any(f.label == "Runs per plan" and str(f.v_model) == "400" for f in fields)
+
+    eventually(runs_field_shows_400)  # the button's handler now has the new value
+    button(root, "Run comparison").click()
+    wait_until(lambda: "Running 800 simulations" in page_text(root))
+    eventually(lambda: _contains(root, "the previous comparison, until the new one is done"))
+    _contains(root, "2 runs per plan")
+    button(root, "Cancel").click()
+    wait_until(lambda: "Cancelled. The previous comparison is still shown." in page_text(root))
+    text = page_text(root)
+    assert "2 runs per plan" in text and "active use at the end" in text
+    assert store.compare_result.value is first

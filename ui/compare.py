@@ -149,14 +149,18 @@ def CompareView(store: Store):
     runs = store.compare_runs.value
     seed = store.compare_seed.value
     message, set_message = solara.use_state(None)
+    notice, set_notice = solara.use_state(None)
 
     def job(plans, runs_, seed_):
         def progress(pct: float) -> None:
             task.progress = pct
 
-        return run_compare(
+        result = run_compare(
             plans, runs_, seed_, on_progress=progress, should_stop=lambda: not task.is_current()
         )
+        if isinstance(result, CompareResult) and task.is_current():
+            store.compare_result.value = result
+        return result
 
     task = solara.lab.use_task(job, dependencies=None, raise_error=False)
 
@@ -168,7 +172,15 @@ def CompareView(store: Store):
             set_message(f"Could not set up the plans: {exc}")
             return
         set_message(None)
+        set_notice(None)
         task(plans, int(runs), int(seed))
+
+    def cancel() -> None:
+        task.cancel()
+        if store.compare_result.value is not None:
+            set_notice("Cancelled. The previous comparison is still shown.")
+        else:
+            set_notice("Cancelled.")
 
     bad_runs = not isinstance(runs, int) or not 2 <= runs <= MAX_RUNS
     running = task.pending
@@ -221,7 +233,7 @@ def CompareView(store: Store):
                     disabled=not can_run,
                 )
                 if running:
-                    solara.Button("Cancel", on_click=task.cancel, text=True)
+                    solara.Button("Cancel", on_click=cancel, text=True)
             if running:
                 pct = task.progress or 0.0
                 solara.ProgressLinear(pct if pct > 0 else True)
@@ -234,10 +246,17 @@ def CompareView(store: Store):
                 )
             if message:
                 solara.Error(message)
+            if notice and not running:
+                solara.Info(notice, classes=["compare-notice"])
             if task.error:
                 solara.Error(f"The comparison failed: {task.exception}")
-        result = task.value if task.finished else task.latest
+        result = store.compare_result.value
         if isinstance(result, CompareResult):
+            if running:
+                Para(
+                    "Below: the previous comparison, until the new one is done.",
+                    style={"color": "#1d3557"},
+                )
             ref = reference if reference in result.plans else result.plans[0]
             CompareResults(result, ref)
         elif not running:

@@ -95,6 +95,8 @@ class Store:
         )
         self.compare_runs = solara.reactive(20)
         self.compare_seed = solara.reactive(1)
+        # the last finished comparison: kept while a new one runs and when it is cancelled
+        self.compare_result: solara.Reactive[Any] = solara.reactive(None)
         # Workshop
         ws = Draft.preset(workshop_preset).base
         self.ws_preset = solara.reactive(workshop_preset)
