@@ -415,3 +415,39 @@ def test_cancelling_a_rerun_keeps_the_previous_comparison(render):
     text = page_text(root)
     assert "2 runs per plan" in text and "active use at the end" in text
     assert store.compare_result.value is first
+
+
+def test_whatif_flags_a_budget_overrun(render):
+    from ui.whatif import WhatIfView
+
+    store = Store("five_phase")
+    root = render(WhatIfView(store))
+    button(root, "Run").click()
+    eventually(lambda: _contains(root, "Week 52 of 52"))
+    live = store.live.value
+    budget, spent = live.scenario.budget.total_eur, live.sim.ledger.change_cost
+    assert spent > budget  # five_phase spends far more than its budget
+    html_text = page_text(root)
+    assert "<tr class='over-budget'><td>over budget</td>" in html_text
+    assert f"EUR {spent - budget:,.0f}" in html_text
+
+
+def test_compare_shows_budget_rows_and_highlights_overruns():
+    from ui.compare import plan_table_html
+
+    base = load_scenario("typical_sme", {"organisation.employees": 30, "weeks": 10})
+    plans = plans_from_names(base, ["typical_sme"])
+    plans["five_phase"] = plan_on_organisation(
+        base, load_scenario("five_phase", {"budget.total_eur": 5000})
+    )
+    res = run_compare(plans, runs=2, seed=3)
+    five = res.summaries["five_phase"]
+    assert (five["budget_eur"] == plans["five_phase"].budget.total_eur).all()
+    assert (five["over_budget_eur"] == (five["spent_eur"] - five["budget_eur"]).clip(0)).all()
+    table = plan_table_html(res)
+    assert "budget (change measures)" in table and "over budget" in table
+    assert (
+        five["over_budget_eur"].mean() > 0
+        and res.summaries["typical_sme"]["over_budget_eur"].max() == 0
+    )
+    assert table.count("class='v over-budget'>EUR") == 1  # five_phase's cell only

@@ -57,8 +57,10 @@ def plan_table_html(result: CompareResult) -> str:
         for p in result.plans:
             m, lo, hi = r[p]
             kind = r["kind"]
+            over = r["field"] == "over_budget_eur" and m is not None and m > 0
+            cls = "v over-budget" if over else "v"
             cells.append(
-                f"<td class='v'>{fmt_value(m, kind)}<br><span style='color:#777;"
+                f"<td class='{cls}'>{fmt_value(m, kind)}<br><span style='color:#777;"
                 f"font-weight:400'>[{fmt_value(lo, kind)}, {fmt_value(hi, kind)}]"
                 "</span></td>"
             )

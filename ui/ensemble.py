@@ -16,6 +16,7 @@ import pandas as pd
 
 from experiments.stats import bounds_of, interval, paired_interval
 from model import Scenario, load_scenario, run
+from ui.state import over_budget
 
 BAND_COLUMNS = ("active_share", "resistant_share", "positive_share", "cost_cumulative_eur")
 
@@ -30,11 +31,14 @@ COMPARE_FIELDS = (
     ("final_mean_competence", "mean competence", "share"),
     ("hours_freed_total", "hours freed", "number"),
     ("cost_total_eur", "total cost", "eur"),
+    ("budget_eur", "budget (change measures)", "eur"),
+    ("spent_eur", "spent on change measures", "eur"),
+    ("over_budget_eur", "over budget", "eur"),
     ("benefit_total_eur", "benefit", "eur"),
     ("roi", "ROI", "number"),
 )
 # a higher value is better for all fields except these
-LOWER_IS_BETTER = {"final_resistant_share", "cost_total_eur"}
+LOWER_IS_BETTER = {"final_resistant_share", "cost_total_eur", "spent_eur", "over_budget_eur"}
 
 
 def plan_on_organisation(base: Scenario, plan: Scenario) -> Scenario:
@@ -88,6 +92,16 @@ class CompareResult:
         return pd.DataFrame(rows)
 
 
+def with_budget(summary: dict, plan: Scenario) -> dict:
+    """The run summary with budget, spent (change measures, excl. licences) and over
+    budget in EUR (the model's own fields win where it reports them)."""
+    out = dict(summary)
+    out.setdefault("budget_eur", float(plan.budget.total_eur))
+    out.setdefault("spent_eur", float(out.get("change_cost_eur") or 0.0))
+    out.setdefault("over_budget_eur", over_budget(out["budget_eur"], out["spent_eur"]))
+    return out
+
+
 def run_compare(
     plans: dict[str, Scenario],
     runs: int = 20,
@@ -114,7 +128,7 @@ def run_compare(
             res = run(plans[name], seed=child, counterfactual=False)
             for c in BAND_COLUMNS:
                 weekly[name][c].append(res.weekly[c].to_numpy(dtype=float))
-            rows[name].append(res.summary)
+            rows[name].append(with_budget(res.summary, plans[name]))
             done += 1
         if on_progress is not None:
             on_progress(100.0 * done / total)

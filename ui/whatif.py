@@ -29,6 +29,7 @@ from ui.editors import ERROR_STYLE, EditContext, ScenarioEditor
 from ui.state import (
     Draft,
     LiveRun,
+    budget_rows,
     fmt_eur,
     fmt_num,
     fmt_pct,
@@ -55,6 +56,8 @@ TABLE_CSS = """
 .kpi td.v { text-align: right; font-weight: 600; white-space: nowrap; }
 .kpi th { text-align: left; font-size: 12px; color: #555; font-weight: 600; padding-right: 8px; }
 .kpi .ok { color: #1b7f3b; } .kpi .no { color: #9e9e9e; }
+.kpi .over-budget td, .kpi td.over-budget { color: #b00020; font-weight: 700; }
+.kpi .within-budget td.v { color: #1b7f3b; }
 .kpi-card { flex: 1 1 230px; min-width: 230px; }
 img.chart { max-width: 100%; height: auto; }
 """
@@ -69,9 +72,12 @@ def safe_png(make, *args: Any) -> tuple[bytes | None, str | None]:
         return None, f"This chart could not be drawn ({type(exc).__name__}: {exc})."
 
 
-def html_table(rows: list[tuple[str, str]], cls: str = "kpi") -> str:
+def html_table(rows: list[tuple[str, ...]], cls: str = "kpi") -> str:
+    """Label/value rows; a third item is a CSS class of the row (e.g. over-budget)."""
     body = "".join(
-        f"<tr><td>{html.escape(k)}</td><td class='v'>{html.escape(v)}</td></tr>" for k, v in rows
+        f"<tr class='{html.escape(r[2]) if len(r) > 2 else ''}'><td>{html.escape(r[0])}</td>"
+        f"<td class='v'>{html.escape(r[1])}</td></tr>"
+        for r in rows
     )
     return f"<table class='{cls}'>{body}</table>"
 
@@ -347,8 +353,11 @@ def KpiDashboard(live: LiveRun, version: int):
     total = sim.ledger.total
     cost_rows += [
         ("total cost", fmt_eur(total)),
-        ("budget (change measures)", fmt_eur(sc.budget.total_eur)),
-        ("change measures (excl. licences)", fmt_eur(sim.ledger.change_cost)),
+        *budget_rows(
+            sc.budget.total_eur,
+            sim.ledger.change_cost,
+            "spent on change measures (excl. licences)" + ("" if live.finished else " so far"),
+        ),
         ("benefit (hours freed x hourly cost)", fmt_eur(sim.ledger.benefit_eur)),
         ("ROI (benefit - cost) / cost", fmt_num(summary["roi"], 2)),
         (
