@@ -418,17 +418,14 @@ def test_cancelling_a_rerun_keeps_the_previous_comparison(render):
 
 
 def test_whatif_flags_a_budget_overrun(render):
-    from ui.whatif import WhatIfView
-
-    store = Store("five_phase")
-    root = render(WhatIfView(store))
+    store, root = _whatif(render, "five_phase")
     button(root, "Run").click()
     eventually(lambda: _contains(root, "Week 52 of 52"))
     live = store.live.value
     budget, spent = live.scenario.budget.total_eur, live.sim.ledger.change_cost
     assert spent > budget  # five_phase spends far more than its budget
     html_text = page_text(root)
-    assert "<tr class='over-budget'><td>over budget</td>" in html_text
+    assert "<tr class='over-budget'><td class='term'" in html_text
     assert f"EUR {spent - budget:,.0f}" in html_text
 
 
@@ -451,3 +448,57 @@ def test_compare_shows_budget_rows_and_highlights_overruns():
         and res.summaries["typical_sme"]["over_budget_eur"].max() == 0
     )
     assert table.count("class='v over-budget'>EUR") == 1  # five_phase's cell only
+
+
+def _whatif(render, preset: str = "typical_sme"):
+    from ui.whatif import WhatIfView
+
+    store = Store(preset)
+    return store, render(WhatIfView(store))
+
+
+def test_whatif_no_red_barrier_when_every_criterion_is_met(render):
+    store, root = _whatif(render, "pilot_first")  # every criterion met, barrier competence
+    button(root, "Run").click()
+    eventually(lambda: _contains(root, "Week 52 of 52"))
+    assert store.live.value.summary()["main_barrier"] != "none"
+    eventually(lambda: _contains(root, "Every phase criterion is met."))
+    assert "Main barrier now" not in page_text(root)
+
+
+def test_whatif_run_time_not_shown_after_undo(render):
+    store, root = _whatif(render)
+    store.edit("weeks", 20)
+    eventually(lambda: _contains(root, "Week 0 of 20"))
+    button(root, "Run").click()
+    eventually(lambda: _contains(root, "simulated in"))
+    button(root, "Undo edits").click()
+    eventually(lambda: _contains(root, "Week 0 of 52"))
+    assert "simulated in" not in page_text(root)
+
+
+def test_whatif_switching_preset_says_edits_were_discarded(render):
+    store, root = _whatif(render)
+    store.edit("organisation.employees", 60)
+    select = next(w for w in all_widgets(root) if isinstance(w, v.Select) and w.label == "Preset")
+    select.v_model = "five_phase"
+    eventually(lambda: _contains(root, "Switching to five_phase discarded your 1 edit"))
+    assert store.draft.value.label == "five_phase" and not store.draft.value.overrides
+    button(root, "Restore them").click()
+    eventually(lambda: _contains(root, "1 edit"))
+    assert store.draft.value.overrides == {"organisation.employees": 60}
+    assert "discarded your" not in page_text(root)
+
+
+def test_kpi_labels_have_glossary_tooltips(render):
+    from ui.glossary import tooltip
+    from ui.whatif import WhatIfView
+
+    for label in ("net promoter score", "benefits realised vs plan", "change ROI (vs tool only)"):
+        assert tooltip(label)
+    assert "tool only" not in tooltip("ROI (benefit - cost) / cost")
+    root = render(WhatIfView(Store()))
+    text = page_text(root)
+    assert "Glossary: what the measures mean" in text
+    for label in ("net promoter score", "benefits realised vs plan", "change ROI (vs tool only)"):
+        assert f"title='{tooltip(label)}'>{label}" in text.replace("&#x27;", "'"), label

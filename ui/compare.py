@@ -14,6 +14,7 @@ import solara.lab
 
 from ui.charts import PLAN_COLOURS, band_figure
 from ui.ensemble import CompareResult, differences, plan_table, plans_from_names, run_compare
+from ui.glossary import Glossary, label_cell
 from ui.state import fmt_eur, fmt_num, fmt_pct, plan_presets
 from ui.store import Store
 from ui.whatif import CARD_STYLE, TABLE_CSS, ChartCard, safe_png
@@ -64,7 +65,7 @@ def plan_table_html(result: CompareResult) -> str:
                 f"font-weight:400'>[{fmt_value(lo, kind)}, {fmt_value(hi, kind)}]"
                 "</span></td>"
             )
-        rows.append(f"<tr><td>{html.escape(r['label'])}</td>{''.join(cells)}</tr>")
+        rows.append(f"<tr>{label_cell(r['label'])}{''.join(cells)}</tr>")
     return (
         f"<table class='kpi compare-plans'><tr><th>mean [95% CI]</th>{head}</tr>"
         f"{''.join(rows)}</table>"
@@ -77,7 +78,7 @@ def differences_html(diff: pd.DataFrame) -> str:
         sig = "&#9733;" if r.significant else ""
         better = "-" if not np.isfinite(r.better_share) else f"{100 * r.better_share:.0f}%"
         rows.append(
-            f"<tr><td>{html.escape(r.plan)}</td><td>{html.escape(r.label)}</td>"
+            f"<tr><td>{html.escape(r.plan)}</td>{label_cell(r.label)}"
             f"<td class='v'>{fmt_value(r.reference_mean, r.kind)}</td>"
             f"<td class='v'>{fmt_value(r.plan_mean, r.kind)}</td>"
             f"<td class='v'>{fmt_diff(r.difference, r.kind)} {sig}</td>"
@@ -138,6 +139,7 @@ def CompareResults(result: CompareResult, reference: str):
             "Per-run summaries (CSV)",
             "text/csv",
         )
+    Glossary()
 
 
 @solara.component

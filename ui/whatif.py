@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,7 @@ from ui.charts import (
     to_png,
 )
 from ui.editors import ERROR_STYLE, EditContext, ScenarioEditor
+from ui.glossary import Glossary, label_cell, tooltip
 from ui.state import (
     Draft,
     LiveRun,
@@ -75,7 +75,7 @@ def safe_png(make, *args: Any) -> tuple[bytes | None, str | None]:
 def html_table(rows: list[tuple[str, ...]], cls: str = "kpi") -> str:
     """Label/value rows; a third item is a CSS class of the row (e.g. over-budget)."""
     body = "".join(
-        f"<tr class='{html.escape(r[2]) if len(r) > 2 else ''}'><td>{html.escape(r[0])}</td>"
+        f"<tr class='{html.escape(r[2]) if len(r) > 2 else ''}'>{label_cell(r[0])}"
         f"<td class='v'>{html.escape(r[1])}</td></tr>"
         for r in rows
     )
@@ -107,8 +107,20 @@ def SourcePanel(store: Store, problems: list):
     @guarded(report)
     def choose(name: str | None) -> None:
         if name:
-            store.upload_problems.value = []
-            store.set_draft(Draft.preset(name))
+            old = store.draft.value
+            with store.batch():
+                store.upload_problems.value = []
+                store.set_draft(Draft.preset(name))
+                # edits are not carried over to another preset: say so, offer them back
+                store.discarded.value = old if old.overrides else None
+
+    @guarded(report)
+    def restore() -> None:
+        old = store.discarded.value
+        if old is not None:
+            with store.batch():
+                store.set_draft(old)
+                store.discarded.value = None
 
     @guarded(report)
     def on_file(info: dict) -> None:
@@ -131,6 +143,17 @@ def SourcePanel(store: Store, problems: list):
             on_value=choose,
             dense=True,
         )
+        discarded = store.discarded.value
+        if discarded is not None and discarded is not draft:
+            n = len(discarded.overrides)
+            with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+                solara.Text(
+                    f"Switching to {draft.label} discarded your {n} edit{'s' if n != 1 else ''} "
+                    f"to {discarded.label}.",
+                    classes=["discarded-edits"],
+                    style={"font-size": "13px", "color": "#8a4b00"},
+                )
+                solara.Button("Restore them", text=True, small=True, on_click=restore)
         solara.FileDrop(
             label="... or drag and drop a scenario TOML file here", on_file=on_file, lazy=False
         )
@@ -171,13 +194,13 @@ def RunBar(store: Store, valid: bool):
     live = store.live.value
     store.version.value  # re-render after every step  # noqa: B018
     report = store.error.set
-    busy, set_busy = solara.use_state(0.0)
+    # the live run that Run simulated to the end (its time is shown until it is replaced)
+    busy, set_busy = solara.use_state(None)
 
     @guarded(report)
     def run() -> None:
-        t0 = time.perf_counter()
         store.advance(LiveRun.run_to_end)
-        set_busy(time.perf_counter() - t0)
+        set_busy(store.live.value)
 
     @guarded(report)
     def step() -> None:
@@ -218,7 +241,7 @@ def RunBar(store: Store, valid: bool):
                     classes=["run-status"],
                     style={"font-weight": "600"},
                 )
-                if busy:
+                if busy is live and live.finished and live.compute_seconds > 0:
                     solara.Text(
                         f"simulated in {live.compute_seconds:.2f} s",
                         style={"font-size": "12px", "color": "#555"},
@@ -376,9 +399,26 @@ def KpiDashboard(live: LiveRun, version: int):
         ):
             solara.Text("Costs and ROI", style={"font-weight": "600"})
             solara.HTML(unsafe_innerHTML=html_table(cost_rows))
-            if summary.get("main_barrier") and summary["main_barrier"] != "none":
+            all_met = all(sim.criteria.get(ph) is not None for ph in PHASES)
+            barrier = summary.get("main_barrier")
+            if all_met:
+                rest = (
+                    f" Target users not yet active are held back mostly by: {barrier}."
+                    if barrier and barrier != "none"
+                    else ""
+                )
                 solara.Text(
-                    f"Main barrier now: {summary['main_barrier']}",
+                    f"Every phase criterion is met.{rest}",
+                    classes=["barrier-none"],
+                    style={"font-size": "13px", "color": "#1b7f3b"},
+                )
+            elif summary.get("main_barrier") and summary["main_barrier"] != "none":
+                solara.HTML(
+                    unsafe_innerHTML=(
+                        f"<span title='{html.escape(tooltip('main barrier') or '')}'>Main "
+                        f"barrier now: {html.escape(str(summary['main_barrier']))}</span>"
+                    ),
+                    classes=["main-barrier"],
                     style={"font-size": "13px", "color": "#b00020"},
                 )
 
@@ -476,6 +516,7 @@ def Results(store: Store):
 
     detail_week = shown.get("week", week)
     KpiDashboard(live, version)
+    Glossary()
     with solara.Row(style={"flex-wrap": "wrap", "gap": "8px"}):
         ChartCard(
             "Adoption stages over weeks",
