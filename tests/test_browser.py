@@ -315,3 +315,45 @@ def test_workshop_double_clicks_count_once(ui):
     page.wait_for_timeout(1000)  # a second booking or week would show by now
     expect(page.get_by_text("Week 1 of 52")).to_be_visible()
     expect(log.locator("tr")).to_have_count(2)  # header + one decision
+
+
+def test_whatif_upload_click_problems_text_drop_and_busy(ui, tmp_path):
+    from model import ScenarioError, load_scenario
+    from ui.state import load_uploaded
+
+    page = ui
+    zone = page.locator(".adoptsim-upload")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[tool]\nusefulness = 3\nreliability = 7\n[organisation]\nemployees = -3\n")
+    with pytest.raises(ScenarioError) as exc:
+        load_uploaded("bad.toml", bad.read_bytes())
+    n_problems = len(exc.value.problems)
+    assert n_problems >= 3
+    # click to browse
+    with page.expect_file_chooser() as chooser:
+        zone.click()
+    chooser.value.set_files(str(bad))
+    expect(page.locator("ul.upload-problems li")).to_have_count(n_problems)  # one per line
+    expect(page.get_by_text("bad.toml was not loaded")).to_be_visible()
+    expect(zone).not_to_contain_text("bad.toml")  # the rejected name is not shown as loaded
+    # a dropped text item: a message, no script error
+    data = page.evaluate_handle(
+        "() => { const d = new DataTransfer(); d.setData('text/plain', 'hello'); return d; }"
+    )
+    zone.dispatch_event("drop", {"dataTransfer": data})
+    expect(page.locator("ul.upload-problems")).to_contain_text("only files can be dropped")
+    # a valid file: a busy indicator while it loads, then it is loaded
+    page.evaluate(
+        "() => { window.__busy = false; new MutationObserver(() => {"
+        " if (document.querySelector('.upload-busy')) window.__busy = true; })"
+        ".observe(document.body, {subtree: true, childList: true}); }"
+    )
+    good = tmp_path / "mine.toml"
+    good.write_text(load_scenario("five_phase", {"organisation.employees": 50}).to_toml())
+    with page.expect_file_chooser() as chooser:
+        zone.click()
+    chooser.value.set_files(str(good))
+    expect(page.get_by_text("Loaded mine.toml")).to_be_visible()
+    expect(page.locator("ul.upload-problems")).to_have_count(0)
+    expect(page.locator(".upload-busy")).to_have_count(0)
+    assert page.evaluate("() => window.__busy")

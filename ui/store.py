@@ -83,6 +83,7 @@ class Store:
         # What-if
         self.draft = solara.reactive(draft)
         self.upload_problems: solara.Reactive[list[str]] = solara.reactive([])
+        self.upload_rejected = solara.reactive("")  # name of the file whose problems are shown
         self.discarded: solara.Reactive[Draft | None] = solara.reactive(None)  # by a preset switch
         self.live: solara.Reactive[LiveRun | None] = solara.reactive(
             LiveRun(scenario) if scenario is not None else None

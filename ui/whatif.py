@@ -3,6 +3,7 @@ charts, the KPI dashboard and downloads."""
 
 from __future__ import annotations
 
+import base64
 import html
 import logging
 from collections.abc import Callable
@@ -85,17 +86,68 @@ def html_table(rows: list[tuple[str, ...]], cls: str = "kpi") -> str:
 # --------------------------------------------------------------------------- source
 
 
+MAX_UPLOAD_BYTES = 1_000_000
+
+
 def handle_upload(store: Store, name: str, data: bytes) -> bool:
     """Load an uploaded scenario TOML into the What-if view; problems are listed under
-    the drop zone (the current scenario stays). Returns whether it loaded."""
+    the upload zone, one per line (the current scenario stays). Returns whether it
+    loaded."""
     try:
         scenario = load_uploaded(name, data)
     except ScenarioError as exc:
-        store.upload_problems.value = [str(p) for p in exc.problems]
+        with store.batch():
+            store.upload_rejected.value = name
+            store.upload_problems.value = [problem_line(p) for p in exc.problems]
         return False
-    store.upload_problems.value = []
-    store.set_draft(Draft(scenario, f"upload: {name}"))
+    with store.batch():
+        store.upload_rejected.value = ""
+        store.upload_problems.value = []
+        store.set_draft(Draft(scenario, f"upload: {name}"))
     return True
+
+
+def problem_line(p) -> str:
+    """One problem of an uploaded file: where (key) and what is wrong."""
+    return f"{p.key or '(file)'}: {problem_text(p)}"
+
+
+def reject_upload(store: Store, name: str, reason: str) -> None:
+    """A drop or file the browser could not send (not a file, too large, unreadable)."""
+    with store.batch():
+        store.upload_rejected.value = name
+        store.upload_problems.value = [reason]
+
+
+@solara.component_vue("upload.vue")
+def UploadZone(
+    label: str,
+    generation: int,
+    max_bytes: int,
+    event_upload: Callable[[dict], None],
+    event_rejected: Callable[[dict], None],
+):
+    """Click to browse or drop a file; shows a busy indicator until `generation`
+    changes (the server has handled the file)."""
+
+
+@solara.component
+def UploadProblems(store: Store):
+    problems = store.upload_problems.value
+    if not problems:
+        return
+    name = store.upload_rejected.value
+    n = len(problems)
+    head = f"{html.escape(name) + ' was' if name else 'The file was'} not loaded"
+    items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
+    solara.HTML(
+        unsafe_innerHTML=(
+            f"<div style='color:#b00020;font-size:12px'><b>{head} "
+            f"({n} problem{'s' if n != 1 else ''}):</b>"
+            f"<ul class='upload-problems' style='margin:2px 0 6px 18px;padding:0'>{items}</ul>"
+            "</div>"
+        )
+    )
 
 
 @solara.component
@@ -110,6 +162,7 @@ def SourcePanel(store: Store, problems: list):
             old = store.draft.value
             with store.batch():
                 store.upload_problems.value = []
+                store.upload_rejected.value = ""
                 store.set_draft(Draft.preset(name))
                 # edits are not carried over to another preset: say so, offer them back
                 store.discarded.value = old if old.overrides else None
@@ -122,12 +175,18 @@ def SourcePanel(store: Store, problems: list):
                 store.set_draft(old)
                 store.discarded.value = None
 
-    @guarded(report)
-    def on_file(info: dict) -> None:
-        data = info.get("data")
-        if data is None:
-            data = info["file_obj"].read()
-        handle_upload(store, info.get("name") or "upload.toml", data)
+    generation, set_generation = solara.use_state(0)
+
+    def on_upload(info: dict) -> None:
+        try:
+            guarded(report)(handle_upload)(
+                store, str(info.get("name") or "upload.toml"), base64.b64decode(info["b64"])
+            )
+        finally:
+            set_generation(lambda g: g + 1)  # ends the busy indicator
+
+    def on_rejected(info: dict) -> None:
+        reject_upload(store, str(info.get("name") or ""), str(info.get("reason")))
 
     @guarded(report)
     def undo() -> None:
@@ -154,11 +213,14 @@ def SourcePanel(store: Store, problems: list):
                     style={"font-size": "13px", "color": "#8a4b00"},
                 )
                 solara.Button("Restore them", text=True, small=True, on_click=restore)
-        solara.FileDrop(
-            label="... or drag and drop a scenario TOML file here", on_file=on_file, lazy=False
+        UploadZone(
+            label="... or click here to choose a scenario TOML file (or drop one here)",
+            generation=generation,
+            max_bytes=MAX_UPLOAD_BYTES,
+            event_upload=on_upload,
+            event_rejected=on_rejected,
         )
-        for msg in store.upload_problems.value:
-            solara.Text(msg, style=ERROR_STYLE, classes=["field-error"])
+        UploadProblems(store)
         if draft.label.startswith("upload: "):
             solara.Text(f"Loaded {draft.label[8:]}", style={"font-size": "13px"})
         desc = " ".join(draft.base.description.split())
