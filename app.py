@@ -12,6 +12,7 @@ import solara.lab
 
 from ui.compare import CompareView
 from ui.store import Store
+from ui.url_state import DraftAddress, restore_from_url
 from ui.whatif import WhatIfView
 from ui.workshop_view import WorkshopView
 
@@ -21,7 +22,14 @@ VIEWS = (WhatIfView, CompareView, WorkshopView)
 
 @solara.component
 def Page():
-    store = solara.use_memo(Store, [])
+    router = solara.use_router()
+
+    def make_store() -> Store:
+        store = Store()
+        restore_from_url(store, router.search, store.error.set)  # What-if edits survive F5
+        return store
+
+    store = solara.use_memo(make_store, [])
     tab, set_tab = solara.use_state(0)
     # a view is built the first time its tab is opened, then kept (with its state)
     visited, set_visited = solara.use_state(frozenset({0}))
@@ -31,6 +39,7 @@ def Page():
         set_visited(visited | {i})
 
     solara.Title("adoptsim - AI adoption simulator")
+    DraftAddress(store)
     with solara.Column(gap="4px", style={"padding": "8px 16px", "max-width": "1800px"}):
         with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap"}):
             solara.Text("adoptsim", style={"font-size": "22px", "font-weight": "700"})

@@ -139,6 +139,11 @@ def ui_server(chromium, tmp_path_factory):
     assert not attempts, "the UI reached beyond this machine:\n" + "\n".join(attempts)
 
 
+def unload_beacon(url: str, failure: str | None) -> bool:
+    """Solara's close call when a page unloads, which a reload aborts (harmless)."""
+    return "/_solara/api/close/" in url and "ERR_ABORTED" in (failure or "")
+
+
 @pytest.fixture
 def ui(chromium, ui_server):
     """A fresh page on the app (a new session), watched for any error."""
@@ -152,7 +157,12 @@ def ui(chromium, ui_server):
         lambda msg: problems.append(f"console error: {msg.text}") if msg.type == "error" else None,
     )
     page.on(
-        "requestfailed", lambda req: problems.append(f"failed request: {req.url} ({req.failure})")
+        "requestfailed",
+        lambda req: (
+            None
+            if unload_beacon(req.url, req.failure)
+            else problems.append(f"failed request: {req.url} ({req.failure})")
+        ),
     )
     page.on(
         "response",
@@ -357,3 +367,26 @@ def test_whatif_upload_click_problems_text_drop_and_busy(ui, tmp_path):
     expect(page.locator("ul.upload-problems")).to_have_count(0)
     expect(page.locator(".upload-busy")).to_have_count(0)
     assert page.evaluate("() => window.__busy")
+
+
+def test_whatif_edits_survive_reload(ui):
+    page = ui
+    page.get_by_text("Organisation", exact=True).click()
+    enter_value(
+        page,
+        "Employees",
+        "60",
+        lambda ms: expect(page.get_by_text("1 edit", exact=True)).to_be_visible(timeout=ms),
+    )
+    page.wait_for_function("() => window.location.search.includes('edits=')")
+    page.reload()
+    page.locator("img.chart-stages.week-0").wait_for()
+    expect(page.get_by_text("1 edit", exact=True)).to_be_visible()
+    page.get_by_text("Organisation", exact=True).click()
+    expect(page.get_by_label("Employees", exact=True)).to_have_value("60")
+    # a link to the same address (a second tab, a colleague) opens the same edits
+    other = page.context.new_page()
+    other.goto(page.url)
+    other.locator("img.chart-stages.week-0").wait_for()
+    expect(other.get_by_text("1 edit", exact=True)).to_be_visible()
+    other.close()

@@ -502,3 +502,19 @@ def test_kpi_labels_have_glossary_tooltips(render):
     assert "Glossary: what the measures mean" in text
     for label in ("net promoter score", "benefits realised vs plan", "change ROI (vs tool only)"):
         assert f"title='{tooltip(label)}'>{label}" in text.replace("&#x27;", "'"), label
+
+
+def test_whatif_draft_round_trips_through_the_address():
+    from ui.url_state import decode_draft, encode_draft
+
+    d = Draft.preset("five_phase").set("organisation.employees", 60).set("weeks", 30)
+    back, msg = decode_draft(encode_draft(d))
+    assert msg is None and back.label == "five_phase" and back.overrides == d.overrides
+    assert encode_draft(Draft.preset("typical_sme")) == ""
+    assert decode_draft("") == (None, None)
+    assert (
+        decode_draft("preset=nope")[0] is None
+        and "unknown preset" in decode_draft("preset=nope")[1]
+    )
+    draft, msg = decode_draft("preset=five_phase&edits=!!!")
+    assert draft.label == "five_phase" and not draft.overrides and "could not be read" in msg
