@@ -12,7 +12,7 @@ import solara.lab
 
 from ui.compare import CompareView
 from ui.store import Store
-from ui.url_state import DraftAddress, restore_from_url
+from ui.url_state import StateAddress, restore_from_url, tab_from
 from ui.whatif import WhatIfView
 from ui.workshop_view import WorkshopView
 
@@ -30,16 +30,17 @@ def Page():
         return store
 
     store = solara.use_memo(make_store, [])
-    tab, set_tab = solara.use_state(0)
+    first_tab = solara.use_memo(lambda: tab_from(router.search), [])
+    tab, set_tab = solara.use_state(first_tab)
     # a view is built the first time its tab is opened, then kept (with its state)
-    visited, set_visited = solara.use_state(frozenset({0}))
+    visited, set_visited = solara.use_state(frozenset({first_tab}))
 
     def open_tab(i: int) -> None:
         set_tab(i)
         set_visited(visited | {i})
 
     solara.Title("adoptsim - AI adoption simulator")
-    DraftAddress(store)
+    StateAddress(store, tab)
     with solara.Column(gap="4px", style={"padding": "8px 16px", "max-width": "1800px"}):
         with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap"}):
             solara.Text("adoptsim", style={"font-size": "22px", "font-weight": "700"})

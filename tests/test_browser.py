@@ -296,13 +296,18 @@ def test_compare_two_plans(ui):
     page.get_by_role("button", name="Run", exact=True).wait_for(state="visible")
 
 
-def test_workshop_step_lever_reveal_debrief(ui):
-    page = ui
+def workshop_week1_concern_board(page) -> None:
+    """Workshop tab: one week, then a concern board (logged)."""
     page.get_by_role("tab", name="Workshop").click()
     page.get_by_role("button", name="Next week").click()
     page.locator("img.chart-workshop.week-1").wait_for()
     page.get_by_role("button", name="Open a concern board").click()
     expect(page.locator("table.decision-log")).to_contain_text("Open a concern board")
+
+
+def test_workshop_step_lever_reveal_debrief(ui):
+    page = ui
+    workshop_week1_concern_board(page)
     expect(page.get_by_role("button", name="Open a concern board")).to_be_disabled()
     page.get_by_role("button", name="+4 weeks").click()
     page.locator("img.chart-workshop.week-5").wait_for()
@@ -390,3 +395,15 @@ def test_whatif_edits_survive_reload(ui):
     other.locator("img.chart-stages.week-0").wait_for()
     expect(other.get_by_text("1 edit", exact=True)).to_be_visible()
     other.close()
+
+
+def test_workshop_survives_reload(ui):
+    page = ui
+    workshop_week1_concern_board(page)
+    page.get_by_role("button", name="+4 weeks").click()
+    page.locator("img.chart-workshop.week-5").wait_for()
+    page.wait_for_function("() => window.location.search.includes('ws=')")
+    page.reload()
+    page.locator("img.chart-workshop.week-5").wait_for()  # the Workshop tab, week 5
+    expect(page.get_by_text("Week 5 of 52")).to_be_visible()
+    expect(page.locator("table.decision-log")).to_contain_text("Open a concern board")

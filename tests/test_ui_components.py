@@ -518,3 +518,22 @@ def test_whatif_draft_round_trips_through_the_address():
     )
     draft, msg = decode_draft("preset=five_phase&edits=!!!")
     assert draft.label == "five_phase" and not draft.overrides and "could not be read" in msg
+
+
+def test_workshop_session_round_trips_through_the_address():
+    from ui.url_state import decode_workshop, encode_state, tab_from
+
+    full = WorkshopSession(load_scenario("typical_sme"), seed=4, budget_eur=30_000)
+    full.step(1)
+    full.apply("storytelling")
+    full.step(2)
+    full.apply("champions")
+    query = encode_state(Draft.preset("typical_sme"), full, "typical_sme", 2)
+    assert tab_from(query) == 2
+    (preset, back), msg = decode_workshop(query)
+    assert msg is None and preset == "typical_sme"
+    assert back.week == 3 and [d.lever for d in back.log] == ["storytelling", "champions"]
+    assert back.spent_eur == pytest.approx(full.spent_eur)
+    cols = [c for c in full.weekly().columns if c != "phase"]
+    assert np.allclose(back.weekly()[cols], full.weekly()[cols], equal_nan=True)
+    assert decode_workshop("ws=garbage")[0] is None

@@ -1,7 +1,10 @@
-"""What-if edits in the page address, so reload (F5), a bookmark or a link sent to a
-colleague brings them back: `?preset=NAME&edits=DATA`, DATA being the edits (dotted key
--> value) as JSON in URL-safe base64. Only presets and their edits are kept this way:
-after an upload the address is cleared (download the scenario TOML to keep it).
+"""What-if edits and the Workshop session in the page address, so reload (F5), a
+bookmark or a link sent to a colleague brings them back:
+`?preset=NAME&edits=DATA&ws=DATA&tab=N`, DATA being JSON in URL-safe base64: the What-if
+edits (dotted key -> value), and the Workshop's preset, seed, budget, week and decisions
+(week, lever), which are replayed with the same seed on load. Only presets and their
+edits are kept for What-if: after an upload its part of the address is cleared
+(download the scenario TOML to keep it).
 """
 
 from __future__ import annotations
@@ -15,23 +18,86 @@ from urllib.parse import parse_qs, urlencode
 
 import solara
 
-from model import preset_names
+from model import load_scenario, preset_names
 from ui.state import DEFAULT_PRESET, Draft
+from ui.workshop import LEVERS, Decision, WorkshopSession
 
 log = logging.getLogger("adoptsim.ui")
 
 
+def _pack(obj: Any) -> str:
+    raw = json.dumps(obj, sort_keys=True, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _unpack(text: str) -> Any:
+    return json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+
+
 def encode_draft(draft: Draft) -> str:
     """The query string of a draft ('' for an unedited default preset or an upload)."""
+    return urlencode(draft_params(draft))
+
+
+def draft_params(draft: Draft) -> dict[str, str]:
     if draft.label not in preset_names():
-        return ""
+        return {}
     params: dict[str, str] = {}
     if draft.label != DEFAULT_PRESET:
         params["preset"] = draft.label
     if draft.overrides:
-        raw = json.dumps(draft.overrides, sort_keys=True, separators=(",", ":"))
-        params["edits"] = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+        params["edits"] = _pack(draft.overrides)
+    return params
+
+
+def workshop_params(session: WorkshopSession, preset: str) -> dict[str, str]:
+    """The Workshop session as address parameters (none before anything happened)."""
+    if not session.log and session.week == 0:
+        return {}
+    state = {
+        "p": preset,
+        "s": int(session.seed),
+        "b": float(session.budget_eur),
+        "w": int(session.week),
+        "d": [[int(d.week), d.lever] for d in session.log],
+    }
+    return {"ws": _pack(state)}
+
+
+def decode_workshop(search: str | None) -> tuple[tuple[str, WorkshopSession] | None, str | None]:
+    """(preset, session replayed to its week) from the address, and a message when the
+    address's Workshop part could not be used."""
+    q = parse_qs((search or "").lstrip("?"))
+    if "ws" not in q:
+        return None, None
+    try:
+        st = _unpack(q["ws"][0])
+        preset, seed, budget, week = str(st["p"]), int(st["s"]), float(st["b"]), int(st["w"])
+        decisions = [(int(w), str(k)) for w, k in st["d"]]
+        if preset not in preset_names() or any(k not in LEVERS for _, k in decisions):
+            raise ValueError("unknown preset or lever")
+        start = WorkshopSession(load_scenario(preset), seed, budget)
+        start.log = [Decision(w, k, LEVERS[k].label, 0.0, 0.0, "") for w, k in decisions]
+        session = start.replay(until=min(week, start.weeks))
+    except Exception as exc:  # noqa: BLE001 - any bad address: start afresh, say so
+        log.info("unusable workshop state in the address: %s", exc)
+        return None, "The Workshop session in the address could not be restored."
+    return (preset, session), None
+
+
+def encode_state(draft: Draft, session: WorkshopSession, ws_preset: str, tab: int) -> str:
+    params = {**draft_params(draft), **workshop_params(session, ws_preset)}
+    if tab:
+        params["tab"] = str(int(tab))
     return urlencode(params)
+
+
+def tab_from(search: str | None) -> int:
+    q = parse_qs((search or "").lstrip("?"))
+    try:
+        return max(0, min(2, int(q.get("tab", ["0"])[0])))
+    except ValueError:
+        return 0
 
 
 def decode_draft(search: str | None) -> tuple[Draft | None, str | None]:
@@ -49,8 +115,7 @@ def decode_draft(search: str | None) -> tuple[Draft | None, str | None]:
     draft = Draft.preset(preset)
     if edits:
         try:
-            padded = edits + "=" * (-len(edits) % 4)
-            overrides: dict[str, Any] = json.loads(base64.urlsafe_b64decode(padded))
+            overrides: dict[str, Any] = _unpack(edits)
             if not isinstance(overrides, dict):
                 raise ValueError("not a table of edits")
         except (ValueError, json.JSONDecodeError) as exc:
@@ -72,9 +137,23 @@ def restore_from_url(store: Any, search: str | None, report: Callable[[str | Non
         store.set_draft(draft)
     if message:
         report(message)
+    restored, ws_message = decode_workshop(search)
+    if restored is not None:
+        preset, session = restored
+        store.ws_preset.value = preset
+        store.ws_seed.value = session.seed
+        store.ws_budget.value = session.budget_eur
+        store.ws_session.value = session
+        store.ws_started.value = (preset, session.seed, session.budget_eur)
+        store.ws_version.value += 1
+    if ws_message:
+        store.ws_error.value = ws_message
 
 
 @solara.component
-def DraftAddress(store: Any):
-    """Keeps the address in step with the What-if draft (only this re-renders on edits)."""
-    UrlState(query=encode_draft(store.draft.value))
+def StateAddress(store: Any, tab: int):
+    """Keeps the address in step with the What-if draft and the Workshop session (only
+    this small component re-renders on edits and Workshop steps)."""
+    store.ws_version.value  # noqa: B018 - re-render after every Workshop step
+    query = encode_state(store.draft.value, store.ws_session.value, store.ws_preset.value, tab)
+    UrlState(query=query)
