@@ -10,11 +10,19 @@ from collections.abc import Callable
 import ipyvuetify as v
 import ipywidgets as widgets
 import numpy as np
+import pandas as pd
 import pytest
 import solara
 
 from model import load_scenario
-from ui.ensemble import differences, plan_on_organisation, plans_from_names, run_compare, seeds
+from ui.ensemble import (
+    CompareResult,
+    differences,
+    plan_on_organisation,
+    plans_from_names,
+    run_compare,
+    seeds,
+)
 from ui.state import Draft, LiveRun, load_uploaded, problems_by_field
 from ui.store import Store, guarded
 from ui.workshop import LEVERS, WorkshopSession
@@ -537,3 +545,24 @@ def test_workshop_session_round_trips_through_the_address():
     cols = [c for c in full.weekly().columns if c != "phase"]
     assert np.allclose(back.weekly()[cols], full.weekly()[cols], equal_nan=True)
     assert decode_workshop("ws=garbage")[0] is None
+
+
+def test_differences_show_ties_and_good_or_bad():
+    from ui.compare import differences_html
+
+    runs = 10
+    a = pd.DataFrame({"final_active_share": [0.2] * runs, "final_resistant_share": [0.1] * runs})
+    b = pd.DataFrame(
+        {
+            "final_active_share": [0.2] * 4 + [0.6] * 6,  # 6 better, 4 tied
+            "final_resistant_share": [0.3] * runs,  # more resistance: worse
+        }
+    )
+    result = CompareResult(["a", "b"], runs, 1, weekly={}, summaries={"a": a, "b": b})
+    diff = differences(result, "a").set_index("field")
+    active, resist = diff.loc["final_active_share"], diff.loc["final_resistant_share"]
+    assert (active.better_share, active.worse_share) == (0.6, 0.0)
+    assert active.verdict == "better" and resist.verdict == "worse"
+    table = differences_html(diff.reset_index())
+    assert "60% / 40% / 0%" in table and "runs better / same / worse" in table
+    assert "class='v better'" in table and "class='v worse'" in table

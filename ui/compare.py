@@ -76,18 +76,23 @@ def differences_html(diff: pd.DataFrame) -> str:
     rows = []
     for r in diff.itertuples(index=False):
         sig = "&#9733;" if r.significant else ""
-        better = "-" if not np.isfinite(r.better_share) else f"{100 * r.better_share:.0f}%"
+        if np.isfinite(r.better_share):
+            tie = 1.0 - r.better_share - r.worse_share
+            runs = " / ".join(f"{100 * x:.0f}%" for x in (r.better_share, tie, r.worse_share))
+        else:
+            runs = "-"
+        mark = {"better": " &#9650; better", "worse": " &#9660; worse"}.get(r.verdict, "")
         rows.append(
             f"<tr><td>{html.escape(r.plan)}</td>{label_cell(r.label)}"
             f"<td class='v'>{fmt_value(r.reference_mean, r.kind)}</td>"
             f"<td class='v'>{fmt_value(r.plan_mean, r.kind)}</td>"
-            f"<td class='v'>{fmt_diff(r.difference, r.kind)} {sig}</td>"
+            f"<td class='v {r.verdict}'>{fmt_diff(r.difference, r.kind)} {sig}{mark}</td>"
             f"<td class='v'>[{fmt_diff(r.ci_low, r.kind)}, {fmt_diff(r.ci_high, r.kind)}]</td>"
-            f"<td class='v'>{better}</td></tr>"
+            f"<td class='v'>{runs}</td></tr>"
         )
     head = (
         "<tr><th>plan</th><th>measure</th><th>reference</th><th>plan</th>"
-        "<th>difference</th><th>95% CI</th><th>runs better</th></tr>"
+        "<th>difference</th><th>95% CI</th><th>runs better / same / worse</th></tr>"
     )
     return f"<table class='kpi compare-diff'>{head}{''.join(rows)}</table>"
 
@@ -126,7 +131,8 @@ def CompareResults(result: CompareResult, reference: str):
     with solara.Card(margin=0, style=CARD_STYLE):
         solara.Text(
             f"Differences to the reference plan '{ref}' (paired by run; 95% CI of "
-            "the mean difference; a star marks a CI that excludes zero)",
+            "the mean difference; a star marks a CI that excludes zero, then green = better, "
+            "red = worse for the plan)",
             style={"font-weight": "600"},
         )
         solara.HTML(unsafe_innerHTML=differences_html(diff))

@@ -38,6 +38,7 @@ COMPARE_FIELDS = (
     ("roi", "ROI", "number"),
 )
 # a higher value is better for all fields except these
+NEUTRAL = {"budget_eur"}  # a plan's choice, neither good nor bad
 LOWER_IS_BETTER = {"final_resistant_share", "cost_total_eur", "spent_eur", "over_budget_eur"}
 
 
@@ -160,11 +161,20 @@ def plan_table(result: CompareResult) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def verdict(field: str, difference: float | None, significant: bool) -> str:
+    """'better', 'worse' or '' (not significant, no difference, or no better direction)."""
+    if not significant or difference is None or field in NEUTRAL or difference == 0:
+        return ""
+    good = difference < 0 if field in LOWER_IS_BETTER else difference > 0
+    return "better" if good else "worse"
+
+
 def differences(result: CompareResult, reference: str | None = None) -> pd.DataFrame:
     """Paired differences (plan - reference) with 95% CIs, per plan and field.
 
-    `better_share` is the share of runs in which the plan beats the reference
-    (lower is better for resistance and cost).
+    `better_share` / `worse_share`: the shares of runs in which the plan beats / trails
+    the reference (lower is better for resistance and cost; the rest are ties);
+    `verdict`: 'better' or 'worse' when the 95% CI excludes zero, '' otherwise.
     """
     reference = reference or result.plans[0]
     ref = result.summaries[reference]
@@ -180,6 +190,7 @@ def differences(result: CompareResult, reference: str | None = None) -> pd.DataF
             ok = np.isfinite(d)
             sign = -1.0 if name in LOWER_IS_BETTER else 1.0
             better = float(np.mean(sign * d[ok] > 1e-12)) if ok.any() else np.nan
+            worse = float(np.mean(sign * d[ok] < -1e-12)) if ok.any() else np.nan
             significant = lo is not None and hi is not None and (lo > 0 or hi < 0)
             out.append(
                 {
@@ -194,7 +205,9 @@ def differences(result: CompareResult, reference: str | None = None) -> pd.DataF
                     "ci_low": np.nan if lo is None else lo,
                     "ci_high": np.nan if hi is None else hi,
                     "better_share": better,
+                    "worse_share": worse,
                     "significant": significant,
+                    "verdict": verdict(name, m, significant),
                 }
             )
     return pd.DataFrame(out)

@@ -59,6 +59,7 @@ TABLE_CSS = """
 .kpi .ok { color: #1b7f3b; } .kpi .no { color: #9e9e9e; }
 .kpi .over-budget td, .kpi td.over-budget { color: #b00020; font-weight: 700; }
 .kpi .within-budget td.v { color: #1b7f3b; }
+.kpi td.better { color: #1b7f3b; } .kpi td.worse { color: #b00020; }
 .kpi-card { flex: 1 1 230px; min-width: 230px; }
 img.chart { max-width: 100%; height: auto; }
 """
