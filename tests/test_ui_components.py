@@ -566,3 +566,16 @@ def test_differences_show_ties_and_good_or_bad():
     table = differences_html(diff.reset_index())
     assert "60% / 40% / 0%" in table and "runs better / same / worse" in table
     assert "class='v better'" in table and "class='v worse'" in table
+
+
+def test_compare_setup_round_trips_through_the_address():
+    from ui.url_state import encode_state, restore_from_url
+
+    store = Store()
+    setup = (["typical_sme", "big_bang", "five_phase"], 7, 3)
+    query = encode_state(store.draft.value, store.ws_session.value, "typical_sme", 1, setup)
+    assert "cmp=" in query
+    again = Store()
+    restore_from_url(again, query, again.error.set)
+    assert (again.compare_plans.value, again.compare_runs.value, again.compare_seed.value) == setup
+    assert again.error.value is None

@@ -1,8 +1,9 @@
 """What-if edits and the Workshop session in the page address, so reload (F5), a
 bookmark or a link sent to a colleague brings them back:
-`?preset=NAME&edits=DATA&ws=DATA&tab=N`, DATA being JSON in URL-safe base64: the What-if
-edits (dotted key -> value), and the Workshop's preset, seed, budget, week and decisions
-(week, lever), which are replayed with the same seed on load. Only presets and their
+`?preset=NAME&edits=DATA&ws=DATA&cmp=DATA&tab=N`, DATA being JSON in URL-safe base64:
+the What-if edits (dotted key -> value), the Workshop's preset, seed, budget, week and
+decisions (week, lever), which are replayed with the same seed on load, and the Compare
+setup (plans, runs, seed; the comparison itself is rerun with a click). Only presets and their
 edits are kept for What-if: after an upload its part of the address is cleared
 (download the scenario TOML to keep it).
 """
@@ -85,8 +86,40 @@ def decode_workshop(search: str | None) -> tuple[tuple[str, WorkshopSession] | N
     return (preset, session), None
 
 
-def encode_state(draft: Draft, session: WorkshopSession, ws_preset: str, tab: int) -> str:
-    params = {**draft_params(draft), **workshop_params(session, ws_preset)}
+DEFAULT_COMPARE = (["typical_sme", "five_phase"], 20, 1)
+
+
+def compare_params(plans: list[str], runs: int, seed: int) -> dict[str, str]:
+    """The Compare setup (plans, runs, seed) as an address parameter (none if default)."""
+    if (list(plans), runs, seed) == (DEFAULT_COMPARE[0], *DEFAULT_COMPARE[1:]):
+        return {}
+    return {"cmp": _pack({"p": list(plans), "r": runs, "s": seed})}
+
+
+def decode_compare(search: str | None) -> tuple[list[str], int, int] | None:
+    q = parse_qs((search or "").lstrip("?"))
+    if "cmp" not in q:
+        return None
+    try:
+        st = _unpack(q["cmp"][0])
+        return [str(p) for p in st["p"]], int(st["r"]), int(st["s"])
+    except Exception as exc:  # noqa: BLE001 - a bad address: keep the defaults
+        log.info("unusable compare setup in the address: %s", exc)
+        return None
+
+
+def encode_state(
+    draft: Draft,
+    session: WorkshopSession,
+    ws_preset: str,
+    tab: int,
+    compare: tuple[list[str], int, int] = DEFAULT_COMPARE,
+) -> str:
+    params = {
+        **draft_params(draft),
+        **workshop_params(session, ws_preset),
+        **compare_params(*compare),
+    }
     if tab:
         params["tab"] = str(int(tab))
     return urlencode(params)
@@ -148,6 +181,9 @@ def restore_from_url(store: Any, search: str | None, report: Callable[[str | Non
         store.ws_version.value += 1
     if ws_message:
         store.ws_error.value = ws_message
+    setup = decode_compare(search)
+    if setup is not None:
+        store.compare_plans.value, store.compare_runs.value, store.compare_seed.value = setup
 
 
 @solara.component
@@ -155,5 +191,8 @@ def StateAddress(store: Any, tab: int):
     """Keeps the address in step with the What-if draft and the Workshop session (only
     this small component re-renders on edits and Workshop steps)."""
     store.ws_version.value  # noqa: B018 - re-render after every Workshop step
-    query = encode_state(store.draft.value, store.ws_session.value, store.ws_preset.value, tab)
+    compare = (store.compare_plans.value, store.compare_runs.value, store.compare_seed.value)
+    query = encode_state(
+        store.draft.value, store.ws_session.value, store.ws_preset.value, tab, compare
+    )
     UrlState(query=query)
