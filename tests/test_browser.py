@@ -407,3 +407,10 @@ def test_workshop_survives_reload(ui):
     page.locator("img.chart-workshop.week-5").wait_for()  # the Workshop tab, week 5
     expect(page.get_by_text("Week 5 of 52")).to_be_visible()
     expect(page.locator("table.decision-log")).to_contain_text("Open a concern board")
+
+
+def test_whatif_adoption_chart_in_the_first_screen(ui):
+    page = ui
+    box = page.locator("img.chart-stages").bounding_box()
+    viewport = page.viewport_size
+    assert box is not None and box["y"] + 0.5 * box["height"] < viewport["height"], box

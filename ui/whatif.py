@@ -578,8 +578,7 @@ def Results(store: Store):
         return shown.get(key) or (None, "drawing ...")
 
     detail_week = shown.get("week", week)
-    KpiDashboard(live, version)
-    Glossary()
+    # the adoption chart first (in the first screen), the KPI cards under it
     with solara.Row(style={"flex-wrap": "wrap", "gap": "8px"}):
         ChartCard(
             "Adoption stages over weeks",
@@ -606,6 +605,8 @@ def Results(store: Store):
             flex="2 1 380px",
             busy=pending,
         )
+    KpiDashboard(live, version)
+    Glossary()
     ChartCard(
         "Active use by role, age band and department",
         *detail("groups"),
