@@ -1,8 +1,9 @@
 """adoptsim web UI (Solara): `make app`, `adoptsim app` or `solara run app.py`.
 
-Three views, one tab each: What-if (strategists), Compare (plans side by side with
-uncertainty bands) and Workshop (trainers). Everything renders offline: charts are
-matplotlib PNGs, tables plain HTML. The code lives in the `ui` package.
+Four views, one tab each: What-if (strategists), Compare (plans side by side with
+uncertainty bands), Workshop (trainers) and Room (a workshop for several teams).
+Everything renders offline: charts are matplotlib PNGs, tables plain HTML. The code
+lives in the `ui` package.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ import solara
 import solara.lab
 
 from ui.compare import CompareView
+from ui.room_view import RoomView
 from ui.store import Store
 from ui.url_state import StateAddress, restore_from_url, tab_from
 from ui.whatif import WhatIfView
 from ui.workshop_view import WorkshopView
 
-TABS = ("What-if", "Compare", "Workshop")
-VIEWS = (WhatIfView, CompareView, WorkshopView)
+TABS = ("What-if", "Compare", "Workshop", "Room")
+VIEWS = (WhatIfView, CompareView, WorkshopView, RoomView)
+WORKSHOP_TAB = 2
 
 
 @solara.component
@@ -50,7 +53,9 @@ def Page():
         with solara.lab.Tabs(value=tab, on_value=open_tab):
             for i, (label, view) in enumerate(zip(TABS, VIEWS, strict=True)):
                 with solara.lab.Tab(label):
-                    if i in visited:
+                    if i in visited and view is RoomView:
+                        view(store, on_joined=lambda: open_tab(WORKSHOP_TAB))
+                    elif i in visited:
                         view(store)
 
 

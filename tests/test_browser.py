@@ -147,7 +147,18 @@ def unload_beacon(url: str, failure: str | None) -> bool:
 @pytest.fixture
 def ui(chromium, ui_server):
     """A fresh page on the app (a new session), watched for any error."""
-    context = chromium.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    with watched_page(chromium, ui_server) as page:
+        yield page
+
+
+@contextlib.contextmanager
+def watched_page(chromium, url: str, viewport=(1500, 1000)):
+    """A page in its own browser context (its own session); on leaving, it fails on any
+    page error, console error, failed request, HTTP error or traceback."""
+    width, height = viewport
+    context = chromium.new_context(
+        viewport={"width": width, "height": height}, accept_downloads=True
+    )
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     problems: list[str] = []
@@ -170,7 +181,7 @@ def ui(chromium, ui_server):
             problems.append(f"HTTP {resp.status}: {resp.url}") if resp.status >= 400 else None
         ),
     )
-    page.goto(ui_server)
+    page.goto(url)
     page.get_by_role("tab", name="What-if").wait_for()
     page.locator("img.chart-stages.week-0").wait_for()
     yield page
@@ -414,3 +425,48 @@ def test_whatif_adoption_chart_in_the_first_screen(ui):
     box = page.locator("img.chart-stages").bounding_box()
     viewport = page.viewport_size
     assert box is not None and box["y"] + 0.5 * box["height"] < viewport["height"], box
+
+
+def test_room_facilitator_and_three_teams(chromium, ui_server):
+    """A facilitator opens a room; three teams join from their own browser contexts and
+    play rounds; the facilitator's leaderboard shows every team's week and decisions."""
+    with contextlib.ExitStack() as stack:
+        host = stack.enter_context(watched_page(chromium, ui_server, (1280, 720)))
+        host.get_by_role("tab", name="Room").click()
+        host.get_by_role("button", name="Open a room").click()
+        code = host.locator(".room-code").inner_text().strip()
+        assert len(code) == 4
+        teams = {}
+        for name in ("Alpha", "Beta", "Gamma"):
+            page = stack.enter_context(watched_page(chromium, ui_server))
+            page.get_by_role("tab", name="Room").click()
+            page.get_by_label("Room code").fill(code)
+            page.get_by_label("Team name").fill(name)
+            page.get_by_role("button", name="Join").click()
+            expect(page.get_by_text(f"Team {name} in room {code}")).to_be_visible()
+            teams[name] = page
+        for rnd in range(1, 5):  # four rounds; Alpha books a town hall in round 1
+            for name, page in teams.items():
+                if name == "Alpha" and rnd == 1:
+                    page.get_by_role("button", name="Run a storytelling town hall").click()
+                    expect(page.locator("table.decision-log")).to_contain_text("town hall")
+                if name == "Gamma" and rnd == 4:
+                    continue  # Gamma is a round behind
+                page.get_by_role("button", name="Next week").click()
+                page.locator(f"img.chart-workshop.week-{rnd}").wait_for()
+            host.get_by_role("button", name="Refresh").click()
+            board = host.locator("table.leaderboard")
+            weeks = {"Alpha": rnd, "Beta": rnd, "Gamma": min(rnd, 3)}
+            deadline = time.monotonic() + 30
+            while leaderboard_weeks(board) != weeks:  # the refreshed board arrives
+                assert time.monotonic() < deadline, (leaderboard_weeks(board), weeks)
+                host.wait_for_timeout(200)
+        expect(board).to_contain_text("Run a storytelling town hall")
+
+
+def leaderboard_weeks(board) -> dict[str, int]:
+    """Team -> week as the facilitator's leaderboard shows it."""
+    rows = board.locator("tr").all()[1:]
+    return {
+        r.locator("td").nth(1).inner_text(): int(r.locator("td").nth(2).inner_text()) for r in rows
+    }

@@ -216,13 +216,13 @@ def test_guarded_turns_errors_into_messages():
 # --------------------------------------------------------------------------- views
 
 
-def test_page_has_three_tabs(render):
+def test_page_has_four_tabs(render):
     import app
 
     root = render(app.Page())
     tabs = [w for w in all_widgets(root) if isinstance(w, v.Tab)]
     labels = [c for t in tabs for c in t.children if isinstance(c, str)]
-    assert labels == ["What-if", "Compare", "Workshop"]
+    assert labels == ["What-if", "Compare", "Workshop", "Room"]
     text = page_text(root)
     assert "Traceback" not in text
 
@@ -579,3 +579,63 @@ def test_compare_setup_round_trips_through_the_address():
     restore_from_url(again, query, again.error.set)
     assert (again.compare_plans.value, again.compare_runs.value, again.compare_seed.value) == setup
     assert again.error.value is None
+
+
+def test_room_facilitator_and_three_teams(render):
+    from ui.room_view import RoomView
+    from ui.workshop_view import WorkshopView
+
+    host = Store()
+    host_root = render(RoomView(host))
+    button(host_root, "Open a room").click()
+    eventually(lambda: _contains(host_root, "Room code"))
+    room = host.room_hosted.value
+    teams = {}
+    for name, weeks, lever in (("Alpha", 3, "storytelling"), ("Beta", 1, None), ("Gamma", 2, None)):
+        store = Store()
+        joined = []
+        root = render(RoomView(store, on_joined=lambda j=joined: j.append(True)))
+        _text_field(root, "Room code").v_model = room.code.lower()  # any case
+        _text_field(root, "Team name").v_model = name
+        eventually(lambda r=root: button(r, "Join"))
+        time.sleep(0.05)
+        button(root, "Join").click()
+        eventually(lambda j=joined: _truthy(j))
+        session = store.ws_session.value
+        assert session is room.teams[name] and session.seed == room.seed
+        ws = render(WorkshopView(store))
+        eventually(lambda w=ws, n=name: _contains(w, f"Team {n} in room {room.code}"))
+        if lever:
+            button(ws, "Run a storytelling town hall").click()
+        for _ in range(weeks):
+            session.step()
+        teams[name] = session
+    board = room.leaderboard("active_share")
+    assert list(board.team) == list(board.sort_values("active_share", ascending=False).team)
+    assert set(board.team) == {"Alpha", "Beta", "Gamma"}
+    assert dict(zip(board.team, board.week, strict=True)) == {"Alpha": 3, "Beta": 1, "Gamma": 2}
+    assert dict(zip(board.team, board.decisions, strict=True))["Alpha"] == 1
+    button(host_root, "Refresh").click()
+    eventually(lambda: _contains(host_root, "Gamma"))
+    text = page_text(host_root)
+    assert "Alpha" in text and "Run a storytelling town hall" in text
+    # a wrong code is a message, not a traceback
+    other = Store()
+    root = render(RoomView(other))
+    next(
+        w for w in all_widgets(root) if isinstance(w, v.TextField) and w.label == "Room code"
+    ).v_model = "ZZZZZ"
+    next(
+        w for w in all_widgets(root) if isinstance(w, v.TextField) and w.label == "Team name"
+    ).v_model = "X"
+    time.sleep(0.05)
+    button(root, "Join").click()
+    eventually(lambda: _contains(root, "There is no room with the code"))
+
+
+def _text_field(root: widgets.Widget, label: str) -> v.TextField:
+    return next(w for w in all_widgets(root) if isinstance(w, v.TextField) and w.label == label)
+
+
+def _truthy(x) -> None:
+    assert x

@@ -110,6 +110,9 @@ class Store:
         self.ws_reveal = solara.reactive(False)
         self.ws_colour_by = solara.reactive("stage")
         self.ws_error: solara.Reactive[str | None] = solara.reactive(None)
+        # Room: (room, team name) when this tab plays as a team in a workshop room
+        self.room_team: solara.Reactive[Any] = solara.reactive(None)
+        self.room_hosted: solara.Reactive[Any] = solara.reactive(None)  # room it facilitates
         self._clicks = ClickGuard()
         self._rc: Any = None
 
@@ -129,6 +132,17 @@ class Store:
     def once(self, key: str, fn: Callable[[], Any]) -> Callable[[], Any]:
         """An event handler for a button that must act once per double-click."""
         return self._clicks.once(key, fn, self.batch)
+
+    def set_ws_session(self, session: WorkshopSession) -> None:
+        """A new Workshop session (replay, restart); a team's room sees it too."""
+        team = self.room_team.value
+        if team is not None:
+            room, name = team
+            with room.lock:
+                room.teams[name] = session
+        with self.batch():
+            self.ws_session.value = session
+            self.ws_version.value += 1
 
     # ------------------------------------------------------------------ what-if
     def set_draft(self, draft: Draft) -> None:

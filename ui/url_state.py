@@ -128,7 +128,7 @@ def encode_state(
 def tab_from(search: str | None) -> int:
     q = parse_qs((search or "").lstrip("?"))
     try:
-        return max(0, min(2, int(q.get("tab", ["0"])[0])))
+        return max(0, min(3, int(q.get("tab", ["0"])[0])))
     except ValueError:
         return 0
 

@@ -69,6 +69,21 @@ def Setup(store: Store):
             store.ws_started.value = (store.ws_preset.value, int(store.ws_seed.value), budget)
             store.ws_version.value += 1
 
+    team = store.room_team.value
+    if team is not None:
+        room, name = team
+
+        def leave() -> None:
+            store.room_team.value = None
+
+        with solara.Card(margin=0, style=CARD_STYLE, classes=["room-team"]):
+            Heading(f"Team {name} in room {room.code}")
+            Para(
+                f"{room.preset}, seed {room.seed}, budget {fmt_eur(room.budget_eur)}: the "
+                "same for every team. The facilitator sees your week, results and decisions."
+            )
+            solara.Button("Leave the room", text=True, on_click=leave)
+        return
     with solara.Card(margin=0, style=CARD_STYLE):
         Heading("Session")
         solara.Select(
@@ -218,17 +233,11 @@ def WorkshopView(store: Store):
 
     @guarded(report)
     def replay() -> None:
-        new = session.replay_script()
-        with store.batch():
-            store.ws_session.value = new
-            store.ws_version.value += 1
+        store.set_ws_session(session.replay_script())
 
     @guarded(report)
     def restart() -> None:
-        new = session.restart()
-        with store.batch():
-            store.ws_session.value = new
-            store.ws_version.value += 1
+        store.set_ws_session(session.restart())
 
     trend = solara.use_memo(
         lambda: safe_png(
