@@ -442,7 +442,9 @@ def test_room_facilitator_and_three_teams(chromium, ui_server):
             page.get_by_role("tab", name="Room").click()
             page.get_by_label("Room code").fill(code)
             page.get_by_label("Team name").fill(name)
-            page.get_by_role("button", name="Join").click()
+            join = page.get_by_role("button", name="Join")
+            expect(join).to_be_enabled()  # the server has both entries
+            join.click()
             expect(page.get_by_text(f"Team {name} in room {code}")).to_be_visible()
             teams[name] = page
         for rnd in range(1, 5):  # four rounds; Alpha books a town hall in round 1

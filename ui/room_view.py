@@ -119,6 +119,7 @@ def JoinRoom(store: Store, on_joined: Callable[[], None]):
             icon_name="mdi-account-group",
             color="primary",
             on_click=store.once("room:join", join),
+            disabled=not (code.strip() and team.strip()),
         )
 
 

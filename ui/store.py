@@ -56,18 +56,14 @@ class ClickGuard:
             if self._last is not None and self._last[0] == key:
                 self._last = (key, time.monotonic())
 
-    def once(
-        self, key: str, fn: Callable[[], Any], batch: Callable[[], Any] = contextlib.nullcontext
-    ) -> Callable[[], Any]:
-        """An event handler that runs `fn` unless it is a repeat of the same click;
-        `batch()` wraps it so that the page is redrawn before the window restarts."""
+    def once(self, key: str, fn: Callable[[], Any]) -> Callable[[], Any]:
+        """An event handler that runs `fn` unless it is a repeat of the same click."""
 
         def handler(*_: Any) -> Any:
             if not self.accept(key):
                 return None
             try:
-                with batch():
-                    return fn()
+                return fn()
             finally:
                 self.done(key)
 
@@ -130,8 +126,12 @@ class Store:
         return rc
 
     def once(self, key: str, fn: Callable[[], Any]) -> Callable[[], Any]:
-        """An event handler for a button that must act once per double-click."""
-        return self._clicks.once(key, fn, self.batch)
+        """An event handler for a button that must act once per double-click.
+
+        Not wrapped in `batch()`: a state change outside a batch redraws the page right
+        away, inside the handler, so the guard's window starts after the redraw (and a
+        batch held across a background thread's render can lose a redraw in reacton)."""
+        return self._clicks.once(key, fn)
 
     def set_ws_session(self, session: WorkshopSession) -> None:
         """A new Workshop session (replay, restart); a team's room sees it too."""
