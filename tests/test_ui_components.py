@@ -639,3 +639,25 @@ def _text_field(root: widgets.Widget, label: str) -> v.TextField:
 
 def _truthy(x) -> None:
     assert x
+
+
+def test_workshop_undo_last_decision_of_this_week(render):
+    from ui.workshop_view import WorkshopView
+
+    store = Store()
+    root = render(WorkshopView(store))
+    assert button(root, "Undo last decision").disabled
+    button(root, "Next week").click()
+    eventually(lambda: _contains(root, "Week 1 of 52"))
+    button(root, "Run a storytelling town hall").click()
+    eventually(lambda: _contains(root, "heard colleagues' stories"))
+    assert store.ws_session.value.spent_eur > 0
+    button(root, "Undo last decision").click()
+    eventually(lambda: _contains(root, "No decisions yet."))
+    s = store.ws_session.value
+    assert s.week == 1 and not s.log and s.spent_eur == 0.0
+    assert button(root, "Undo last decision").disabled
+    plain = WorkshopSession(s.scenario, s.seed, s.budget_eur)
+    plain.step()
+    cols = [c for c in plain.weekly().columns if c != "phase"]
+    assert np.allclose(s.weekly()[cols], plain.weekly()[cols], equal_nan=True)

@@ -239,6 +239,17 @@ def WorkshopView(store: Store):
     def restart() -> None:
         store.set_ws_session(session.restart())
 
+    can_undo = bool(session.log) and session.log[-1].week == session.week
+
+    @guarded(report)
+    def undo() -> None:
+        if not (session.log and session.log[-1].week == session.week):
+            return
+        # the same seed, every decision but the last one: as if it had not been taken
+        new = session.replay(until=session.week, skip=len(session.log) - 1)
+        new.script = list(session.script)
+        store.set_ws_session(new)
+
     trend = solara.use_memo(
         lambda: safe_png(
             workshop_figure,
@@ -297,6 +308,13 @@ def WorkshopView(store: Store):
                         icon_name="mdi-replay",
                         on_click=store.once("workshop:replay", replay),
                         disabled=not (session.log or session.script),
+                    )
+                    solara.Button(
+                        "Undo last decision",
+                        icon_name="mdi-undo",
+                        on_click=store.once("workshop:undo", undo),
+                        disabled=not can_undo,
+                        text=True,
                     )
                     solara.Button(
                         "Restart",
