@@ -1,8 +1,9 @@
 """adoptsim web UI (Solara): `make app`, `adoptsim app` or `solara run app.py`.
 
-Three views, one tab each: What-if (strategists), Compare (plans side by side with
-uncertainty bands) and Workshop (trainers). Everything renders offline: charts are
-matplotlib PNGs, tables plain HTML. The code lives in the `ui` package.
+Four views, one tab each: What-if (strategists), Compare (plans side by side with
+uncertainty bands), Workshop (trainers) and Room (a workshop for several teams).
+Everything renders offline: charts are matplotlib PNGs, tables plain HTML. The code
+lives in the `ui` package.
 """
 
 from __future__ import annotations
@@ -11,26 +12,38 @@ import solara
 import solara.lab
 
 from ui.compare import CompareView
+from ui.room_view import RoomView
 from ui.store import Store
+from ui.url_state import StateAddress, restore_from_url, tab_from
 from ui.whatif import WhatIfView
 from ui.workshop_view import WorkshopView
 
-TABS = ("What-if", "Compare", "Workshop")
-VIEWS = (WhatIfView, CompareView, WorkshopView)
+TABS = ("What-if", "Compare", "Workshop", "Room")
+VIEWS = (WhatIfView, CompareView, WorkshopView, RoomView)
+WORKSHOP_TAB = 2
 
 
 @solara.component
 def Page():
-    store = solara.use_memo(Store, [])
-    tab, set_tab = solara.use_state(0)
+    router = solara.use_router()
+
+    def make_store() -> Store:
+        store = Store()
+        restore_from_url(store, router.search, store.error.set)  # What-if edits survive F5
+        return store
+
+    store = solara.use_memo(make_store, [])
+    first_tab = solara.use_memo(lambda: tab_from(router.search), [])
+    tab, set_tab = solara.use_state(first_tab)
     # a view is built the first time its tab is opened, then kept (with its state)
-    visited, set_visited = solara.use_state(frozenset({0}))
+    visited, set_visited = solara.use_state(frozenset({first_tab}))
 
     def open_tab(i: int) -> None:
         set_tab(i)
         set_visited(visited | {i})
 
     solara.Title("adoptsim - AI adoption simulator")
+    StateAddress(store, tab)
     with solara.Column(gap="4px", style={"padding": "8px 16px", "max-width": "1800px"}):
         with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap"}):
             solara.Text("adoptsim", style={"font-size": "22px", "font-weight": "700"})
@@ -40,7 +53,9 @@ def Page():
         with solara.lab.Tabs(value=tab, on_value=open_tab):
             for i, (label, view) in enumerate(zip(TABS, VIEWS, strict=True)):
                 with solara.lab.Tab(label):
-                    if i in visited:
+                    if i in visited and view is RoomView:
+                        view(store, on_joined=lambda: open_tab(WORKSHOP_TAB))
+                    elif i in visited:
                         view(store)
 
 

@@ -59,6 +59,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("app", help="start the web UI")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--host", default="localhost")
+    p.add_argument(
+        "--allow-network",
+        action="store_true",
+        help="let Solara send telemetry and download assets from its CDN (off by default)",
+    )
     p.set_defaults(func=cmd_app)
 
 
@@ -217,7 +222,9 @@ def cmd_app(args: argparse.Namespace) -> int:
         print("the UI is not built yet; running the default scenario instead")
         print_summary("typical_sme", run("typical_sme").summary)
         return 0
-    env = dict(os.environ, SOLARA_APP=str(APP))
+    from ui.offline import SERVER_FLAGS, server_environment
+
+    env = server_environment(dict(os.environ, SOLARA_APP=str(APP)), args.allow_network)
     cmd = [
         sys.executable,
         "-m",
@@ -228,8 +235,7 @@ def cmd_app(args: argparse.Namespace) -> int:
         args.host,
         "--port",
         str(args.port),
-        "--production",
-        "--no-check-version",
+        *SERVER_FLAGS,
     ]
     print(f"adoptsim UI on http://{args.host}:{args.port} (Ctrl-C to stop)", flush=True)
     return subprocess.call(cmd, env=env)

@@ -16,6 +16,7 @@ import numpy as np
 
 from experiments.executors import SerialExecutor, make_executor
 from experiments.runner import Batch, execute, make_context
+from experiments.stats import interval
 from model.scenario import load_scenario
 
 
@@ -200,10 +201,10 @@ def paired_differences(check: LeverCheck, runs: int, seed: int = 11, executor=No
 
 
 def describe(diffs: np.ndarray) -> tuple[float, float, float]:
-    """Mean and normal 95% CI of paired differences."""
-    mean = float(diffs.mean())
-    se = float(diffs.std(ddof=1) / np.sqrt(diffs.size)) if diffs.size > 1 else float("nan")
-    return mean, mean - 1.96 * se, mean + 1.96 * se
+    """Mean and 95% t interval of paired differences (experiments.stats)."""
+    mean, lo, hi = interval(diffs, binary=False)
+    nan = float("nan")
+    return mean, nan if lo is None else lo, nan if hi is None else hi
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,13 +1,23 @@
-"""Summaries of per-run results: means, medians, 95% confidence intervals, paired differences.
+"""The one statistics module: means, medians, 95% confidence intervals, paired differences.
 
-- Numbers: mean, median and the t interval of the mean (mean +- t(0.975, n-1) s/sqrt(n)),
-  over the runs where the field is defined (e.g. `goal_week` only where the goal was
-  reached; the count of undefined runs is reported under "missing").
-- Booleans: the share of runs where it is true, the median of 0/1 and the Wilson score
-  interval of the share (well behaved at 0 and 1).
-- Text fields (`main_barrier`, `final_phase`): counts per value under "categories".
-- Paired differences (compare, common random numbers): per run index, plan minus
-  baseline; booleans as 0/1; mean, median and the t interval of the mean difference.
+Every interval the CLI and the UI show comes from here:
+
+- `interval(x)`: the t interval of the mean (mean +- t(0.975, n-1) s/sqrt(n)) for numbers,
+  or the Wilson score interval of the share when the data are 0/1 (auto-selected, or
+  forced with `binary=`). With `bounds` (e.g. (0, 1) for a share) the interval never
+  leaves the values the quantity can take; the Wilson interval always lies in [0, 1].
+- `paired_interval(a, b)`: the mean of the per-run differences b - a (common random
+  numbers) with its interval: for 0/1 data Newcombe's hybrid score interval for paired
+  proportions (within [-1, 1] by construction), otherwise the t interval of the
+  differences, bounded to [lo - hi, hi - lo] of the quantity's `bounds` (a difference of
+  shares lies in [-1, 1]).
+- `bounds_of(field)`: the range of a run-summary field known to be bounded (shares,
+  trust, competence in [0, 1]; mean attitude in [-1, 1]; NPS in [-100, 100]).
+
+Run tables (`summarise_runs`, `paired_differences`): numbers over the runs where the
+field is defined (e.g. `goal_week` only where the goal was reached; the count of
+undefined runs is reported under "missing"); booleans as shares; text fields
+(`main_barrier`, `final_phase`) as counts per value under "categories".
 """
 
 from __future__ import annotations
@@ -22,7 +32,23 @@ from scipy import stats as _st
 from model.metrics import SUMMARY_FIELDS
 
 INDEX_COLUMNS = ("point", "run")
-Z95 = 1.959963984540054
+LEVEL = 0.95
+UNIT = (0.0, 1.0)
+# run-summary fields (and weekly columns, with or without `final_`) that are bounded
+_BOUNDED = {
+    "trust": UNIT,
+    "mean_competence": UNIT,
+    "mean_attitude": (-1.0, 1.0),
+    "nps": (-100.0, 100.0),
+}
+
+
+def bounds_of(field: str) -> tuple[float, float] | None:
+    """The values a summary field can take, when it is bounded (None otherwise)."""
+    name = str(field).removeprefix("final_").removeprefix("weekly_")
+    if name.endswith("_share") or name == "goal_reached":
+        return UNIT
+    return _BOUNDED.get(name)
 
 
 def field_kind(s: pd.Series) -> str | None:
@@ -50,46 +76,150 @@ def ordered_fields(columns) -> list[str]:
     return first + [c for c in cols if c not in first]
 
 
-def _num(x: float) -> float | None:
+def _num(x: float | None) -> float | None:
     return float(x) if x is not None and math.isfinite(x) else None
 
 
-def mean_ci(x: np.ndarray) -> tuple[float | None, float | None]:
-    """95% t interval of the mean; (None, None) with fewer than 2 values."""
-    n = x.size
-    if n < 2:
+def as_array(values: Any) -> np.ndarray:
+    """Finite float values of a sequence (booleans as 0/1; None, NaN and text dropped)."""
+    s = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
+    x = pd.to_numeric(s.astype(object).map(_to_float), errors="coerce").to_numpy(dtype=float)
+    return x[np.isfinite(x)]
+
+
+def _to_float(v: Any) -> float:
+    if v is None or isinstance(v, str):
+        return math.nan
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def is_binary(x: np.ndarray) -> bool:
+    """True when every value is 0 or 1 (and there is at least one)."""
+    return x.size > 0 and bool(np.all((x == 0.0) | (x == 1.0)))
+
+
+def _clip(lo, hi, bounds: tuple[float, float] | None):
+    if bounds is None:
+        return lo, hi
+    return np.clip(lo, *bounds), np.clip(hi, *bounds)
+
+
+def t_halfwidth(sd, n, level: float = LEVEL):
+    """Half-width of the t interval of a mean (vectorised; NaN where n < 2)."""
+    n = np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = _st.t.ppf(0.5 + level / 2, np.where(n >= 2, n - 1, np.nan))
+        return t * np.asarray(sd, dtype=float) / np.sqrt(n)
+
+
+def mean_ci(
+    x: np.ndarray, level: float = LEVEL, bounds: tuple[float, float] | None = None
+) -> tuple[float | None, float | None]:
+    """t interval of the mean within `bounds`; (None, None) with fewer than 2 values."""
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size < 2:
         return (None, None)
     m = float(x.mean())
     sd = float(x.std(ddof=1))
     if sd == 0.0:
         return (m, m)
-    half = float(_st.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
-    return (m - half, m + half)
+    half = float(t_halfwidth(sd, x.size, level))
+    lo, hi = _clip(m - half, m + half, bounds)
+    return (float(lo), float(hi))
 
 
-def wilson(k: float, n: int) -> tuple[float | None, float | None]:
-    """95% Wilson score interval of a share k/n."""
+def wilson(k: float, n: int, level: float = LEVEL) -> tuple[float | None, float | None]:
+    """Wilson score interval of a share k/n (within [0, 1])."""
     if n == 0:
         return (None, None)
+    z = float(_st.norm.ppf(0.5 + level / 2))
     p = k / n
-    z2 = Z95 * Z95
+    z2 = z * z
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    half = z * math.sqrt(max(p * (1 - p) / n + z2 / (4 * n * n), 0.0)) / (1 + z2 / n)
+    lo = 0.0 if k <= 0 else max(0.0, centre - half)
+    hi = 1.0 if k >= n else min(1.0, centre + half)
+    return (lo, hi)
 
 
-def describe(values: pd.Series, kind: str) -> dict[str, Any]:
-    """{"mean", "median", "ci95"} of one field."""
-    if kind == "bool":
-        x = values.dropna().astype(float).to_numpy()
-        lo, hi = wilson(float(x.sum()), x.size)
+def interval(
+    values: Any,
+    level: float = LEVEL,
+    bounds: tuple[float, float] | None = None,
+    binary: bool | None = None,
+) -> tuple[float | None, float | None, float | None]:
+    """(mean, lo, hi): Wilson for 0/1 data (`binary=None` detects it), t otherwise."""
+    x = as_array(values)
+    if x.size == 0:
+        return (None, None, None)
+    m = float(x.mean())
+    if binary if binary is not None else is_binary(x):
+        lo, hi = wilson(float(x.sum()), x.size, level)
     else:
-        x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-        x = x[np.isfinite(x)]
-        lo, hi = mean_ci(x)
+        lo, hi = mean_ci(x, level, bounds)
+    return (m, lo, hi)
+
+
+def newcombe_paired(
+    a: np.ndarray, b: np.ndarray, level: float = LEVEL
+) -> tuple[float | None, float | None]:
+    """Newcombe's (1998, method 10) interval of p(b) - p(a) for paired 0/1 data."""
+    n = a.size
+    if n == 0:
+        return (None, None)
+    e = float(np.sum((a == 1) & (b == 1)))
+    f = float(np.sum((a == 1) & (b == 0)))
+    g = float(np.sum((a == 0) & (b == 1)))
+    h = float(n - e - f - g)
+    p1, p2 = (e + f) / n, (e + g) / n
+    l1, u1 = wilson(e + f, n, level)
+    l2, u2 = wilson(e + g, n, level)
+    denom = (e + f) * (g + h) * (e + g) * (f + h)
+    phi = (e * h - f * g) / math.sqrt(denom) if denom > 0 else 0.0
+    d = p2 - p1
+    delta = math.sqrt(max((p2 - l2) ** 2 - 2 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1) ** 2, 0))
+    eps = math.sqrt(max((u2 - p2) ** 2 - 2 * phi * (u2 - p2) * (p1 - l1) + (p1 - l1) ** 2, 0))
+    return (max(-1.0, d - delta), min(1.0, d + eps))
+
+
+def paired_interval(
+    base: Any,
+    other: Any,
+    level: float = LEVEL,
+    bounds: tuple[float, float] | None = None,
+) -> tuple[float | None, float | None, float | None]:
+    """(mean, lo, hi) of the per-run differences other - base (pairs with both defined).
+
+    0/1 data: Newcombe's paired interval; numbers: the t interval of the differences,
+    within [lo - hi, hi - lo] of `bounds` (so a difference of shares stays in [-1, 1]).
+    """
+    a = np.asarray([_to_float(v) for v in base], dtype=float)
+    b = np.asarray([_to_float(v) for v in other], dtype=float)
+    ok = np.isfinite(a) & np.isfinite(b)
+    a, b = a[ok], b[ok]
+    if a.size == 0:
+        return (None, None, None)
+    d = b - a
+    m = float(d.mean())
+    if is_binary(a) and is_binary(b):
+        lo, hi = newcombe_paired(a, b, level)
+    else:
+        span = None if bounds is None else (bounds[0] - bounds[1], bounds[1] - bounds[0])
+        lo, hi = mean_ci(d, level, span)
+    return (m, lo, hi)
+
+
+def describe(values: pd.Series, kind: str, bounds: tuple[float, float] | None = None) -> dict:
+    """{"mean", "median", "ci95"} of one field."""
+    x = as_array(values)
     if x.size == 0:
         return {"mean": None, "median": None, "ci95": [None, None]}
-    return {"mean": _num(x.mean()), "median": _num(np.median(x)), "ci95": [_num(lo), _num(hi)]}
+    m, lo, hi = interval(x, bounds=bounds, binary=kind == "bool")
+    return {"mean": _num(m), "median": _num(np.median(x)), "ci95": [_num(lo), _num(hi)]}
 
 
 def summarise_runs(df: pd.DataFrame) -> dict[str, Any]:
@@ -106,7 +236,7 @@ def summarise_runs(df: pd.DataFrame) -> dict[str, Any]:
             counts = s.fillna("-").astype(str).value_counts()
             categories[name] = {str(k): int(v) for k, v in counts.items()}
             continue
-        fields[name] = describe(s, kind)
+        fields[name] = describe(s, kind, bounds_of(name))
         n_missing = int(s.isna().sum())
         if n_missing:
             missing[name] = n_missing
@@ -131,21 +261,14 @@ def paired_differences(base: pd.DataFrame, other: pd.DataFrame) -> dict[str, Any
         kind = field_kind(a[name])
         if kind not in ("bool", "number") or field_kind(b[name]) not in ("bool", "number"):
             continue
-        xa = pd.to_numeric(a[name].astype("Float64"), errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan
-        )
-        xb = pd.to_numeric(b[name].astype("Float64"), errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan
-        )
-        d = xb - xa
+        xa = [_to_float(v) for v in a[name]]
+        xb = [_to_float(v) for v in b[name]]
+        m, lo, hi = paired_interval(xa, xb, bounds=bounds_of(name))
+        d = np.asarray(xb) - np.asarray(xa)
         d = d[np.isfinite(d)]
-        if d.size == 0:
-            fields[name] = {"mean": None, "median": None, "ci95": [None, None]}
-            continue
-        lo, hi = mean_ci(d)
         fields[name] = {
-            "mean": _num(d.mean()),
-            "median": _num(np.median(d)),
+            "mean": _num(m),
+            "median": _num(np.median(d)) if d.size else None,
             "ci95": [_num(lo), _num(hi)],
         }
     return {"runs": int(len(common)), "fields": fields}
@@ -157,8 +280,13 @@ def significant(entry: dict[str, Any]) -> bool:
     return lo is not None and hi is not None and (lo > 0 or hi < 0)
 
 
-def band(series: list, lo: float = 5.0, hi: float = 95.0) -> dict[str, np.ndarray]:
-    """Mean, percentile band and 95% CI of the mean of weekly series (runs x weeks)."""
+def band(
+    series: list, lo: float = 5.0, hi: float = 95.0, bounds: tuple[float, float] | None = UNIT
+) -> dict[str, np.ndarray]:
+    """Mean, percentile band and 95% CI of the mean of weekly series (runs x weeks).
+
+    The series are shares by default, so the CI stays in [0, 1] (`bounds=None` for
+    unbounded series)."""
     width = max((len(s) for s in series), default=0)
     m = np.full((len(series), width), np.nan)
     for i, s in enumerate(series):
@@ -166,12 +294,14 @@ def band(series: list, lo: float = 5.0, hi: float = 95.0) -> dict[str, np.ndarra
     n = np.sum(np.isfinite(m), axis=0)
     mean = np.nanmean(m, axis=0)
     sd = np.nanstd(m, axis=0, ddof=1) if len(series) > 1 else np.zeros(width)
-    half = Z95 * sd / np.sqrt(np.maximum(n, 1))
+    half = np.where(sd > 0, t_halfwidth(sd, n), 0.0)
+    half = np.nan_to_num(half, nan=0.0)
+    ci_lo, ci_hi = _clip(mean - half, mean + half, bounds)
     return {
         "week": np.arange(width),
         "mean": mean,
         "lo": np.nanpercentile(m, lo, axis=0),
         "hi": np.nanpercentile(m, hi, axis=0),
-        "ci_lo": mean - half,
-        "ci_hi": mean + half,
+        "ci_lo": ci_lo,
+        "ci_hi": ci_hi,
     }

@@ -13,8 +13,10 @@ asserted is generous (machines under load are slow) unless ADOPTSIM_STRICT_PERF=
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -71,41 +73,52 @@ def chromium():
         browser.close()
 
 
+def outside_attempts(audit: Path) -> list[str]:
+    return audit.read_text().splitlines() if audit.exists() else []
+
+
 @pytest.fixture(scope="module")
 def ui_server(chromium, tmp_path_factory):
-    """`solara run app.py --production` on a free port; its log is shown on failure."""
+    """The UI as users start it (`adoptsim app`, what `make app` runs) on a free port.
+
+    Solara's telemetry switch is *not* set here: the launcher must set it. An audit hook
+    (tests/netaudit/sitecustomize.py) records every lookup of or connection to a host
+    other than this machine in the launcher and the server; the server must make none
+    during start, runs and comparisons (checked when the module's tests are done). Its
+    log is shown on failure.
+    """
     port = free_port()
-    log_path = tmp_path_factory.mktemp("solara") / "server.log"
-    env = dict(
-        os.environ,
-        PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-        SOLARA_TELEMETRY_MIXPANEL_ENABLE="False",
+    tmp = tmp_path_factory.mktemp("solara")
+    log_path, audit = tmp / "server.log", tmp / "outside.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOLARA_")}
+    env.update(
+        PYTHONPATH=os.pathsep.join(
+            [str(ROOT / "tests" / "netaudit"), str(ROOT), os.environ.get("PYTHONPATH", "")]
+        ),
+        ADOPTSIM_NET_AUDIT=str(audit),
     )
+    cmd = [sys.executable, "-m", "experiments", "app", "--port", str(port), "--host", "127.0.0.1"]
     with log_path.open("wb") as log:
+        # own process group: the launcher and the server it starts stop together
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "solara",
-                "run",
-                "app.py",
-                "--port",
-                str(port),
-                "--host",
-                "127.0.0.1",
-                "--production",
-                "--no-check-version",
-            ],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
+            cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
         )
+
+        def stop() -> None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
         url = f"http://127.0.0.1:{port}/"
         deadline = time.monotonic() + 90
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"solara exited ({proc.returncode}):\n{log_path.read_text()}")
+                pytest.fail(f"the UI exited ({proc.returncode}):\n{log_path.read_text()}")
             try:
                 with urllib.request.urlopen(url, timeout=2) as resp:
                     if resp.status == 200:
@@ -113,26 +126,39 @@ def ui_server(chromium, tmp_path_factory):
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"solara did not serve {url} in time:\n{log_path.read_text()}")
+                stop()
+                pytest.fail(f"the UI did not serve {url} in time:\n{log_path.read_text()}")
             time.sleep(0.2)
         try:
             yield url
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop()
     server_log = log_path.read_text(errors="replace")
     assert "Traceback" not in server_log, server_log
+    attempts = outside_attempts(audit)
+    assert not attempts, "the UI reached beyond this machine:\n" + "\n".join(attempts)
+
+
+def unload_beacon(url: str, failure: str | None) -> bool:
+    """Solara's close call when a page unloads, which a reload aborts (harmless)."""
+    return "/_solara/api/close/" in url and "ERR_ABORTED" in (failure or "")
 
 
 @pytest.fixture
 def ui(chromium, ui_server):
     """A fresh page on the app (a new session), watched for any error."""
-    context = chromium.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    with watched_page(chromium, ui_server) as page:
+        yield page
+
+
+@contextlib.contextmanager
+def watched_page(chromium, url: str, viewport=(1500, 1000)):
+    """A page in its own browser context (its own session); on leaving, it fails on any
+    page error, console error, failed request, HTTP error or traceback."""
+    width, height = viewport
+    context = chromium.new_context(
+        viewport={"width": width, "height": height}, accept_downloads=True
+    )
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     problems: list[str] = []
@@ -142,7 +168,12 @@ def ui(chromium, ui_server):
         lambda msg: problems.append(f"console error: {msg.text}") if msg.type == "error" else None,
     )
     page.on(
-        "requestfailed", lambda req: problems.append(f"failed request: {req.url} ({req.failure})")
+        "requestfailed",
+        lambda req: (
+            None
+            if unload_beacon(req.url, req.failure)
+            else problems.append(f"failed request: {req.url} ({req.failure})")
+        ),
     )
     page.on(
         "response",
@@ -150,7 +181,7 @@ def ui(chromium, ui_server):
             problems.append(f"HTTP {resp.status}: {resp.url}") if resp.status >= 400 else None
         ),
     )
-    page.goto(ui_server)
+    page.goto(url)
     page.get_by_role("tab", name="What-if").wait_for()
     page.locator("img.chart-stages.week-0").wait_for()
     yield page
@@ -276,13 +307,18 @@ def test_compare_two_plans(ui):
     page.get_by_role("button", name="Run", exact=True).wait_for(state="visible")
 
 
-def test_workshop_step_lever_reveal_debrief(ui):
-    page = ui
+def workshop_week1_concern_board(page) -> None:
+    """Workshop tab: one week, then a concern board (logged)."""
     page.get_by_role("tab", name="Workshop").click()
     page.get_by_role("button", name="Next week").click()
     page.locator("img.chart-workshop.week-1").wait_for()
     page.get_by_role("button", name="Open a concern board").click()
     expect(page.locator("table.decision-log")).to_contain_text("Open a concern board")
+
+
+def test_workshop_step_lever_reveal_debrief(ui):
+    page = ui
+    workshop_week1_concern_board(page)
     expect(page.get_by_role("button", name="Open a concern board")).to_be_disabled()
     page.get_by_role("button", name="+4 weeks").click()
     page.locator("img.chart-workshop.week-5").wait_for()
@@ -292,3 +328,147 @@ def test_workshop_step_lever_reveal_debrief(ui):
     expect(page.locator(".debrief")).to_contain_text("Resistance peaked")
     page.get_by_role("button", name="Replay (same seed)").click()
     page.locator("img.chart-workshop.week-0").wait_for()
+
+
+def test_workshop_double_clicks_count_once(ui):
+    page = ui
+    page.get_by_role("tab", name="Workshop").click()
+    page.get_by_role("button", name="Run a storytelling town hall").dblclick()
+    log = page.locator("table.decision-log")
+    expect(log).to_contain_text("storytelling town hall")
+    page.get_by_role("button", name="Next week").dblclick()
+    page.locator("img.chart-workshop.week-1").wait_for()
+    page.wait_for_timeout(1000)  # a second booking or week would show by now
+    expect(page.get_by_text("Week 1 of 52")).to_be_visible()
+    expect(log.locator("tr")).to_have_count(2)  # header + one decision
+
+
+def test_whatif_upload_click_problems_text_drop_and_busy(ui, tmp_path):
+    from model import ScenarioError, load_scenario
+    from ui.state import load_uploaded
+
+    page = ui
+    zone = page.locator(".adoptsim-upload")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[tool]\nusefulness = 3\nreliability = 7\n[organisation]\nemployees = -3\n")
+    with pytest.raises(ScenarioError) as exc:
+        load_uploaded("bad.toml", bad.read_bytes())
+    n_problems = len(exc.value.problems)
+    assert n_problems >= 3
+    # click to browse
+    with page.expect_file_chooser() as chooser:
+        zone.click()
+    chooser.value.set_files(str(bad))
+    expect(page.locator("ul.upload-problems li")).to_have_count(n_problems)  # one per line
+    expect(page.get_by_text("bad.toml was not loaded")).to_be_visible()
+    expect(zone).not_to_contain_text("bad.toml")  # the rejected name is not shown as loaded
+    # a dropped text item: a message, no script error
+    data = page.evaluate_handle(
+        "() => { const d = new DataTransfer(); d.setData('text/plain', 'hello'); return d; }"
+    )
+    zone.dispatch_event("drop", {"dataTransfer": data})
+    expect(page.locator("ul.upload-problems")).to_contain_text("only files can be dropped")
+    # a valid file: a busy indicator while it loads, then it is loaded
+    page.evaluate(
+        "() => { window.__busy = false; new MutationObserver(() => {"
+        " if (document.querySelector('.upload-busy')) window.__busy = true; })"
+        ".observe(document.body, {subtree: true, childList: true}); }"
+    )
+    good = tmp_path / "mine.toml"
+    good.write_text(load_scenario("five_phase", {"organisation.employees": 50}).to_toml())
+    with page.expect_file_chooser() as chooser:
+        zone.click()
+    chooser.value.set_files(str(good))
+    expect(page.get_by_text("Loaded mine.toml")).to_be_visible()
+    expect(page.locator("ul.upload-problems")).to_have_count(0)
+    expect(page.locator(".upload-busy")).to_have_count(0)
+    assert page.evaluate("() => window.__busy")
+
+
+def test_whatif_edits_survive_reload(ui):
+    page = ui
+    page.get_by_text("Organisation", exact=True).click()
+    enter_value(
+        page,
+        "Employees",
+        "60",
+        lambda ms: expect(page.get_by_text("1 edit", exact=True)).to_be_visible(timeout=ms),
+    )
+    page.wait_for_function("() => window.location.search.includes('edits=')")
+    page.reload()
+    page.locator("img.chart-stages.week-0").wait_for()
+    expect(page.get_by_text("1 edit", exact=True)).to_be_visible()
+    page.get_by_text("Organisation", exact=True).click()
+    expect(page.get_by_label("Employees", exact=True)).to_have_value("60")
+    # a link to the same address (a second tab, a colleague) opens the same edits
+    other = page.context.new_page()
+    other.goto(page.url)
+    other.locator("img.chart-stages.week-0").wait_for()
+    expect(other.get_by_text("1 edit", exact=True)).to_be_visible()
+    other.close()
+
+
+def test_workshop_survives_reload(ui):
+    page = ui
+    workshop_week1_concern_board(page)
+    page.get_by_role("button", name="+4 weeks").click()
+    page.locator("img.chart-workshop.week-5").wait_for()
+    page.wait_for_function("() => window.location.search.includes('ws=')")
+    page.reload()
+    page.locator("img.chart-workshop.week-5").wait_for()  # the Workshop tab, week 5
+    expect(page.get_by_text("Week 5 of 52")).to_be_visible()
+    expect(page.locator("table.decision-log")).to_contain_text("Open a concern board")
+
+
+def test_whatif_adoption_chart_in_the_first_screen(ui):
+    page = ui
+    box = page.locator("img.chart-stages").bounding_box()
+    viewport = page.viewport_size
+    assert box is not None and box["y"] + 0.5 * box["height"] < viewport["height"], box
+
+
+def test_room_facilitator_and_three_teams(chromium, ui_server):
+    """A facilitator opens a room; three teams join from their own browser contexts and
+    play rounds; the facilitator's leaderboard shows every team's week and decisions."""
+    with contextlib.ExitStack() as stack:
+        host = stack.enter_context(watched_page(chromium, ui_server, (1280, 720)))
+        host.get_by_role("tab", name="Room").click()
+        host.get_by_role("button", name="Open a room").click()
+        code = host.locator(".room-code").inner_text().strip()
+        assert len(code) == 4
+        teams = {}
+        for name in ("Alpha", "Beta", "Gamma"):
+            page = stack.enter_context(watched_page(chromium, ui_server))
+            page.get_by_role("tab", name="Room").click()
+            page.get_by_label("Room code").fill(code)
+            page.get_by_label("Team name").fill(name)
+            join = page.get_by_role("button", name="Join")
+            expect(join).to_be_enabled()  # the server has both entries
+            join.click()
+            expect(page.get_by_text(f"Team {name} in room {code}")).to_be_visible()
+            teams[name] = page
+        for rnd in range(1, 5):  # four rounds; Alpha books a town hall in round 1
+            for name, page in teams.items():
+                if name == "Alpha" and rnd == 1:
+                    page.get_by_role("button", name="Run a storytelling town hall").click()
+                    expect(page.locator("table.decision-log")).to_contain_text("town hall")
+                if name == "Gamma" and rnd == 4:
+                    continue  # Gamma is a round behind
+                page.get_by_role("button", name="Next week").click()
+                page.locator(f"img.chart-workshop.week-{rnd}").wait_for()
+            host.get_by_role("button", name="Refresh").click()
+            board = host.locator("table.leaderboard")
+            weeks = {"Alpha": rnd, "Beta": rnd, "Gamma": min(rnd, 3)}
+            deadline = time.monotonic() + 30
+            while leaderboard_weeks(board) != weeks:  # the refreshed board arrives
+                assert time.monotonic() < deadline, (leaderboard_weeks(board), weeks)
+                host.wait_for_timeout(200)
+        expect(board).to_contain_text("Run a storytelling town hall")
+
+
+def leaderboard_weeks(board) -> dict[str, int]:
+    """Team -> week as the facilitator's leaderboard shows it."""
+    rows = board.locator("tr").all()[1:]
+    return {
+        r.locator("td").nth(1).inner_text(): int(r.locator("td").nth(2).inner_text()) for r in rows
+    }

@@ -282,3 +282,23 @@ def test_unknown_command_and_flag_exit_2(capsys):
     assert cli(capsys, "frobnicate")[0] == 2
     code, _, err = cli(capsys, "run", "typical_sme", "--frobnicate")
     assert code == 2 and "--frobnicate" in err
+
+
+def test_app_launcher_starts_the_server_offline(monkeypatch):
+    """`adoptsim app` switches Solara's telemetry, version check and CDN downloads off
+    itself (whatever the caller's environment says); --allow-network opts in."""
+    from experiments import commands_basic
+    from experiments.cli import main
+
+    calls = []
+    monkeypatch.setattr(
+        commands_basic.subprocess, "call", lambda cmd, env: calls.append((cmd, env))
+    )
+    monkeypatch.setenv("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "True")
+    assert main(["app", "--port", "8999"]) == 0
+    cmd, env = calls[-1]
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env["SOLARA_ASSETS_CDN"].startswith("http://127.0.0.1:")
+    assert "--no-check-version" in cmd and "--production" in cmd
+    assert main(["app", "--port", "8999", "--allow-network"]) == 0
+    assert calls[-1][1]["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "True"

@@ -10,11 +10,19 @@ from collections.abc import Callable
 import ipyvuetify as v
 import ipywidgets as widgets
 import numpy as np
+import pandas as pd
 import pytest
 import solara
 
 from model import load_scenario
-from ui.ensemble import differences, plan_on_organisation, plans_from_names, run_compare, seeds
+from ui.ensemble import (
+    CompareResult,
+    differences,
+    plan_on_organisation,
+    plans_from_names,
+    run_compare,
+    seeds,
+)
 from ui.state import Draft, LiveRun, load_uploaded, problems_by_field
 from ui.store import Store, guarded
 from ui.workshop import LEVERS, WorkshopSession
@@ -208,13 +216,13 @@ def test_guarded_turns_errors_into_messages():
 # --------------------------------------------------------------------------- views
 
 
-def test_page_has_three_tabs(render):
+def test_page_has_four_tabs(render):
     import app
 
     root = render(app.Page())
     tabs = [w for w in all_widgets(root) if isinstance(w, v.Tab)]
     labels = [c for t in tabs for c in t.children if isinstance(c, str)]
-    assert labels == ["What-if", "Compare", "Workshop"]
+    assert labels == ["What-if", "Compare", "Workshop", "Room"]
     text = page_text(root)
     assert "Traceback" not in text
 
@@ -350,3 +358,306 @@ def test_workshop_session(render):
     eventually(lambda: _contains(root, "Week 52 of 52"))
     assert store.ws_session.value.weekly()["active_share"].iloc[-1] == final
     assert "Traceback" not in page_text(root)
+
+
+def test_double_clicks_book_a_lever_once_and_advance_one_week(render):
+    from ui.workshop_view import WorkshopView
+
+    store = Store()
+    root = render(WorkshopView(store))
+    lever = button(root, "Run a storytelling town hall")
+    lever.click()
+    lever.click()  # the second click of a double-click
+    eventually(lambda: _contains(root, "heard colleagues' stories"))
+    assert len(store.ws_session.value.log) == 1
+    nxt = button(root, "Next week")
+    nxt.click()
+    nxt.click()
+    eventually(lambda: _contains(root, "Week 1 of 52"))
+    assert store.ws_session.value.week == 1
+    time.sleep(0.6)  # a deliberate second click (after the double-click time) counts
+    button(root, "Next week").click()
+    eventually(lambda: _contains(root, "Week 2 of 52"))
+
+
+def test_workshop_budget_problem_is_a_message_not_a_traceback(render, caplog):
+    from ui.workshop_view import WorkshopView
+
+    store = Store()
+    root = render(WorkshopView(store))
+    before = store.ws_session.value
+    store.ws_budget.value = -100.0
+    with caplog.at_level("ERROR", logger="adoptsim.ui"):
+        button(root, "Start new session").click()
+        eventually(lambda: _contains(root, "The workshop budget must be EUR 0 or more"))
+    text = page_text(root)
+    assert "That did not work" not in text and "ValueError" not in text
+    assert not caplog.records, [r.getMessage() for r in caplog.records]
+    assert store.ws_session.value is before  # the running session is kept
+
+
+def test_cancelling_a_rerun_keeps_the_previous_comparison(render):
+    from ui.compare import CompareView
+
+    store = Store()
+    store.edit("organisation.employees", 30)
+    store.edit("weeks", 20)
+    store.compare_runs.value = 2
+    root = render(CompareView(store))
+    button(root, "Run comparison").click()
+    wait_until(lambda: "common random numbers; computed" in page_text(root))
+    first = store.compare_result.value
+    store.compare_runs.value = 400
+
+    def runs_field_shows_400() -> None:
+        fields = [w for w in all_widgets(root) if isinstance(w, v.TextField)]
+        assert any(f.label == "Runs per plan" and str(f.v_model) == "400" for f in fields)
+
+    eventually(runs_field_shows_400)  # the button's handler now has the new value
+    button(root, "Run comparison").click()
+    wait_until(lambda: "Running 800 simulations" in page_text(root))
+    eventually(lambda: _contains(root, "the previous comparison, until the new one is done"))
+    _contains(root, "2 runs per plan")
+    button(root, "Cancel").click()
+    wait_until(lambda: "Cancelled. The previous comparison is still shown." in page_text(root))
+    text = page_text(root)
+    assert "2 runs per plan" in text and "active use at the end" in text
+    assert store.compare_result.value is first
+
+
+def test_whatif_flags_a_budget_overrun(render):
+    store, root = _whatif(render, "five_phase")
+    button(root, "Run").click()
+    eventually(lambda: _contains(root, "Week 52 of 52"))
+    live = store.live.value
+    budget, spent = live.scenario.budget.total_eur, live.sim.ledger.change_cost
+    assert spent > budget  # five_phase spends far more than its budget
+    html_text = page_text(root)
+    assert "<tr class='over-budget'><td class='term'" in html_text
+    assert f"EUR {spent - budget:,.0f}" in html_text
+
+
+def test_compare_shows_budget_rows_and_highlights_overruns():
+    from ui.compare import plan_table_html
+
+    base = load_scenario("typical_sme", {"organisation.employees": 30, "weeks": 10})
+    plans = plans_from_names(base, ["typical_sme"])
+    plans["five_phase"] = plan_on_organisation(
+        base, load_scenario("five_phase", {"budget.total_eur": 5000})
+    )
+    res = run_compare(plans, runs=2, seed=3)
+    five = res.summaries["five_phase"]
+    assert (five["budget_eur"] == plans["five_phase"].budget.total_eur).all()
+    assert (five["over_budget_eur"] == (five["spent_eur"] - five["budget_eur"]).clip(0)).all()
+    table = plan_table_html(res)
+    assert "budget (change measures)" in table and "over budget" in table
+    assert (
+        five["over_budget_eur"].mean() > 0
+        and res.summaries["typical_sme"]["over_budget_eur"].max() == 0
+    )
+    assert table.count("class='v over-budget'>EUR") == 1  # five_phase's cell only
+
+
+def _whatif(render, preset: str = "typical_sme"):
+    from ui.whatif import WhatIfView
+
+    store = Store(preset)
+    return store, render(WhatIfView(store))
+
+
+def test_whatif_no_red_barrier_when_every_criterion_is_met(render):
+    store, root = _whatif(render, "pilot_first")  # every criterion met, barrier competence
+    button(root, "Run").click()
+    eventually(lambda: _contains(root, "Week 52 of 52"))
+    assert store.live.value.summary()["main_barrier"] != "none"
+    eventually(lambda: _contains(root, "Every phase criterion is met."))
+    assert "Main barrier now" not in page_text(root)
+
+
+def test_whatif_run_time_not_shown_after_undo(render):
+    store, root = _whatif(render)
+    store.edit("weeks", 20)
+    eventually(lambda: _contains(root, "Week 0 of 20"))
+    button(root, "Run").click()
+    eventually(lambda: _contains(root, "simulated in"))
+    button(root, "Undo edits").click()
+    eventually(lambda: _contains(root, "Week 0 of 52"))
+    assert "simulated in" not in page_text(root)
+
+
+def test_whatif_switching_preset_says_edits_were_discarded(render):
+    store, root = _whatif(render)
+    store.edit("organisation.employees", 60)
+    select = next(w for w in all_widgets(root) if isinstance(w, v.Select) and w.label == "Preset")
+    select.v_model = "five_phase"
+    eventually(lambda: _contains(root, "Switching to five_phase discarded your 1 edit"))
+    assert store.draft.value.label == "five_phase" and not store.draft.value.overrides
+    button(root, "Restore them").click()
+    eventually(lambda: _contains(root, "1 edit"))
+    assert store.draft.value.overrides == {"organisation.employees": 60}
+    assert "discarded your" not in page_text(root)
+
+
+def test_kpi_labels_have_glossary_tooltips(render):
+    from ui.glossary import tooltip
+    from ui.whatif import WhatIfView
+
+    for label in ("net promoter score", "benefits realised vs plan", "change ROI (vs tool only)"):
+        assert tooltip(label)
+    assert "tool only" not in tooltip("ROI (benefit - cost) / cost")
+    root = render(WhatIfView(Store()))
+    text = page_text(root)
+    assert "Glossary: what the measures mean" in text
+    for label in ("net promoter score", "benefits realised vs plan", "change ROI (vs tool only)"):
+        assert f"title='{tooltip(label)}'>{label}" in text.replace("&#x27;", "'"), label
+
+
+def test_whatif_draft_round_trips_through_the_address():
+    from ui.url_state import decode_draft, encode_draft
+
+    d = Draft.preset("five_phase").set("organisation.employees", 60).set("weeks", 30)
+    back, msg = decode_draft(encode_draft(d))
+    assert msg is None and back.label == "five_phase" and back.overrides == d.overrides
+    assert encode_draft(Draft.preset("typical_sme")) == ""
+    assert decode_draft("") == (None, None)
+    assert (
+        decode_draft("preset=nope")[0] is None
+        and "unknown preset" in decode_draft("preset=nope")[1]
+    )
+    draft, msg = decode_draft("preset=five_phase&edits=!!!")
+    assert draft.label == "five_phase" and not draft.overrides and "could not be read" in msg
+
+
+def test_workshop_session_round_trips_through_the_address():
+    from ui.url_state import decode_workshop, encode_state, tab_from
+
+    full = WorkshopSession(load_scenario("typical_sme"), seed=4, budget_eur=30_000)
+    full.step(1)
+    full.apply("storytelling")
+    full.step(2)
+    full.apply("champions")
+    query = encode_state(Draft.preset("typical_sme"), full, "typical_sme", 2)
+    assert tab_from(query) == 2
+    (preset, back), msg = decode_workshop(query)
+    assert msg is None and preset == "typical_sme"
+    assert back.week == 3 and [d.lever for d in back.log] == ["storytelling", "champions"]
+    assert back.spent_eur == pytest.approx(full.spent_eur)
+    cols = [c for c in full.weekly().columns if c != "phase"]
+    assert np.allclose(back.weekly()[cols], full.weekly()[cols], equal_nan=True)
+    assert decode_workshop("ws=garbage")[0] is None
+
+
+def test_differences_show_ties_and_good_or_bad():
+    from ui.compare import differences_html
+
+    runs = 10
+    a = pd.DataFrame({"final_active_share": [0.2] * runs, "final_resistant_share": [0.1] * runs})
+    b = pd.DataFrame(
+        {
+            "final_active_share": [0.2] * 4 + [0.6] * 6,  # 6 better, 4 tied
+            "final_resistant_share": [0.3] * runs,  # more resistance: worse
+        }
+    )
+    result = CompareResult(["a", "b"], runs, 1, weekly={}, summaries={"a": a, "b": b})
+    diff = differences(result, "a").set_index("field")
+    active, resist = diff.loc["final_active_share"], diff.loc["final_resistant_share"]
+    assert (active.better_share, active.worse_share) == (0.6, 0.0)
+    assert active.verdict == "better" and resist.verdict == "worse"
+    table = differences_html(diff.reset_index())
+    assert "60% / 40% / 0%" in table and "runs better / same / worse" in table
+    assert "class='v better'" in table and "class='v worse'" in table
+
+
+def test_compare_setup_round_trips_through_the_address():
+    from ui.url_state import encode_state, restore_from_url
+
+    store = Store()
+    setup = (["typical_sme", "big_bang", "five_phase"], 7, 3)
+    query = encode_state(store.draft.value, store.ws_session.value, "typical_sme", 1, setup)
+    assert "cmp=" in query
+    again = Store()
+    restore_from_url(again, query, again.error.set)
+    assert (again.compare_plans.value, again.compare_runs.value, again.compare_seed.value) == setup
+    assert again.error.value is None
+
+
+def test_room_facilitator_and_three_teams(render):
+    from ui.room_view import RoomView
+    from ui.workshop_view import WorkshopView
+
+    host = Store()
+    host_root = render(RoomView(host))
+    button(host_root, "Open a room").click()
+    eventually(lambda: _contains(host_root, "Room code"))
+    room = host.room_hosted.value
+    teams = {}
+    for name, weeks, lever in (("Alpha", 3, "storytelling"), ("Beta", 1, None), ("Gamma", 2, None)):
+        store = Store()
+        joined = []
+        root = render(RoomView(store, on_joined=lambda j=joined: j.append(True)))
+        _text_field(root, "Room code").v_model = room.code.lower()  # any case
+        _text_field(root, "Team name").v_model = name
+        eventually(lambda r=root: button(r, "Join"))
+        time.sleep(0.05)
+        button(root, "Join").click()
+        eventually(lambda j=joined: _truthy(j))
+        session = store.ws_session.value
+        assert session is room.teams[name] and session.seed == room.seed
+        ws = render(WorkshopView(store))
+        eventually(lambda w=ws, n=name: _contains(w, f"Team {n} in room {room.code}"))
+        if lever:
+            button(ws, "Run a storytelling town hall").click()
+        for _ in range(weeks):
+            session.step()
+        teams[name] = session
+    board = room.leaderboard("active_share")
+    assert list(board.team) == list(board.sort_values("active_share", ascending=False).team)
+    assert set(board.team) == {"Alpha", "Beta", "Gamma"}
+    assert dict(zip(board.team, board.week, strict=True)) == {"Alpha": 3, "Beta": 1, "Gamma": 2}
+    assert dict(zip(board.team, board.decisions, strict=True))["Alpha"] == 1
+    button(host_root, "Refresh").click()
+    eventually(lambda: _contains(host_root, "Gamma"))
+    text = page_text(host_root)
+    assert "Alpha" in text and "Run a storytelling town hall" in text
+    # a wrong code is a message, not a traceback
+    other = Store()
+    root = render(RoomView(other))
+    next(
+        w for w in all_widgets(root) if isinstance(w, v.TextField) and w.label == "Room code"
+    ).v_model = "ZZZZZ"
+    next(
+        w for w in all_widgets(root) if isinstance(w, v.TextField) and w.label == "Team name"
+    ).v_model = "X"
+    time.sleep(0.05)
+    button(root, "Join").click()
+    eventually(lambda: _contains(root, "There is no room with the code"))
+
+
+def _text_field(root: widgets.Widget, label: str) -> v.TextField:
+    return next(w for w in all_widgets(root) if isinstance(w, v.TextField) and w.label == label)
+
+
+def _truthy(x) -> None:
+    assert x
+
+
+def test_workshop_undo_last_decision_of_this_week(render):
+    from ui.workshop_view import WorkshopView
+
+    store = Store()
+    root = render(WorkshopView(store))
+    assert button(root, "Undo last decision").disabled
+    button(root, "Next week").click()
+    eventually(lambda: _contains(root, "Week 1 of 52"))
+    button(root, "Run a storytelling town hall").click()
+    eventually(lambda: _contains(root, "heard colleagues' stories"))
+    assert store.ws_session.value.spent_eur > 0
+    button(root, "Undo last decision").click()
+    eventually(lambda: _contains(root, "No decisions yet."))
+    s = store.ws_session.value
+    assert s.week == 1 and not s.log and s.spent_eur == 0.0
+    assert button(root, "Undo last decision").disabled
+    plain = WorkshopSession(s.scenario, s.seed, s.budget_eur)
+    plain.step()
+    cols = [c for c in plain.weekly().columns if c != "phase"]
+    assert np.allclose(s.weekly()[cols], plain.weekly()[cols], equal_nan=True)

@@ -14,6 +14,7 @@ import solara.lab
 
 from ui.charts import PLAN_COLOURS, band_figure
 from ui.ensemble import CompareResult, differences, plan_table, plans_from_names, run_compare
+from ui.glossary import Glossary, label_cell
 from ui.state import fmt_eur, fmt_num, fmt_pct, plan_presets
 from ui.store import Store
 from ui.whatif import CARD_STYLE, TABLE_CSS, ChartCard, safe_png
@@ -57,12 +58,14 @@ def plan_table_html(result: CompareResult) -> str:
         for p in result.plans:
             m, lo, hi = r[p]
             kind = r["kind"]
+            over = r["field"] == "over_budget_eur" and m is not None and m > 0
+            cls = "v over-budget" if over else "v"
             cells.append(
-                f"<td class='v'>{fmt_value(m, kind)}<br><span style='color:#777;"
+                f"<td class='{cls}'>{fmt_value(m, kind)}<br><span style='color:#777;"
                 f"font-weight:400'>[{fmt_value(lo, kind)}, {fmt_value(hi, kind)}]"
                 "</span></td>"
             )
-        rows.append(f"<tr><td>{html.escape(r['label'])}</td>{''.join(cells)}</tr>")
+        rows.append(f"<tr>{label_cell(r['label'])}{''.join(cells)}</tr>")
     return (
         f"<table class='kpi compare-plans'><tr><th>mean [95% CI]</th>{head}</tr>"
         f"{''.join(rows)}</table>"
@@ -73,18 +76,23 @@ def differences_html(diff: pd.DataFrame) -> str:
     rows = []
     for r in diff.itertuples(index=False):
         sig = "&#9733;" if r.significant else ""
-        better = "-" if not np.isfinite(r.better_share) else f"{100 * r.better_share:.0f}%"
+        if np.isfinite(r.better_share):
+            tie = 1.0 - r.better_share - r.worse_share
+            runs = " / ".join(f"{100 * x:.0f}%" for x in (r.better_share, tie, r.worse_share))
+        else:
+            runs = "-"
+        mark = {"better": " &#9650; better", "worse": " &#9660; worse"}.get(r.verdict, "")
         rows.append(
-            f"<tr><td>{html.escape(r.plan)}</td><td>{html.escape(r.label)}</td>"
+            f"<tr><td>{html.escape(r.plan)}</td>{label_cell(r.label)}"
             f"<td class='v'>{fmt_value(r.reference_mean, r.kind)}</td>"
             f"<td class='v'>{fmt_value(r.plan_mean, r.kind)}</td>"
-            f"<td class='v'>{fmt_diff(r.difference, r.kind)} {sig}</td>"
+            f"<td class='v {r.verdict}'>{fmt_diff(r.difference, r.kind)} {sig}{mark}</td>"
             f"<td class='v'>[{fmt_diff(r.ci_low, r.kind)}, {fmt_diff(r.ci_high, r.kind)}]</td>"
-            f"<td class='v'>{better}</td></tr>"
+            f"<td class='v'>{runs}</td></tr>"
         )
     head = (
         "<tr><th>plan</th><th>measure</th><th>reference</th><th>plan</th>"
-        "<th>difference</th><th>95% CI</th><th>runs better</th></tr>"
+        "<th>difference</th><th>95% CI</th><th>runs better / same / worse</th></tr>"
     )
     return f"<table class='kpi compare-diff'>{head}{''.join(rows)}</table>"
 
@@ -123,7 +131,8 @@ def CompareResults(result: CompareResult, reference: str):
     with solara.Card(margin=0, style=CARD_STYLE):
         solara.Text(
             f"Differences to the reference plan '{ref}' (paired by run; 95% CI of "
-            "the mean difference; a star marks a CI that excludes zero)",
+            "the mean difference; a star marks a CI that excludes zero, then green = better, "
+            "red = worse for the plan)",
             style={"font-weight": "600"},
         )
         solara.HTML(unsafe_innerHTML=differences_html(diff))
@@ -136,6 +145,7 @@ def CompareResults(result: CompareResult, reference: str):
             "Per-run summaries (CSV)",
             "text/csv",
         )
+    Glossary()
 
 
 @solara.component
@@ -149,14 +159,18 @@ def CompareView(store: Store):
     runs = store.compare_runs.value
     seed = store.compare_seed.value
     message, set_message = solara.use_state(None)
+    notice, set_notice = solara.use_state(None)
 
     def job(plans, runs_, seed_):
         def progress(pct: float) -> None:
             task.progress = pct
 
-        return run_compare(
+        result = run_compare(
             plans, runs_, seed_, on_progress=progress, should_stop=lambda: not task.is_current()
         )
+        if isinstance(result, CompareResult) and task.is_current():
+            store.compare_result.value = result
+        return result
 
     task = solara.lab.use_task(job, dependencies=None, raise_error=False)
 
@@ -168,7 +182,15 @@ def CompareView(store: Store):
             set_message(f"Could not set up the plans: {exc}")
             return
         set_message(None)
+        set_notice(None)
         task(plans, int(runs), int(seed))
+
+    def cancel() -> None:
+        task.cancel()
+        if store.compare_result.value is not None:
+            set_notice("Cancelled. The previous comparison is still shown.")
+        else:
+            set_notice("Cancelled.")
 
     bad_runs = not isinstance(runs, int) or not 2 <= runs <= MAX_RUNS
     running = task.pending
@@ -221,7 +243,7 @@ def CompareView(store: Store):
                     disabled=not can_run,
                 )
                 if running:
-                    solara.Button("Cancel", on_click=task.cancel, text=True)
+                    solara.Button("Cancel", on_click=cancel, text=True)
             if running:
                 pct = task.progress or 0.0
                 solara.ProgressLinear(pct if pct > 0 else True)
@@ -234,10 +256,17 @@ def CompareView(store: Store):
                 )
             if message:
                 solara.Error(message)
+            if notice and not running:
+                solara.Info(notice, classes=["compare-notice"])
             if task.error:
                 solara.Error(f"The comparison failed: {task.exception}")
-        result = task.value if task.finished else task.latest
+        result = store.compare_result.value
         if isinstance(result, CompareResult):
+            if running:
+                Para(
+                    "Below: the previous comparison, until the new one is done.",
+                    style={"color": "#1d3557"},
+                )
             ref = reference if reference in result.plans else result.plans[0]
             CompareResults(result, ref)
         elif not running:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from experiments.stats import bounds_of, interval, paired_interval
 from model import Scenario, load_scenario, run
 
 BAND_COLUMNS = ("active_share", "resistant_share", "positive_share", "cost_cumulative_eur")
@@ -30,11 +30,15 @@ COMPARE_FIELDS = (
     ("final_mean_competence", "mean competence", "share"),
     ("hours_freed_total", "hours freed", "number"),
     ("cost_total_eur", "total cost", "eur"),
+    ("budget_eur", "budget (change measures)", "eur"),
+    ("spent_eur", "spent from the budget (cash)", "eur"),
+    ("over_budget_eur", "over budget", "eur"),
     ("benefit_total_eur", "benefit", "eur"),
     ("roi", "ROI", "number"),
 )
 # a higher value is better for all fields except these
-LOWER_IS_BETTER = {"final_resistant_share", "cost_total_eur"}
+NEUTRAL = {"budget_eur"}  # a plan's choice, neither good nor bad
+LOWER_IS_BETTER = {"final_resistant_share", "cost_total_eur", "spent_eur", "over_budget_eur"}
 
 
 def plan_on_organisation(base: Scenario, plan: Scenario) -> Scenario:
@@ -134,34 +138,32 @@ def _values(df: pd.DataFrame, name: str) -> np.ndarray:
     return pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float)
 
 
-def mean_ci(x: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and the t-based confidence interval (NaN-safe; zero width for n < 2)."""
-    x = x[np.isfinite(x)]
-    if x.size == 0:
-        return np.nan, np.nan, np.nan
-    m = float(x.mean())
-    if x.size < 2:
-        return m, m, m
-    half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
-    return m, m - half, m + half
-
-
 def plan_table(result: CompareResult) -> pd.DataFrame:
-    """Mean and 95% CI of every compared field, one row per field, one column per plan."""
+    """Mean and 95% CI (experiments.stats.interval) of every compared field: one row
+    per field, one column per plan."""
     out = []
     for name, label, kind in COMPARE_FIELDS:
         row = {"field": name, "label": label, "kind": kind}
         for plan in result.plans:
-            row[plan] = mean_ci(_values(result.summaries[plan], name))
+            row[plan] = interval(_values(result.summaries[plan], name), bounds=bounds_of(name))
         out.append(row)
     return pd.DataFrame(out)
+
+
+def verdict(field: str, difference: float | None, significant: bool) -> str:
+    """'better', 'worse' or '' (not significant, no difference, or no better direction)."""
+    if not significant or difference is None or field in NEUTRAL or difference == 0:
+        return ""
+    good = difference < 0 if field in LOWER_IS_BETTER else difference > 0
+    return "better" if good else "worse"
 
 
 def differences(result: CompareResult, reference: str | None = None) -> pd.DataFrame:
     """Paired differences (plan - reference) with 95% CIs, per plan and field.
 
-    `better_share` is the share of runs in which the plan beats the reference
-    (lower is better for resistance and cost).
+    `better_share` / `worse_share`: the shares of runs in which the plan beats / trails
+    the reference (lower is better for resistance and cost; the rest are ties);
+    `verdict`: 'better' or 'worse' when the 95% CI excludes zero, '' otherwise.
     """
     reference = reference or result.plans[0]
     ref = result.summaries[reference]
@@ -173,11 +175,12 @@ def differences(result: CompareResult, reference: str | None = None) -> pd.DataF
         for name, label, kind in COMPARE_FIELDS:
             a, b = _values(df, name), _values(ref, name)
             d = a - b
-            m, lo, hi = mean_ci(d)
+            m, lo, hi = paired_interval(b, a, bounds=bounds_of(name))
             ok = np.isfinite(d)
             sign = -1.0 if name in LOWER_IS_BETTER else 1.0
             better = float(np.mean(sign * d[ok] > 1e-12)) if ok.any() else np.nan
-            significant = bool(np.isfinite(lo) and (lo > 0 or hi < 0))
+            worse = float(np.mean(sign * d[ok] < -1e-12)) if ok.any() else np.nan
+            significant = lo is not None and hi is not None and (lo > 0 or hi < 0)
             out.append(
                 {
                     "plan": plan,
@@ -187,11 +190,13 @@ def differences(result: CompareResult, reference: str | None = None) -> pd.DataF
                     "kind": kind,
                     "reference_mean": float(np.nanmean(b)) if ok.any() else np.nan,
                     "plan_mean": float(np.nanmean(a)) if ok.any() else np.nan,
-                    "difference": m,
-                    "ci_low": lo,
-                    "ci_high": hi,
+                    "difference": np.nan if m is None else m,
+                    "ci_low": np.nan if lo is None else lo,
+                    "ci_high": np.nan if hi is None else hi,
                     "better_share": better,
+                    "worse_share": worse,
                     "significant": significant,
+                    "verdict": verdict(name, m, significant),
                 }
             )
     return pd.DataFrame(out)

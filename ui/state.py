@@ -246,6 +246,28 @@ class LiveRun(SimulationClock):
         return out
 
 
+def over_budget(budget_eur: float, spent_eur: float) -> float:
+    """EUR spent beyond the budget (0 when within it)."""
+    return max(0.0, float(spent_eur) - float(budget_eur))
+
+
+def budget_rows(
+    budget_eur: float, spent_eur: float, spent_label: str
+) -> list[tuple[str, str, str]]:
+    """(label, value, css class) rows: budget, spent, and over budget in a warning colour."""
+    over = over_budget(budget_eur, spent_eur)
+    if over > 0:
+        share = f" ({100 * over / budget_eur:.0f}% over)" if budget_eur > 0 else ""
+        last = ("over budget", f"{fmt_eur(over)}{share}", "over-budget")
+    else:
+        last = ("over budget", "no, within budget", "within-budget")
+    return [
+        ("budget (change measures)", fmt_eur(budget_eur), ""),
+        (spent_label, fmt_eur(spent_eur), ""),
+        last,
+    ]
+
+
 def fmt_pct(x: Any, digits: int = 0) -> str:
     if x is None or (isinstance(x, float) and not np.isfinite(x)):
         return "-"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +18,57 @@ from ui.workshop import WorkshopSession, default_budget
 
 log = logging.getLogger("adoptsim.ui")
 
+DOUBLE_CLICK_SECONDS = 0.5  # the usual double-click time
+
+
+class InputProblem(ValueError):
+    """A problem with what the user entered: shown as a message, never logged as a bug."""
+
+
+class ClickGuard:
+    """Accepts an action once per double-click: a click on the same control as the
+    click accepted just before, within `window` seconds (a double-click, or a click the
+    page sent before it had redrawn), is ignored; the window counts from the end of the
+    accepted action (and its redraw), so a lever is booked once and Next week
+    advances one week. A click on any other control in between resets it."""
+
+    def __init__(self, window: float = DOUBLE_CLICK_SECONDS):
+        self.window = window
+        self._last: tuple[str, float] | None = None
+        self._lock = threading.Lock()
+
+    def accept(self, key: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if (
+                self._last is not None
+                and self._last[0] == key
+                and now - self._last[1] < self.window
+            ):
+                return False
+            self._last = (key, now)
+            return True
+
+    def done(self, key: str) -> None:
+        """The action finished: the window starts again now (a click the browser sent
+        while the action and its redraw were being computed is still a repeat)."""
+        with self._lock:
+            if self._last is not None and self._last[0] == key:
+                self._last = (key, time.monotonic())
+
+    def once(self, key: str, fn: Callable[[], Any]) -> Callable[[], Any]:
+        """An event handler that runs `fn` unless it is a repeat of the same click."""
+
+        def handler(*_: Any) -> Any:
+            if not self.accept(key):
+                return None
+            try:
+                return fn()
+            finally:
+                self.done(key)
+
+        return handler
+
 
 class Store:
     """Reactive state shared by the three views of one session."""
@@ -26,6 +79,8 @@ class Store:
         # What-if
         self.draft = solara.reactive(draft)
         self.upload_problems: solara.Reactive[list[str]] = solara.reactive([])
+        self.upload_rejected = solara.reactive("")  # name of the file whose problems are shown
+        self.discarded: solara.Reactive[Draft | None] = solara.reactive(None)  # by a preset switch
         self.live: solara.Reactive[LiveRun | None] = solara.reactive(
             LiveRun(scenario) if scenario is not None else None
         )
@@ -38,6 +93,8 @@ class Store:
         )
         self.compare_runs = solara.reactive(20)
         self.compare_seed = solara.reactive(1)
+        # the last finished comparison: kept while a new one runs and when it is cancelled
+        self.compare_result: solara.Reactive[Any] = solara.reactive(None)
         # Workshop
         ws = Draft.preset(workshop_preset).base
         self.ws_preset = solara.reactive(workshop_preset)
@@ -49,6 +106,10 @@ class Store:
         self.ws_reveal = solara.reactive(False)
         self.ws_colour_by = solara.reactive("stage")
         self.ws_error: solara.Reactive[str | None] = solara.reactive(None)
+        # Room: (room, team name) when this tab plays as a team in a workshop room
+        self.room_team: solara.Reactive[Any] = solara.reactive(None)
+        self.room_hosted: solara.Reactive[Any] = solara.reactive(None)  # room it facilitates
+        self._clicks = ClickGuard()
         self._rc: Any = None
 
     # ------------------------------------------------------------------ batching
@@ -63,6 +124,25 @@ class Store:
         if rc is None or getattr(rc, "_closing", False):
             return contextlib.nullcontext()
         return rc
+
+    def once(self, key: str, fn: Callable[[], Any]) -> Callable[[], Any]:
+        """An event handler for a button that must act once per double-click.
+
+        Not wrapped in `batch()`: a state change outside a batch redraws the page right
+        away, inside the handler, so the guard's window starts after the redraw (and a
+        batch held across a background thread's render can lose a redraw in reacton)."""
+        return self._clicks.once(key, fn)
+
+    def set_ws_session(self, session: WorkshopSession) -> None:
+        """A new Workshop session (replay, restart); a team's room sees it too."""
+        team = self.room_team.value
+        if team is not None:
+            room, name = team
+            with room.lock:
+                room.teams[name] = session
+        with self.batch():
+            self.ws_session.value = session
+            self.ws_version.value += 1
 
     # ------------------------------------------------------------------ what-if
     def set_draft(self, draft: Draft) -> None:
@@ -100,6 +180,8 @@ def guarded(report: Callable[[str | None], None]) -> Callable:
                 return result
             except ScenarioError as exc:
                 report("; ".join(str(p) for p in exc.problems))
+            except InputProblem as exc:
+                report(str(exc))
             except Exception as exc:  # noqa: BLE001 - shown to the user, logged in full
                 log.exception("UI action failed")
                 report(

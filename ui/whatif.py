@@ -3,9 +3,9 @@ charts, the KPI dashboard and downloads."""
 
 from __future__ import annotations
 
+import base64
 import html
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,9 +26,11 @@ from ui.charts import (
     to_png,
 )
 from ui.editors import ERROR_STYLE, EditContext, ScenarioEditor
+from ui.glossary import Glossary, label_cell, tooltip
 from ui.state import (
     Draft,
     LiveRun,
+    budget_rows,
     fmt_eur,
     fmt_num,
     fmt_pct,
@@ -55,6 +57,9 @@ TABLE_CSS = """
 .kpi td.v { text-align: right; font-weight: 600; white-space: nowrap; }
 .kpi th { text-align: left; font-size: 12px; color: #555; font-weight: 600; padding-right: 8px; }
 .kpi .ok { color: #1b7f3b; } .kpi .no { color: #9e9e9e; }
+.kpi .over-budget td, .kpi td.over-budget { color: #b00020; font-weight: 700; }
+.kpi .within-budget td.v { color: #1b7f3b; }
+.kpi td.better { color: #1b7f3b; } .kpi td.worse { color: #b00020; }
 .kpi-card { flex: 1 1 230px; min-width: 230px; }
 img.chart { max-width: 100%; height: auto; }
 """
@@ -69,9 +74,12 @@ def safe_png(make, *args: Any) -> tuple[bytes | None, str | None]:
         return None, f"This chart could not be drawn ({type(exc).__name__}: {exc})."
 
 
-def html_table(rows: list[tuple[str, str]], cls: str = "kpi") -> str:
+def html_table(rows: list[tuple[str, ...]], cls: str = "kpi") -> str:
+    """Label/value rows; a third item is a CSS class of the row (e.g. over-budget)."""
     body = "".join(
-        f"<tr><td>{html.escape(k)}</td><td class='v'>{html.escape(v)}</td></tr>" for k, v in rows
+        f"<tr class='{html.escape(r[2]) if len(r) > 2 else ''}'>{label_cell(r[0])}"
+        f"<td class='v'>{html.escape(r[1])}</td></tr>"
+        for r in rows
     )
     return f"<table class='{cls}'>{body}</table>"
 
@@ -79,17 +87,68 @@ def html_table(rows: list[tuple[str, str]], cls: str = "kpi") -> str:
 # --------------------------------------------------------------------------- source
 
 
+MAX_UPLOAD_BYTES = 1_000_000
+
+
 def handle_upload(store: Store, name: str, data: bytes) -> bool:
     """Load an uploaded scenario TOML into the What-if view; problems are listed under
-    the drop zone (the current scenario stays). Returns whether it loaded."""
+    the upload zone, one per line (the current scenario stays). Returns whether it
+    loaded."""
     try:
         scenario = load_uploaded(name, data)
     except ScenarioError as exc:
-        store.upload_problems.value = [str(p) for p in exc.problems]
+        with store.batch():
+            store.upload_rejected.value = name
+            store.upload_problems.value = [problem_line(p) for p in exc.problems]
         return False
-    store.upload_problems.value = []
-    store.set_draft(Draft(scenario, f"upload: {name}"))
+    with store.batch():
+        store.upload_rejected.value = ""
+        store.upload_problems.value = []
+        store.set_draft(Draft(scenario, f"upload: {name}"))
     return True
+
+
+def problem_line(p) -> str:
+    """One problem of an uploaded file: where (key) and what is wrong."""
+    return f"{p.key or '(file)'}: {problem_text(p)}"
+
+
+def reject_upload(store: Store, name: str, reason: str) -> None:
+    """A drop or file the browser could not send (not a file, too large, unreadable)."""
+    with store.batch():
+        store.upload_rejected.value = name
+        store.upload_problems.value = [reason]
+
+
+@solara.component_vue("upload.vue")
+def UploadZone(
+    label: str,
+    generation: int,
+    max_bytes: int,
+    event_upload: Callable[[dict], None],
+    event_rejected: Callable[[dict], None],
+):
+    """Click to browse or drop a file; shows a busy indicator until `generation`
+    changes (the server has handled the file)."""
+
+
+@solara.component
+def UploadProblems(store: Store):
+    problems = store.upload_problems.value
+    if not problems:
+        return
+    name = store.upload_rejected.value
+    n = len(problems)
+    head = f"{html.escape(name) + ' was' if name else 'The file was'} not loaded"
+    items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
+    solara.HTML(
+        unsafe_innerHTML=(
+            f"<div style='color:#b00020;font-size:12px'><b>{head} "
+            f"({n} problem{'s' if n != 1 else ''}):</b>"
+            f"<ul class='upload-problems' style='margin:2px 0 6px 18px;padding:0'>{items}</ul>"
+            "</div>"
+        )
+    )
 
 
 @solara.component
@@ -101,15 +160,34 @@ def SourcePanel(store: Store, problems: list):
     @guarded(report)
     def choose(name: str | None) -> None:
         if name:
-            store.upload_problems.value = []
-            store.set_draft(Draft.preset(name))
+            old = store.draft.value
+            with store.batch():
+                store.upload_problems.value = []
+                store.upload_rejected.value = ""
+                store.set_draft(Draft.preset(name))
+                # edits are not carried over to another preset: say so, offer them back
+                store.discarded.value = old if old.overrides else None
 
     @guarded(report)
-    def on_file(info: dict) -> None:
-        data = info.get("data")
-        if data is None:
-            data = info["file_obj"].read()
-        handle_upload(store, info.get("name") or "upload.toml", data)
+    def restore() -> None:
+        old = store.discarded.value
+        if old is not None:
+            with store.batch():
+                store.set_draft(old)
+                store.discarded.value = None
+
+    generation, set_generation = solara.use_state(0)
+
+    def on_upload(info: dict) -> None:
+        try:
+            guarded(report)(handle_upload)(
+                store, str(info.get("name") or "upload.toml"), base64.b64decode(info["b64"])
+            )
+        finally:
+            set_generation(lambda g: g + 1)  # ends the busy indicator
+
+    def on_rejected(info: dict) -> None:
+        reject_upload(store, str(info.get("name") or ""), str(info.get("reason")))
 
     @guarded(report)
     def undo() -> None:
@@ -125,11 +203,25 @@ def SourcePanel(store: Store, problems: list):
             on_value=choose,
             dense=True,
         )
-        solara.FileDrop(
-            label="... or drag and drop a scenario TOML file here", on_file=on_file, lazy=False
+        discarded = store.discarded.value
+        if discarded is not None and discarded is not draft:
+            n = len(discarded.overrides)
+            with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+                solara.Text(
+                    f"Switching to {draft.label} discarded your {n} edit{'s' if n != 1 else ''} "
+                    f"to {discarded.label}.",
+                    classes=["discarded-edits"],
+                    style={"font-size": "13px", "color": "#8a4b00"},
+                )
+                solara.Button("Restore them", text=True, small=True, on_click=restore)
+        UploadZone(
+            label="... or click here to choose a scenario TOML file (or drop one here)",
+            generation=generation,
+            max_bytes=MAX_UPLOAD_BYTES,
+            event_upload=on_upload,
+            event_rejected=on_rejected,
         )
-        for msg in store.upload_problems.value:
-            solara.Text(msg, style=ERROR_STYLE, classes=["field-error"])
+        UploadProblems(store)
         if draft.label.startswith("upload: "):
             solara.Text(f"Loaded {draft.label[8:]}", style={"font-size": "13px"})
         desc = " ".join(draft.base.description.split())
@@ -165,13 +257,13 @@ def RunBar(store: Store, valid: bool):
     live = store.live.value
     store.version.value  # re-render after every step  # noqa: B018
     report = store.error.set
-    busy, set_busy = solara.use_state(0.0)
+    # the live run that Run simulated to the end (its time is shown until it is replaced)
+    busy, set_busy = solara.use_state(None)
 
     @guarded(report)
     def run() -> None:
-        t0 = time.perf_counter()
         store.advance(LiveRun.run_to_end)
-        set_busy(time.perf_counter() - t0)
+        set_busy(store.live.value)
 
     @guarded(report)
     def step() -> None:
@@ -191,20 +283,28 @@ def RunBar(store: Store, valid: bool):
                 "Run",
                 icon_name="mdi-play",
                 color="primary",
-                on_click=run,
+                on_click=store.once("whatif:run", run),
                 disabled=not valid or finished,
             )
             solara.Button(
-                "Step", icon_name="mdi-skip-next", on_click=step, disabled=not valid or finished
+                "Step",
+                icon_name="mdi-skip-next",
+                on_click=store.once("whatif:step", step),
+                disabled=not valid or finished,
             )
-            solara.Button("Reset", icon_name="mdi-restore", on_click=reset, disabled=not valid)
+            solara.Button(
+                "Reset",
+                icon_name="mdi-restore",
+                on_click=store.once("whatif:reset", reset),
+                disabled=not valid,
+            )
             if live is not None:
                 solara.Text(
                     f"Week {live.week} of {live.weeks} - phase: {live.sim.phase}",
                     classes=["run-status"],
                     style={"font-weight": "600"},
                 )
-                if busy:
+                if busy is live and live.finished and live.compute_seconds > 0:
                     solara.Text(
                         f"simulated in {live.compute_seconds:.2f} s",
                         style={"font-size": "12px", "color": "#555"},
@@ -339,8 +439,12 @@ def KpiDashboard(live: LiveRun, version: int):
     total = sim.ledger.total
     cost_rows += [
         ("total cost", fmt_eur(total)),
-        ("budget (change measures)", fmt_eur(sc.budget_eur)),
-        ("change measures (excl. licences)", fmt_eur(sim.ledger.change_cost)),
+        ("change measures (staff time and cash, excl. licences)", fmt_eur(sim.ledger.change_cost)),
+        *budget_rows(
+            sc.budget_eur,
+            sim.ledger.cash_total,
+            "spent from the budget (cash)" + ("" if live.finished else " so far"),
+        ),
         ("benefit (hours freed x hourly cost)", fmt_eur(sim.ledger.benefit_eur)),
         ("ROI (benefit - cost) / cost", fmt_num(summary["roi"], 2)),
         (
@@ -359,9 +463,26 @@ def KpiDashboard(live: LiveRun, version: int):
         ):
             solara.Text("Costs and ROI", style={"font-weight": "600"})
             solara.HTML(unsafe_innerHTML=html_table(cost_rows))
-            if summary.get("main_barrier") and summary["main_barrier"] != "none":
+            all_met = all(sim.criteria.get(ph) is not None for ph in PHASES)
+            barrier = summary.get("main_barrier")
+            if all_met:
+                rest = (
+                    f" Target users not yet active are held back mostly by: {barrier}."
+                    if barrier and barrier != "none"
+                    else ""
+                )
                 solara.Text(
-                    f"Main barrier now: {summary['main_barrier']}",
+                    f"Every phase criterion is met.{rest}",
+                    classes=["barrier-none"],
+                    style={"font-size": "13px", "color": "#1b7f3b"},
+                )
+            elif summary.get("main_barrier") and summary["main_barrier"] != "none":
+                solara.HTML(
+                    unsafe_innerHTML=(
+                        f"<span title='{html.escape(tooltip('main barrier') or '')}'>Main "
+                        f"barrier now: {html.escape(str(summary['main_barrier']))}</span>"
+                    ),
+                    classes=["main-barrier"],
                     style={"font-size": "13px", "color": "#b00020"},
                 )
 
@@ -458,7 +579,7 @@ def Results(store: Store):
         return shown.get(key) or (None, "drawing ...")
 
     detail_week = shown.get("week", week)
-    KpiDashboard(live, version)
+    # the adoption chart first (in the first screen), the KPI cards under it
     with solara.Row(style={"flex-wrap": "wrap", "gap": "8px"}):
         ChartCard(
             "Adoption stages over weeks",
@@ -485,6 +606,8 @@ def Results(store: Store):
             flex="2 1 380px",
             busy=pending,
         )
+    KpiDashboard(live, version)
+    Glossary()
     ChartCard(
         "Active use by role, age band and department",
         *detail("groups"),

@@ -11,7 +11,7 @@ import solara
 from model import load_scenario
 from ui.charts import network_figure, network_layout, workshop_figure
 from ui.state import fmt_eur, fmt_pct, plan_presets
-from ui.store import Store, guarded
+from ui.store import InputProblem, Store, guarded
 from ui.whatif import CARD_STYLE, TABLE_CSS, ChartCard, html_table, safe_png
 from ui.widgets import Heading, Para
 from ui.workshop import WorkshopSession, default_budget
@@ -59,13 +59,31 @@ def Setup(store: Store):
     def start() -> None:
         sc = load_scenario(store.ws_preset.value)
         budget = float(store.ws_budget.value)
-        if budget < 0:
-            raise ValueError("the budget must be >= 0")
+        if not budget >= 0:
+            raise InputProblem(
+                f"The workshop budget must be EUR 0 or more (got {budget:,.0f}); "
+                "the session was not started."
+            )
         with store.batch():
             store.ws_session.value = WorkshopSession(sc, int(store.ws_seed.value), budget)
             store.ws_started.value = (store.ws_preset.value, int(store.ws_seed.value), budget)
             store.ws_version.value += 1
 
+    team = store.room_team.value
+    if team is not None:
+        room, name = team
+
+        def leave() -> None:
+            store.room_team.value = None
+
+        with solara.Card(margin=0, style=CARD_STYLE, classes=["room-team"]):
+            Heading(f"Team {name} in room {room.code}")
+            Para(
+                f"{room.preset}, seed {room.seed}, budget {fmt_eur(room.budget_eur)}: the "
+                "same for every team. The facilitator sees your week, results and decisions."
+            )
+            solara.Button("Leave the room", text=True, on_click=leave)
+        return
     with solara.Card(margin=0, style=CARD_STYLE):
         Heading("Session")
         solara.Select(
@@ -87,7 +105,10 @@ def Setup(store: Store):
                 suffix="EUR",
             )
         solara.Button(
-            "Start new session", icon_name="mdi-flag-checkered", on_click=start, outlined=True
+            "Start new session",
+            icon_name="mdi-flag-checkered",
+            on_click=store.once("workshop:start", start),
+            outlined=True,
         )
         chosen = (store.ws_preset.value, int(store.ws_seed.value), float(store.ws_budget.value))
         if chosen != store.ws_started.value:
@@ -104,6 +125,11 @@ def Levers(store: Store, session: WorkshopSession, version: int):
     def pull(key: str) -> None:
         @guarded(report)
         def go() -> None:
+            if session.finished:
+                return
+            st = next(s for s in session.status() if s.key == key)
+            if not st.enabled:
+                raise InputProblem(f"{st.label}: {st.reason}")
             session.apply(key)
             store.ws_version.value += 1
 
@@ -133,7 +159,7 @@ def Levers(store: Store, session: WorkshopSession, version: int):
                 with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
                     solara.Button(
                         st.label,
-                        on_click=lambda k=st.key: pull(k),
+                        on_click=store.once(f"lever:{st.key}", lambda k=st.key: pull(k)),
                         disabled=not st.enabled,
                         small=True,
                         outlined=True,
@@ -195,27 +221,34 @@ def WorkshopView(store: Store):
     colour_by = store.ws_colour_by.value
     report = store.ws_error.set
 
-    def act(fn):
+    def act(key: str, fn):
         @guarded(report)
         def go() -> None:
+            if session.finished:
+                return
             fn()
             store.ws_version.value += 1
 
-        return go
+        return store.once(f"workshop:{key}", go)
 
     @guarded(report)
     def replay() -> None:
-        new = session.replay_script()
-        with store.batch():
-            store.ws_session.value = new
-            store.ws_version.value += 1
+        store.set_ws_session(session.replay_script())
 
     @guarded(report)
     def restart() -> None:
-        new = session.restart()
-        with store.batch():
-            store.ws_session.value = new
-            store.ws_version.value += 1
+        store.set_ws_session(session.restart())
+
+    can_undo = bool(session.log) and session.log[-1].week == session.week
+
+    @guarded(report)
+    def undo() -> None:
+        if not (session.log and session.log[-1].week == session.week):
+            return
+        # the same seed, every decision but the last one: as if it had not been taken
+        new = session.replay(until=session.week, skip=len(session.log) - 1)
+        new.script = list(session.script)
+        store.set_ws_session(new)
 
     trend = solara.use_memo(
         lambda: safe_png(
@@ -256,25 +289,39 @@ def WorkshopView(store: Store):
                         "Next week",
                         icon_name="mdi-skip-next",
                         color="primary",
-                        on_click=act(session.step),
+                        on_click=act("next", session.step),
                         disabled=finished,
                     )
                     solara.Button(
-                        "+4 weeks", on_click=act(lambda: session.step(4)), disabled=finished
+                        "+4 weeks",
+                        on_click=act("plus4", lambda: session.step(4)),
+                        disabled=finished,
                     )
                     solara.Button(
                         "To the end",
                         icon_name="mdi-skip-forward",
-                        on_click=act(session.run_to_end),
+                        on_click=act("end", session.run_to_end),
                         disabled=finished,
                     )
                     solara.Button(
                         "Replay (same seed)",
                         icon_name="mdi-replay",
-                        on_click=replay,
+                        on_click=store.once("workshop:replay", replay),
                         disabled=not (session.log or session.script),
                     )
-                    solara.Button("Restart", icon_name="mdi-restore", on_click=restart, text=True)
+                    solara.Button(
+                        "Undo last decision",
+                        icon_name="mdi-undo",
+                        on_click=store.once("workshop:undo", undo),
+                        disabled=not can_undo,
+                        text=True,
+                    )
+                    solara.Button(
+                        "Restart",
+                        icon_name="mdi-restore",
+                        on_click=store.once("workshop:restart", restart),
+                        text=True,
+                    )
                     solara.Text(
                         f"Week {session.week} of {session.weeks} - phase: {session.sim.phase}",
                         classes=["workshop-status"],
