@@ -313,18 +313,23 @@ class Simulation:
         crit, wk = self.criteria, self.week
         targets = wf.is_target
         n_t = max(int(targets.sum()), 1)
-        if crit["awareness"] is None and np.mean((st.understand >= 0.5) & (st.aware >= 0.5)) >= 0.8:
+        c = self.p.criteria
+        explain = (st.understand >= 0.5) & (st.aware >= 0.5)  # a belief is held at 0.5
+        if crit["awareness"] is None and np.mean(explain) >= c.awareness_share:
             crit["awareness"] = wk
-        if crit["vision"] is None and (st.knows_benefit[targets] >= 0.5).sum() / n_t >= 0.7:
+        if (
+            crit["vision"] is None
+            and (st.knows_benefit[targets] >= 0.5).sum() / n_t >= c.vision_share
+        ):
             crit["vision"] = wk
         support = self.recorder.support_requests(self)
         self.prog.support_peak = max(self.prog.support_peak, support)
         users = st.ever_user & targets
         if (
             crit["empowerment"] is None
-            and users.sum() >= max(3, 0.1 * n_t)
-            and np.mean(st.competence[users] >= COMPETENCE_CUTS[0]) >= 0.9
-            and support <= 0.5 * self.prog.support_peak
+            and users.sum() >= max(c.min_users, c.min_user_share * n_t)
+            and np.mean(st.competence[users] >= COMPETENCE_CUTS[0]) >= c.unaided_share
+            and support <= (1.0 - c.support_fall) * self.prog.support_peak
         ):
             crit["empowerment"] = wk
         pool = st.pilot if st.pilot.any() else users
@@ -341,5 +346,5 @@ class Simulation:
             crit["implementation"] = wk
         if crit["anchoring"] is None and self.prog.integrated:
             initial = st.initial_user
-            if initial.any() and (st.use_cases[initial] > 0).mean() >= 0.15:
+            if initial.any() and (st.use_cases[initial] > 0).mean() >= c.use_case_share:
                 crit["anchoring"] = wk

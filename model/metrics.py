@@ -84,7 +84,8 @@ class Block:
         self.target = target
         self.rate = rate
         self.n = target.size
-        self.n_target = max(int(np.count_nonzero(target)), 1)
+        # a share of an empty group is undefined (NaN), not 0
+        self.n_target = int(np.count_nonzero(target)) or np.nan
 
     def __getattr__(self, name: str) -> np.ndarray:
         try:
@@ -140,7 +141,8 @@ def _nps(b: Block) -> np.ndarray:
     stage, att = b.stage, b.attitude
     users = (stage != 0) & b.target
     n_users = np.count_nonzero(users, axis=1)
-    promoters = np.count_nonzero(users & (att > 0.5) & (stage == ACTIVE), axis=1)
+    # promoters: a good experience (noticeable relief) and a positive view
+    promoters = np.count_nonzero(users & (att > 0.5) & (stage == ACTIVE) & b.relief, axis=1)
     detractors = np.count_nonzero(users & ((att < 0.0) | (stage == LAPSED)), axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(n_users > 0, 100.0 * (promoters - detractors) / n_users, np.nan)
@@ -198,9 +200,9 @@ KPIS: tuple[Kpi, ...] = (
     Kpi(
         "nps", "target users who used the tool", _nps,
         "100 (promoters - detractors) / users; users: target users who ever left "
-        "non_user; promoters: active with attitude > 0.5; detractors: attitude < 0 or "
-        "lapsed; empty (NaN) without users",
-        ("stage", "attitude"),
+        "non_user; promoters: active, with noticeable relief and attitude > 0.5 (experience "
+        "and attitude); detractors: attitude < 0 or lapsed; empty (NaN) without users",
+        ("stage", "attitude", "relief"),
     ),
     Kpi("trust", "all employees (mean)", lambda b: b.trust.sum(axis=1) / b.n,
         "mean trust in AI output", ("trust",)),

@@ -336,6 +336,30 @@ class RolloutParams(_Frozen):
     )
 
 
+class CriteriaParams(_Frozen):
+    """The five phases' success criteria (DOMAIN section 3; engine `_criteria`)."""
+
+    awareness_share: float = P(
+        0.8, "share of staff", "domain", doc=">=80% can explain basics and benefit"
+    )
+    vision_share: float = P(
+        0.7, "share of target users", "domain", doc=">=70% name concrete benefits"
+    )
+    unaided_share: float = P(
+        0.9, "share of users", "domain", doc=">=90% use the basic functions unaided"
+    )
+    support_fall: float = P(
+        0.5, "share of the peak", "domain", doc="support requests fall by >=50%"
+    )
+    min_users: int = P(
+        3, "users", "assumption", lo=1, hi=100, doc="users needed before competence is judged"
+    )
+    min_user_share: float = P(0.1, "share of target users", "assumption")
+    use_case_share: float = P(
+        0.15, "share of initial users", "domain", doc=">=15% develop new use cases"
+    )
+
+
 class BarrierParams(_Frozen):
     """When a barrier counts as binding in a run (model/metrics.py)."""
 
@@ -811,6 +835,7 @@ class Parameters(_Frozen):
     anchoring: AnchoringParams = Field(default_factory=AnchoringParams)
     rollout: RolloutParams = Field(default_factory=RolloutParams)
     barriers: BarrierParams = Field(default_factory=BarrierParams)
+    criteria: CriteriaParams = Field(default_factory=CriteriaParams)
 
 
 @cache
