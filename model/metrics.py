@@ -590,6 +590,8 @@ def summarise(sim: Simulation, weekly: pd.DataFrame) -> dict[str, Any]:
         v = last[col]
         out[f"final_{col}"] = None if pd.isna(v) else float(v)
     out["final_phase"] = str(last["phase"])
+    levels = [out[f"final_{lv}_share"] for lv in ("basic", "advanced", "expert")]
+    out["final_basic_or_better_share"] = None if None in levels else float(sum(levels))
     return out
 
 
