@@ -555,7 +555,7 @@ def summarise(sim: Simulation, weekly: pd.DataFrame) -> dict[str, Any]:
         "goal_reached": bool(goal_week is not None and goal_week <= goal.by_week),
         "goal_week": goal_week,
         "final_active_share": float(active[-1]),
-        "peak_active_share": float(np.nanmax(active)),
+        "peak_active_share": float(np.nanmax(active)) if np.isfinite(active).any() else None,
         "stable_use_week": stable_use_week(active),
         "initial_positive_share": float(weekly["positive_share"].iloc[0]),
         "final_positive_share": float(weekly["positive_share"].iloc[-1]),

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model import load_scenario, run
+from model.metrics import KPIS
 from model.scenario import AUDIENCES, CHANNELS, CULTURES, NETWORK_KINDS, TRAINING_FORMATS
 
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -137,9 +138,16 @@ def check_run(sc, seed):
     assert tuple(weekly.columns) == DESIGN_WEEKLY_COLUMNS
     assert len(weekly) == sc.weeks + 1
     assert weekly["week"].tolist() == list(range(sc.weeks + 1))
-    # shares are shares
+    # shares are shares; a share of target users is undefined when there are none
+    has_targets = bool(res.snapshot(0)["is_target_user"].any())
+    of_target = [k.name for k in KPIS if k.of == "target" and k.name in SHARE_COLUMNS]
     shares = weekly[SHARE_COLUMNS].to_numpy(dtype=float)
-    assert not np.isnan(shares).any()
+    undefined = np.isnan(shares)
+    if has_targets:
+        assert not undefined.any()
+    else:
+        assert undefined.any(axis=0).tolist() == [c in of_target for c in SHARE_COLUMNS]
+    shares = shares[~undefined]
     assert np.all((shares >= 0.0) & (shares <= 1.0))
     assert np.all(np.abs(weekly["mean_attitude"]) <= 1.0)
     assert np.all(
@@ -159,7 +167,9 @@ def check_run(sc, seed):
         assert snap["id"].tolist() == list(range(sc.organisation.employees))
     for field in DESIGN_SUMMARY_FIELDS:
         assert field in res.summary
-    assert 0.0 <= res.summary["final_active_share"] <= res.summary["peak_active_share"] <= 1.0
+    if has_targets:
+        summary = res.summary
+        assert 0.0 <= summary["final_active_share"] <= summary["peak_active_share"] <= 1.0
     return res
 
 
