@@ -476,11 +476,13 @@ def stable_use_week(active: np.ndarray, band: float = STABLE_BAND) -> int | None
 def planned_hours(sim: Simulation) -> np.ndarray:
     """The plan's own benefit path (its business case), weeks 0..weeks: every target
     user saving the tool's hours at its known reliability, ramping up linearly from the
-    planned launch to the goal week, then flat."""
+    plan's implementation start to its anchoring start (when the plan expects use to be
+    in place), then flat."""
     sc = sim.scenario
-    goal, weeks = sc.goals, np.arange(sc.weeks + 1)
-    launch = max(planned_phases(sc)["implementation"], 1)
-    span = max(goal.by_week - launch, 1)
+    weeks = np.arange(sc.weeks + 1)
+    planned = planned_phases(sc)
+    launch = max(planned["implementation"], 1)
+    span = max(planned["anchoring"] - launch, 1)
     ramp = np.clip((weeks - launch + 1) / span, 0.0, 1.0)
     n_target = int(sim.wf.is_target.sum())
     per_user = sc.tool.hours_saved_per_week * effective_reliability(sc.tool, sim.p)

@@ -219,7 +219,7 @@ def test_stable_use_week_does_not_depend_on_run_length():
 def test_benefits_realised_is_measured_against_the_plans_own_path():
     for plan in ("five_phase", "typical_sme", "no_change_management"):
         b = run(plan, seed=1, counterfactual=False).summary["benefits_realised"]
-        assert 0.0 <= b <= 1.6
+        assert 0.0 <= b <= 1.05  # realised over the plan's full potential
 
 
 @pytest.mark.parametrize(
