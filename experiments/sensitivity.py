@@ -16,7 +16,8 @@ lognormal/lognorm [log-mean, log-sd].
 
 Design: SALib's Sobol (Saltelli) sample of N base rows -> N(D+2) points, N(2D+2) with
 second order; Morris: N trajectories of D+1 points on `--levels` levels. Each point is run
-`--runs` times (default 1) on the run seeds of `runner.run_seed`, the same seeds for
+`--runs` times (default 2: seed noise is averaged, and can be estimated) on the run
+seeds of `runner.run_seed`, the same seeds for
 every point (common random numbers: the noise is frozen across the design, so indices
 measure parameter effects, not seed noise); its output is the mean over those runs.
 Week fields that are undefined (goal never reached, ...) count as weeks + 1 (censored at
@@ -135,7 +136,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="largest acceptable 95%% CI half-width: of a Sobol index, or of mu* "
         "relative to the largest mu* of the output (default 0.1)",
     )
-    add_batch_options(p, runs_default=1, change_roi_flag=False)
+    add_batch_options(p, runs_default=2, change_roi_flag=False)
     add_sampler_seed(p)
     p.set_defaults(func=cmd_sensitivity)
 

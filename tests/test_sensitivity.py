@@ -67,7 +67,8 @@ def test_sobol_tiny(capsys, tiny, tmp_path):
     ]
     res = run_json(capsys, argv)
     assert res["method"] == "sobol" and res["samples"] == 8
-    assert res["runs"] == 8 * (3 + 2) == res["design_points"]
+    # N(D+2) design points, each run twice by default (seed noise is averaged out)
+    assert res["design_points"] == 8 * (3 + 2) and res["runs"] == 2 * res["design_points"]
     assert res["parameters"] == [
         "strategy.champions.count",
         "tool.usefulness",
@@ -77,7 +78,8 @@ def test_sobol_tiny(capsys, tiny, tmp_path):
     for table in res["indices"].values():
         assert set(table) == set(res["parameters"])
         for e in table.values():
-            assert set(e) == {"S1", "S1_conf", "ST", "ST_conf"}
+            # with replicates (the default) each index carries its seed-noise estimate
+            assert set(e) == {"S1", "S1_conf", "ST", "ST_conf", "seed_noise"}
     assert isinstance(res["narrow_enough"], bool)
     if not res["narrow_enough"]:
         assert res["suggested_samples"] >= 16
@@ -109,7 +111,7 @@ def test_sobol_second_order_and_two_workers(capsys, tiny, tmp_path):
     ]
     one = run_json(capsys, base)
     two = run_json(capsys, base + ["--workers", "2", "--out", str(tmp_path / "s2")])
-    assert one["runs"] == 4 * (2 * 3 + 2)
+    assert one["runs"] == 2 * 4 * (2 * 3 + 2)
     assert one["indices"] == two["indices"]
     assert len(one["second_order"]["final_active_share"]) == 3
     assert (tmp_path / "s2" / "indices_second_order.csv").exists()
@@ -132,10 +134,10 @@ def test_morris_tiny(capsys, tiny, tmp_path):
             *SMALL,
         ],
     )
-    assert res["method"] == "morris" and res["runs"] == 4 * (3 + 1)
+    assert res["method"] == "morris" and res["runs"] == 2 * 4 * (3 + 1)
     for table in res["indices"].values():
         for e in table.values():
-            assert set(e) == {"mu", "mu_star", "mu_star_conf", "sigma"}
+            assert set(e) == {"mu", "mu_star", "mu_star_conf", "sigma", "seed_noise"}
             assert e["mu_star"] >= 0
     csv = pd.read_csv(tmp_path / "m" / "indices.csv")
     assert {"mu_star", "sigma"} <= set(csv.columns)
