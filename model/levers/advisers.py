@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.levers.base import Action, Lever, Price
+from model.levers.base import Lever, Price, switch_action
 from model.processes.concerns import relieve
 from model.selection import select_advisers
 from model.state import CONTROL, QUALITY
@@ -77,19 +77,16 @@ LEVER = Lever(
     respond=_renew,
     book=_book,
     actions=(
-        Action(
+        switch_action(
             "advisers",
             "Make critics advisers",
             "The most influential critics shape the rollout (from the vision phase on).",
             "resistance",
-            price=lambda sim: Price(0.0, weekly_cost(sim)),
-            apply=lambda sim, rng: sim.switch_on(
-                {"strategy.resistance.critics_as_advisors": True},
-                "the sharpest critics become advisers (from the vision phase on)",
-            ),
-            blocked=lambda sim: (
-                "already advisers" if sim.plan.resistance.critics_as_advisors else None
-            ),
+            lambda sim: Price(0.0, weekly_cost(sim)),
+            "strategy.resistance.critics_as_advisors",
+            True,
+            "the sharpest critics become advisers (from the vision phase on)",
+            "already advisers",
         ),
     ),
     doc="From the vision phase, one critic per `employees_per_adviser` staff advises "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.levers.base import Action, Lever, Price
+from model.levers.base import Lever, Price, switch_action
 from model.processes.concerns import relieve
 from model.state import CONTROL, EXISTENTIAL
 
@@ -39,19 +39,16 @@ LEVER = Lever(
     ("strategy.resistance.objection_anticipation",),
     start=_start,
     actions=(
-        Action(
+        switch_action(
             "anticipate",
             "Answer fears up front",
             "Publish facts on job security before fears are voiced.",
             "resistance",
-            price=lambda sim: Price(cost(sim)),
-            apply=lambda sim, rng: sim.switch_on(
-                {"strategy.resistance.objection_anticipation": True},
-                "facts on job security published; rumours spread more slowly",
-            ),
-            blocked=lambda sim: (
-                "already done" if sim.plan.resistance.objection_anticipation else None
-            ),
+            lambda sim: Price(cost(sim)),  # booked by the lever when awareness starts
+            "strategy.resistance.objection_anticipation",
+            True,
+            "facts on job security published; rumours spread more slowly",
+            "already done",
         ),
     ),
     doc="Once the awareness phase starts: existential and control concerns are eased "

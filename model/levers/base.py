@@ -74,3 +74,40 @@ class Lever:
 
     def hook(self, name: str) -> Hook | None:
         return getattr(self, name)
+
+
+def switch_action(
+    name: str,
+    label: str,
+    description: str,
+    category: str,
+    price: Callable[..., Price],
+    key: str,
+    value: Any,
+    outcome: str,
+    already: str,
+    book_now: bool = False,
+) -> Action:
+    """An action that switches scenario lever `key` to `value` from the next week on;
+    the lever's own hooks then act and book. Blocked (`already`) while the key is set.
+    `book_now`: the price's one-off part is booked at once (else the lever books it)."""
+
+    def is_set(sim: Simulation) -> bool:
+        node: Any = sim.scenario
+        for part in key.split("."):
+            node = getattr(node, part)
+        return bool(node)
+
+    def apply(sim: Simulation, rng: Any) -> str:
+        one_off = (category, price(sim).one_off) if book_now else None
+        return sim.switch_on({key: value}, outcome, one_off=one_off)
+
+    return Action(
+        name,
+        label,
+        description,
+        category,
+        price=price,
+        apply=apply,
+        blocked=lambda sim: already if is_set(sim) else None,
+    )

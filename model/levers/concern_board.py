@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.levers.base import Action, Lever, Price
+from model.levers.base import Lever, Price, switch_action
 from model.processes.concerns import relieve
 
 if TYPE_CHECKING:
@@ -33,21 +33,17 @@ LEVER = Lever(
     ("strategy.resistance.concern_board",),
     respond=_respond,
     actions=(
-        Action(
+        switch_action(
             "concern_board",
             "Open a concern board",
             "Anonymous worries, answered weekly; also yields design feedback.",
             "resistance",
-            price=lambda sim: Price(
-                sim.p.concern_board.opening_hours * sim.hourly,
-                weekly_cost(sim),
-            ),
-            apply=lambda sim, rng: sim.switch_on(
-                {"strategy.resistance.concern_board": True},
-                "concern board open: answers every week from now on",
-                one_off=("resistance", sim.p.concern_board.opening_hours * sim.hourly),
-            ),
-            blocked=lambda sim: "already open" if sim.plan.resistance.concern_board else None,
+            lambda sim: Price(sim.p.concern_board.opening_hours * sim.hourly, weekly_cost(sim)),
+            "strategy.resistance.concern_board",
+            True,
+            "concern board open: answers every week from now on",
+            "already open",
+            book_now=True,
         ),
     ),
     doc="From the awareness phase, aware staff post worries (share `post_share` a "

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.levers.base import Action, Lever, Price
+from model.levers.base import Lever, Price, switch_action
 from model.state import NON_USER, TRIAL
 
 if TYPE_CHECKING:
@@ -59,19 +59,16 @@ LEVER = Lever(
     respond=_renew,
     book=_book,
     actions=(
-        Action(
+        switch_action(
             "leaders",
             "Leaders as role models",
             "Managers use the tool visibly and talk about it (from the vision phase on).",
             "leadership",
-            price=lambda sim: Price(0.0, weekly_cost(sim)),
-            apply=lambda sim, rng: sim.switch_on(
-                {"strategy.leadership.role_modelling": True},
-                "leaders use the tool visibly from the vision phase on",
-            ),
-            blocked=lambda sim: (
-                "already role models" if sim.plan.leadership.role_modelling else None
-            ),
+            lambda sim: Price(0.0, weekly_cost(sim)),
+            "strategy.leadership.role_modelling",
+            True,
+            "leaders use the tool visibly from the vision phase on",
+            "already role models",
         ),
     ),
     doc="From the vision phase, leaders get access, try the tool and weigh more in the "

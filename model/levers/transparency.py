@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model.levers.base import Action, Lever, Price
+from model.levers.base import Lever, Price, switch_action
 from model.processes.communication import transparency_update
 
 if TYPE_CHECKING:
@@ -40,19 +40,16 @@ LEVER = Lever(
     ("strategy.transparency",),
     deliver=_deliver,
     actions=(
-        Action(
+        switch_action(
             "transparency",
             "Fortnightly updates",
             "All-staff status updates that starve rumours.",
             "communication",
-            price=_price,
-            apply=lambda sim, rng: sim.switch_on(
-                {"strategy.transparency.updates_every_weeks": LIVE_EVERY_WEEKS},
-                "fortnightly all-staff updates from now on",
-            ),
-            blocked=lambda sim: (
-                "already running" if sim.plan.transparency.updates_every_weeks else None
-            ),
+            _price,
+            "strategy.transparency.updates_every_weeks",
+            LIVE_EVERY_WEEKS,
+            "fortnightly all-staff updates from now on",
+            "already running",
         ),
     ),
     doc="Every `updates_every_weeks` from the awareness phase: an update reaches most "
