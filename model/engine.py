@@ -233,9 +233,10 @@ class Simulation:
             self._rebuild_influence()
         for hook in _HOOKS["deliver"]:
             hook(self)
-        practice_and_decay(st, self.ceiling, p, prog.community)
         using = ((st.stage == TRIAL) | (st.stage == ACTIVE)).astype(float)
         using_share = self.w_plain @ using
+        peer_skill = self.w_plain @ (st.competence * using)
+        practice_and_decay(st, self.ceiling, p, prog.community, peer_skill, using_share)
         grapevine_and_rumours(
             st, self.w_plain @ st.aware, using_share, p, anticipation.rumour_factor(self)
         )

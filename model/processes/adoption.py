@@ -41,15 +41,22 @@ def delivered(tool: Tool, p: Parameters, integration: float) -> float:
     return effective_reliability(tool, p) * time_value(tool, p) * integrated
 
 
+def skill_factor(competence: np.ndarray, p: Parameters) -> np.ndarray:
+    """Share of the tool's planned gain a user gets at this competence: `gain_base`
+    without skill, all of it from `full_gain_competence` (a user who applies the
+    prescribed workflows unaided, the competence the plan's hours assume)."""
+    skill = np.minimum(competence / p.full_gain_competence, 1.0)
+    return p.gain_base + (1.0 - p.gain_base) * skill
+
+
 def hours_freed(
     state: State, target: np.ndarray, tool: Tool, p: Parameters, integration: float
 ) -> np.ndarray:
     """Hours each employee saves this week: active users fully, triallists in part;
     more with competence, less before integration or with poor data."""
-    k = state.competence
     integrated = p.standalone_share + (1.0 - p.standalone_share) * integration
     per_user = tool.hours_saved_per_week * effective_reliability(tool, p) * integrated
-    per_user = per_user * (p.gain_base + (1.0 - p.gain_base) * k)
+    per_user = per_user * skill_factor(state.competence, p)
     per_user = per_user * state.usefulness / max(tool.usefulness, 1e-9)
     use = np.where(state.stage == ACTIVE, 1.0, np.where(state.stage == TRIAL, p.trial_use, 0.0))
     return per_user * use * target
@@ -70,7 +77,7 @@ def experienced_value(
     capacity meets this week (unmet demand makes first steps frustrating).
     """
     k = state.competence
-    gain = p.gain_scale * state.usefulness * delivery * (p.gain_base + (1.0 - p.gain_base) * k)
+    gain = p.gain_scale * state.usefulness * delivery * skill_factor(k, p)
     gain = gain * (1.0 + p.value_attitude * state.attitude)
     support = state.support * served
     cost = (

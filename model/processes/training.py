@@ -35,15 +35,33 @@ def practice_ceiling(affinity: np.ndarray, p: Parameters) -> np.ndarray:
     return p.practice_ceiling + p.practice_affinity * affinity
 
 
-def practice_and_decay(state: State, ceiling: np.ndarray, p: Parameters, community: bool) -> None:
-    """Users learn by doing (more in a community of practice), in skill and in understanding;
-    others slowly forget their skill."""
+def practice_and_decay(
+    state: State,
+    ceiling: np.ndarray,
+    p: Parameters,
+    community: bool,
+    peer_skill: np.ndarray,
+    using_share: np.ndarray,
+) -> None:
+    """Users learn by doing (more in a community of practice) and from colleagues who use
+    the tool, in skill and in understanding; others slowly forget their skill.
+
+    `peer_skill` is the influence-weighted sum of using colleagues' competence and
+    `using_share` the weighted share of colleagues using: a user is shown what those
+    colleagues can do beyond their own level (DOMAIN section 5: mentoring by
+    tech-savvy colleagues, "teach the team"). Both stop at the personal `ceiling`.
+    """
     use = np.where(
         state.stage == ACTIVE, 1.0, np.where(state.stage == TRIAL, p.trial_practice, 0.0)
     )
     rate = p.practice_rate * (p.anchoring.community_practice_factor if community else 1.0)
     rate = rate * (1.0 + state.support)
-    state.competence += rate * use * np.maximum(ceiling - state.competence, 0.0)
+    shown = np.maximum(peer_skill - using_share * state.competence, 0.0)
+    learnt = state.competence + use * (
+        rate * np.maximum(ceiling - state.competence, 0.0) + p.peer_learning * shown
+    )
+    # learning by doing and from colleagues stops at one's own ceiling
+    state.competence[:] = np.maximum(np.minimum(learnt, ceiling), state.competence)
     state.competence -= p.competence_decay * (use == 0) * state.competence
     state.understand += rate * use * (1.0 - state.understand)  # users learn what it does
 
