@@ -74,6 +74,8 @@ JOINT: dict[str, tuple[float, float]] = {
     "learn_per_hour": (0.1, 2.0),
     "gain_scale": (0.6, 2.4),
     "gain_base": (0.0, 0.5),
+    "practice_rate": (0.02, 0.2),
+    "peer_learning": (0.0, 1.5),
     MIX_KEY: MIX_BOUNDS,
 }
 REPORT_FILE = ROOT / "experiments" / "calibration" / "fit_report.json"
@@ -249,7 +251,11 @@ class Fit:
             results = run_targets(loss_targets, self.workers, self.seed)
         finally:
             self.values = saved
-        return np.array([residual(r) for r in results]), results
+        r = np.array([residual(res) for res in results])
+        if not np.isfinite(r).all():
+            bad = [res.target.id for res, v in zip(results, r, strict=True) if not np.isfinite(v)]
+            raise SystemExit(f"fit: undefined model value for {', '.join(bad)}; more runs needed")
+        return r, results
 
     def unscale(self, x: np.ndarray) -> dict[str, float]:
         return {k: lo + xi * (hi - lo) for (k, (lo, hi)), xi in zip(JOINT.items(), x, strict=True)}
