@@ -164,7 +164,7 @@ def ema_model(
                     )
                 )
             seen[par.name] = f"{source}: {key}"
-    if not unc and not lev:
+    if not unc and not lev and not problems:
         problems.append(Problem("uncertainties", "", uncertainties, "at least one parameter"))
     if problems:
         raise ScenarioError(problems)
@@ -219,6 +219,7 @@ def _parameters(ema, base: Scenario, spec: Any, source: str) -> tuple[list, list
                     key,
                     value,
                     "(low, high) with finite numbers low < high, or a list of categories",
+                    "not bounds",
                 )
             )
             continue
