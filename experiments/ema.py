@@ -50,10 +50,11 @@ import numpy as np
 import pandas as pd
 
 from experiments.batch import run_batch
+from experiments.discovery import bounds_spec
 from experiments.inputs import NON_NUMERIC, known_output
-from experiments.sensitivity import Parameter, ProblemSpec, check_against_scenario, load_problem
+from experiments.sensitivity import Parameter, check_against_scenario, load_problem
 from model.errors import Problem, ScenarioError
-from model.scenario import Scenario, load_scenario, plain
+from model.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
     import ema_workbench
@@ -193,62 +194,11 @@ def _parameters(ema, base: Scenario, spec: Any, source: str) -> tuple[list, list
         return [_numeric(ema, p) for p in file_spec.parameters], []
     if not isinstance(spec, Mapping):
         return [], [Problem(source, "", type(spec).__name__, SPEC_ALLOWED, "not a spec")]
-    out, problems = [], []
-    numeric: list[Parameter] = []
-    for i, (key, value) in enumerate(spec.items()):
-        if not isinstance(key, str) or not key:
-            problems.append(Problem(source, str(key), key, "dotted scenario keys"))
-            continue
-        value = plain(value) if not isinstance(value, list | tuple) else [plain(v) for v in value]
-        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-            cats = list(dict.fromkeys(value))
-            bad = _check_categories(base, key, cats, source)
-            if bad:
-                problems += bad
-            elif len(cats) < 2:
-                problems.append(Problem(source, key, value, "at least two categories"))
-            else:
-                out.append(
-                    ema.CategoricalParameter(ema_name(key), cats, variable_name=key)
-                )  # fmt: skip
-            continue
-        if not _bounds(value):
-            problems.append(
-                Problem(
-                    source,
-                    key,
-                    value,
-                    "(low, high) with finite numbers low < high, or a list of categories",
-                    "not bounds",
-                )
-            )
-            continue
-        numeric.append(Parameter(key, [float(value[0]), float(value[1])], "unif", index=i))
-    checked = ProblemSpec(source, numeric, [])
-    for p in check_against_scenario(checked, base):
-        par = next(q for q in numeric if p.key.startswith(f"parameter.{q.index}."))
-        problems.append(Problem(source, par.key, p.value, p.allowed, p.message))
+    numeric, cats, problems = bounds_spec(base, spec, source, categories=True)
     if problems:
         return [], problems
-    return out + [_numeric(ema, p) for p in numeric], []
-
-
-def _bounds(value: Any) -> bool:
-    if not isinstance(value, list) or len(value) != 2:
-        return False
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
-        return False
-    return all(math.isfinite(v) for v in value) and value[0] < value[1]
-
-
-def _check_categories(base: Scenario, key: str, cats: list[str], source: str) -> list[Problem]:
-    problems: list[Problem] = []
-    for c in cats:
-        try:
-            base.with_overrides({key: c}, source)
-        except ScenarioError as exc:
-            problems += exc.problems
-    return problems
+    out = [ema.CategoricalParameter(ema_name(k), c, variable_name=k) for k, c in cats]
+    return out + [_numeric(ema, p) for p in numeric.parameters], []
 
 
 def _numeric(ema, p: Parameter):
