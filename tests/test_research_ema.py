@@ -6,6 +6,8 @@ the input that drives the outcome. ema-workbench is the optional extra `[ema]`, 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -133,3 +135,35 @@ def test_bad_specs_name_the_key_and_what_is_allowed(kwargs, needle):
     with pytest.raises(ScenarioError) as exc:
         ema_model("typical_sme", **args)
     assert needle in str(exc.value) and "allowed:" in str(exc.value)
+
+
+POOL = """
+import sys, warnings
+import numpy as np
+warnings.simplefilter("ignore")
+import ema_workbench as ema
+from experiments.ema import ema_model
+m = ema_model("typical_sme", {"tool.usefulness": (0.2, 0.9)}, outcomes=["final_active_share"],
+              overrides={"organisation.employees": 40, "weeks": 30})
+got = []
+for evaluator in (ema.MultiprocessingEvaluator(m, n_processes=2), ema.SequentialEvaluator(m)):
+    np.random.seed(5)
+    with evaluator:
+        _, outcomes = ema.perform_experiments(m, scenarios=6, evaluator=evaluator)
+    got.append(outcomes["final_active_share"].tolist())
+assert got[0] == got[1] and len(set(got[0])) > 1, got
+assert "mesa" not in sys.modules
+print("ok")
+"""
+
+
+def test_multiprocessing_evaluator_gives_the_same_outcomes():
+    """In a fresh interpreter (as a researcher's script): adoptsim leaves Mesa out and
+    the start method alone, so the Workbench's process pool runs the model (a closure)
+    and its outcomes equal the sequential ones."""
+    workbench()
+    res = subprocess.run(
+        [sys.executable, "-c", POOL], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.strip().endswith("ok")
