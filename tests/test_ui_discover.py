@@ -100,7 +100,15 @@ def test_whatif_view_has_the_failure_finder(render):
     eventually(lambda: _contains(root, "When does this plan fail?"))
     assert not button(root, "Find failure conditions").disabled
     labels = [w for w in all_widgets(root) if "futures" in getattr(w, "children", [])]
-    assert labels
+    assert labels and "may take many minutes" not in page_text(root)
+
+
+def test_large_organisations_are_flagged_as_slow(render):
+    store = Store()
+    store.edit("organisation.employees", 5000)
+    root = render(FailureFinder(store))
+    text = page_text(root)
+    assert "5,000 employees: each run takes a while, 200 runs may take many minutes" in text
 
 
 def _contains(root, needle: str) -> None:

@@ -39,6 +39,7 @@ UNCERTAIN: dict[str, tuple[str, float, float, float, bool]] = {
     "parameters.persuasion": ("persuasion between colleagues", 0.5, 0.0, 1.0, True),
 }
 CARD_STYLE = {"padding": "10px 12px", "margin": "0"}
+LARGE = 2000  # employees from which the exploration is flagged as slow
 SMALL = {"font-size": "12px", "color": "#555"}
 
 
@@ -182,6 +183,12 @@ def FailureFinder(store: Store, samples: int | None = None):
             "the plan misses its goal (PRIM).",
             style=SMALL,
         )
+        if scenario.organisation.employees > LARGE:
+            Para(
+                f"{scenario.organisation.employees:,} employees: each run takes a while, "
+                f"{n} runs may take many minutes (Cancel stops them).",
+                style={**SMALL, "color": "#8a4b00"},
+            )
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             if samples is None:
                 solara.ToggleButtonsSingle(
