@@ -79,7 +79,7 @@ JOINT: dict[str, tuple[float, float]] = {
     MIX_KEY: MIX_BOUNDS,
 }
 REPORT_FILE = ROOT / "experiments" / "calibration" / "fit_report.json"
-STEP = 0.05  # finite-difference step: 5% of a parameter's range
+STEP = 0.1  # finite-difference step: 10% of a parameter's range (binary targets)
 # targets the joint stage does not fit: fixed by the initial-conditions stage (week 0),
 # not numeric (checked after the fit), or too costly to evaluate at every step
 NOT_IN_LOSS_KINDS = ("order", "highest", "plausible", "variance_share")
@@ -280,9 +280,11 @@ class Fit:
             print(f"  d/d {key}: {np.round(J[:, j], 2).tolist()}", flush=True)
         return J
 
-    def stage_joint(self, iterations: int = 1) -> None:
-        """Levenberg-Marquardt on the joint parameters against every loss target; then
-        the Jacobian at the fit for identification and leave-one-target-out."""
+    def stage_joint(self, iterations: int = 1, final_jacobian: bool = False) -> None:
+        """Levenberg-Marquardt on the joint parameters against every loss target; the
+        Jacobian (at the fit with `final_jacobian`, else the last one computed, at the
+        point the last step started from) then gives identification and
+        leave-one-target-out."""
         print(f"stage 2: joint fit of {len(JOINT)} parameters to {len(self.loss_ids)} targets")
         x = self.start()
         r, results = self.residuals(x)
@@ -302,8 +304,9 @@ class Fit:
                     x, r, results, damping = x + step, r_new, res_new, damping / 3
                     break
                 damping *= 4
-        J = self.jacobian(x, r)
-        self.report = fit_report(self, x, r, J, results)
+        if final_jacobian or iterations == 0:
+            J = self.jacobian(x, r)
+        self.report = fit_report(self, x, r, J, results, final_jacobian or iterations == 0)
         for key, v in self.unscale(x).items():
             if key == MIX_KEY:
                 self.set_mix(v)
@@ -322,7 +325,12 @@ def residual(res: Result) -> float:
 
 
 def fit_report(
-    fit: Fit, x: np.ndarray, r: np.ndarray, J: np.ndarray, results: list[Result]
+    fit: Fit,
+    x: np.ndarray,
+    r: np.ndarray,
+    J: np.ndarray,
+    results: list[Result],
+    jacobian_at_fit: bool,
 ) -> dict[str, Any]:
     """Loss, residuals, identification and leave-one-target-out at the fit (JSON-able)."""
     ident = identification(J, list(JOINT), fit.loss_ids)
@@ -331,6 +339,8 @@ def fit_report(
     return {
         "seed": fit.seed,
         "runs_scale": fit.scale,
+        "step": STEP,
+        "jacobian_at": "the fit" if jacobian_at_fit else "the start of the last step",
         "loss": float(r @ r),
         "parameters": [
             {
@@ -440,6 +450,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--iterations", type=int, default=1, help="Levenberg-Marquardt iterations")
     ap.add_argument(
+        "--final-jacobian",
+        action="store_true",
+        help="recompute the Jacobian at the fit for the report (one more round of runs)",
+    )
+    ap.add_argument(
         "--report", action="store_true", help="print the fit report as Markdown tables and exit"
     )
     ap.add_argument("--seed", type=int, default=2024, help="base seed of the fit's runs")
@@ -463,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
     if "ic" in stages:
         fit.stage_ic()
     if "joint" in stages:
-        fit.stage_joint(args.iterations)
+        fit.stage_joint(args.iterations, args.final_jacobian)
     print(f"\nfitted in {time.perf_counter() - t0:.0f} s; values (parameter = value  <- target):")
     print("\n".join(fit.log))
     if args.write:
