@@ -54,12 +54,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments import provenance
 from experiments.cli import add_scenario_options
 from experiments.executors import make_executor
 from experiments.inputs import TARGET_KINDS, TargetsFile
 from experiments.inputs import Target as TargetSpec
 from experiments.params_doc import rows as parameter_rows
-from experiments import provenance
 from experiments.provenance import environment, scenario_hash
 from experiments.runner import Batch, Context, Task, execute, make_context
 from model.checks import check_seed
