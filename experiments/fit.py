@@ -52,6 +52,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from experiments.calibrate import Result, Target, load_targets, run_targets  # noqa: E402
+from experiments.params_doc import INITIAL_CONDITIONS  # noqa: E402
 from experiments.identify import (  # noqa: E402
     WEAK,
     broyden,
@@ -92,13 +93,7 @@ NOT_IN_LOSS_KINDS = ("order", "highest", "plausible", "variance_share")
 
 # which parameter is fitted to which target (printed, and listed in docs/calibration.md)
 FITTED_TO = {
-    "benefit_base": "young_expect_productivity + old_expect_productivity",
-    "benefit_age_per_decade": "young_expect_productivity + old_expect_productivity",
-    "existential_base": "existential_all",
-    "existential_role.admin": "existential_admin",
-    "overload_base": "overload_over_45",
-    "control_role.middle_manager": "control_middle_managers",
-    "quality_role.specialist": "quality_experts",
+    **{k.removeprefix("parameters."): v for k, v in INITIAL_CONDITIONS.items()},
     **{k: "joint: every numeric dynamic target" for k in JOINT},
 }
 
