@@ -52,7 +52,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from experiments.calibrate import Result, Target, load_targets, run_targets  # noqa: E402
-from experiments.params_doc import INITIAL_CONDITIONS  # noqa: E402
 from experiments.identify import (  # noqa: E402
     WEAK,
     broyden,
@@ -60,6 +59,7 @@ from experiments.identify import (  # noqa: E402
     leave_one_out,
     lm_step,
 )
+from experiments.params_doc import INITIAL_CONDITIONS  # noqa: E402
 from model import population  # noqa: E402
 from model.parameters import CALIBRATED_FILE, Parameters  # noqa: E402
 from model.population import draw_organisation  # noqa: E402
