@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from model.jit import ensure_compiled, matvec
 from model.levers import ACTIONS, Action, Price, anticipation, hooks
 from model.metrics import Ledger, Recorder
 from model.network import build_network
@@ -85,6 +86,7 @@ class Simulation:
         rng: np.random.Generator | None = None,
         snapshot_weeks: set[int] | None = None,
     ):
+        ensure_compiled()
         self.scenario = sc = scenario
         self.p = sc.parameters
         self.cp = self.p.culture[sc.organisation.culture]
@@ -235,9 +237,9 @@ class Simulation:
             hook(self)
         practice_and_decay(st, self.ceiling, p, prog.community)
         using = ((st.stage == TRIAL) | (st.stage == ACTIVE)).astype(float)
-        using_share = self.w_plain @ using
+        using_share = matvec(self.w_plain, using)
         grapevine_and_rumours(
-            st, self.w_plain @ st.aware, using_share, p, anticipation.rumour_factor(self)
+            st, matvec(self.w_plain, st.aware), using_share, p, anticipation.rumour_factor(self)
         )
         for hook in _HOOKS["respond"]:
             hook(self)
@@ -257,7 +259,7 @@ class Simulation:
             st,
             self.wf.is_target & st.access,
             using_share,
-            self.adj @ using,
+            matvec(self.adj, using),
             self._managers_using(using),
             prog.integrated,
             p,
