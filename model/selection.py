@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from model.jit import njit
 from model.workforce import Workforce
 
 
@@ -44,24 +45,72 @@ def select_champions(
 def _diverse(
     count: int, wf: Workforce, attitude: np.ndarray, degree: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
-    """Greedy spread over departments, roles and age bands; the best-disposed first."""
+    """Greedy spread over departments, roles and age bands; the best-disposed first.
+
+    Each pick takes the free employee with the highest score minus the penalty of their
+    (department, role, age band) group (the lowest index among equals); within a group
+    the order by score never changes, so only each group's best free member competes.
+    """
     n = wf.n
     band = np.digitize(wf.age, [35.0, 50.0])
     score = attitude + 0.2 * degree / max(degree.mean(), 1.0) + rng.random(n) * 1e-9
-    used_dep = np.zeros(int(wf.department.max()) + 1)
+    n_dep = int(wf.department.max()) + 1
+    group = (wf.department.astype(np.int64) * 5 + wf.role) * 3 + band
+    order = np.lexsort((np.arange(n), -score, group))
+    starts = np.searchsorted(group[order], np.arange(n_dep * 15 + 1))
+    return _greedy_spread(min(count, n), order, starts, score, n_dep)
+
+
+@njit
+def _greedy_spread(
+    count: int, order: np.ndarray, starts: np.ndarray, score: np.ndarray, n_dep: int
+) -> np.ndarray:
+    """The picks of `_diverse`; `order` sorts employees by group, score (descending)
+    and index; group g holds order[starts[g]:starts[g + 1]]."""
+    n_groups = starts.size - 1
+    used_dep = np.zeros(n_dep)
     used_role = np.zeros(5)
     used_band = np.zeros(3)
-    free = np.ones(n, dtype=bool)
-    chosen: list[int] = []
-    for _ in range(min(count, n)):
-        penalty = 3.0 * used_dep[wf.department] + used_role[wf.role] + used_band[band]
-        i = int(np.argmax(np.where(free, score - penalty, -np.inf)))
-        chosen.append(i)
-        free[i] = False
-        used_dep[wf.department[i]] += 1
-        used_role[wf.role[i]] += 1
-        used_band[band[i]] += 1
-    return np.array(chosen, dtype=np.int64)
+    nxt = starts[:-1].copy()  # each group's best free member (position in `order`)
+    chosen = np.empty(count, dtype=np.int64)
+    for c in range(count):
+        best_v = -np.inf
+        best_i = -1
+        best_g = -1
+        for g in range(n_groups):
+            pos = nxt[g]
+            end = starts[g + 1]
+            if pos >= end:
+                continue
+            b = g % 3
+            r = (g // 3) % 5
+            d = g // 15
+            pen = 3.0 * used_dep[d] + used_role[r] + used_band[b]
+            i = order[pos]
+            v = score[i] - pen
+            q = pos + 1  # equal values after rounding: the lowest index wins
+            while q < end and score[order[q]] - pen == v:
+                if order[q] < i:
+                    i = order[q]
+                q += 1
+            if v > best_v or (v == best_v and i < best_i):
+                best_v, best_i, best_g = v, i, g
+        chosen[c] = best_i
+        g = best_g
+        # take best_i out of its group (it is within the group's leading equal run)
+        pos = nxt[g]
+        k = pos
+        while order[k] != best_i:
+            k += 1
+        while k > pos:
+            order[k] = order[k - 1]
+            k -= 1
+        order[pos] = best_i
+        nxt[g] = pos + 1
+        used_dep[g // 15] += 1.0
+        used_role[(g // 3) % 5] += 1.0
+        used_band[g % 3] += 1.0
+    return chosen
 
 
 def select_pilot(
