@@ -61,6 +61,13 @@ def matvec(a: Any, x: np.ndarray) -> np.ndarray:
     return csr_matvec(a.indptr, a.indices, a.data, np.ascontiguousarray(x, dtype=np.float64))
 
 
+def per_employee(x: Any, n: int, dtype: type = np.float64) -> np.ndarray:
+    """A contiguous length-n array from a per-employee array or one number for all."""
+    if isinstance(x, np.ndarray) and x.shape == (n,) and x.dtype == dtype:
+        return x if x.flags.c_contiguous else np.ascontiguousarray(x)
+    return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=dtype), (n,)))
+
+
 def _stamp() -> Path:
     """A file that says this install's kernels have been compiled and cached."""
     root = Path(__file__).resolve().parent

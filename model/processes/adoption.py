@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from model.jit import matvec, njit
+from model.jit import matvec, njit, per_employee
 from model.parameters import CultureParams, Parameters
 from model.processes.concerns import band
 from model.scenario import Tool
@@ -136,11 +136,6 @@ def experienced_value(
     return _value(s.competence, s.usefulness, s.attitude, s.support, s.concerns, c, served)
 
 
-def _each(x: np.ndarray | float, n: int) -> np.ndarray:
-    """A per-employee float array from an array or a number."""
-    return np.ascontiguousarray(np.broadcast_to(x, (n,)), dtype=np.float64)
-
-
 @njit
 def _try(
     u: np.ndarray,
@@ -204,7 +199,7 @@ def try_tool(
     """
     n = state.stage.size
     u = rng.random(eligible.size)
-    share, count, lead = (_each(x, n) for x in (using_share, using_count, managers_using))
+    share, count, lead = (per_employee(x, n) for x in (using_share, using_count, managers_using))
     c = np.array(
         [
             p.intent_slope, p.intent_threshold, cp.consensus, p.consensus_share, cp.deference,
@@ -213,7 +208,7 @@ def try_tool(
     )  # fmt: skip
     s = state
     return _try(
-        u, np.broadcast_to(eligible, n), share, count, lead, bool(mandate), c,
+        u, per_employee(eligible, n, np.bool_), share, count, lead, bool(mandate), c,
         s.attitude, s.aware, s.stage, s.weeks_in_stage, s.ever_user,
     )  # fmt: skip
 
