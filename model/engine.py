@@ -22,6 +22,7 @@ from model.processes.adoption import (
     experience,
     experienced_value,
     hours_freed,
+    managers_using,
     transitions,
     try_tool,
     word_of_mouth,
@@ -37,7 +38,7 @@ from model.processes.influence import (
 from model.processes.training import practice_and_decay, practice_ceiling, tire
 from model.programme import PHASES, PhaseClock, planned_phases
 from model.scenario import Scenario, Strategy
-from model.state import ACTIVE, COMPETENCE_CUTS, TRIAL, ProgrammeState, State
+from model.state import ACTIVE, COMPETENCE_CUTS, TRIAL, ProgrammeState, State, clip_unit
 from model.workforce import sample_workforce
 
 SeedLike = int | np.random.SeedSequence | None
@@ -243,7 +244,7 @@ class Simulation:
         )
         for hook in _HOOKS["respond"]:
             hook(self)
-        np.clip(st.concerns, 0.0, 1.0, out=st.concerns)
+        clip_unit(st.concerns)
         st.shift *= 1.0 - p.shift_decay  # lever effects fade unless renewed
         st.own = own_assessment(st, self.fixed, p)
         influence(st, self.w_influence, self.lam, p)
@@ -280,22 +281,14 @@ class Simulation:
             hook(self)
         self._accounting()
         tire(st, p)
-        for arr in (st.aware, st.understand, st.knows_benefit, st.benefit, st.trust, st.competence):
-            np.clip(arr, 0.0, 1.0, out=arr)
-        np.clip(st.concerns, 0.0, 1.0, out=st.concerns)
+        clip_unit(st.aware, st.understand, st.knows_benefit, st.benefit, st.trust, st.competence)
+        clip_unit(st.concerns)
         self._criteria()
 
     def _managers_using(self, using: np.ndarray) -> np.ndarray:
-        """Share of the managers (executives, middle managers) of each employee's
-        department who use the tool; executives count for every department."""
+        """Share of the managers of each employee's department who use the tool."""
         wf = self.wf
-        boss = wf.role == 1
-        per_dep = np.bincount(wf.department, weights=boss * using, minlength=self._n_dep)
-        n_dep = np.bincount(wf.department, weights=boss.astype(float), minlength=self._n_dep)
-        execs = wf.role == 0
-        top = (using[execs].sum(), execs.sum())
-        share = (per_dep[wf.department] + top[0]) / np.maximum(n_dep[wf.department] + top[1], 1)
-        return share
+        return managers_using(wf.role, wf.department, self._n_dep, using)
 
     def _rebuild_influence(self) -> None:
         self.w_influence = influence_matrix(self.adj, self.state.weight)

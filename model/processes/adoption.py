@@ -137,6 +137,30 @@ def experienced_value(
 
 
 @njit
+def managers_using(
+    role: np.ndarray, department: np.ndarray, n_dep: int, using: np.ndarray
+) -> np.ndarray:
+    """Share of the managers (executives, middle managers) of each employee's
+    department who use the tool; executives count for every department."""
+    per_dep = np.zeros(n_dep)
+    bosses = np.zeros(n_dep)
+    top_using = 0.0
+    top = 0
+    for i in range(role.size):
+        if role[i] == 1:
+            per_dep[department[i]] += using[i]
+            bosses[department[i]] += 1.0
+        elif role[i] == 0:
+            top_using += using[i]
+            top += 1
+    out = np.empty(role.size)
+    for i in range(role.size):
+        d = department[i]
+        out[i] = (per_dep[d] + top_using) / max(bosses[d] + top, 1.0)
+    return out
+
+
+@njit
 def _try(
     u: np.ndarray,
     eligible: np.ndarray,

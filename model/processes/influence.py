@@ -29,16 +29,35 @@ def disposition(wf: Workforce, p: Parameters, cp: CultureParams) -> np.ndarray:
     )
 
 
+@njit
+def _latent(
+    fixed: np.ndarray,
+    benefit: np.ndarray,
+    concerns: np.ndarray,
+    trust: np.ndarray,
+    shift: np.ndarray,
+    c: np.ndarray,
+) -> np.ndarray:
+    out = np.empty(fixed.size)
+    for i in range(fixed.size):
+        held = ((concerns[0, i] + concerns[1, i]) + concerns[2, i]) + concerns[3, i]
+        out[i] = (
+            fixed[i]
+            + c[0] * (benefit[i] - 0.5)
+            - c[1] * (held - 2.0)
+            + c[2] * (trust[i] - 0.5)
+            + shift[i]
+        )
+    return out
+
+
 def own_assessment(state: State, fixed: np.ndarray, p: Parameters) -> np.ndarray:
     """Private attitude: tanh of disposition + beliefs - concerns + trust + lever shifts."""
-    latent = (
-        fixed
-        + p.attitude_benefit * BELIEF_SCALE * (state.benefit - 0.5)
-        - p.attitude_concern * BELIEF_SCALE * (state.concerns.sum(axis=0) - 2.0)
-        + p.attitude_trust * (state.trust - 0.5)
-        + state.shift
+    c = np.array(
+        [p.attitude_benefit * BELIEF_SCALE, p.attitude_concern * BELIEF_SCALE, p.attitude_trust]
     )
-    return np.tanh(latent)
+    s = state
+    return np.tanh(_latent(fixed, s.benefit, s.concerns, s.trust, s.shift, c))
 
 
 def susceptibility(wf: Workforce, p: Parameters, cp: CultureParams) -> np.ndarray:
