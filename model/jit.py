@@ -58,36 +58,67 @@ def csr_matvec(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, x: np.
 
 
 @njit
-def _pairwise(a: np.ndarray, lo: int, n: int) -> float:
+def _block(a: np.ndarray, lo: int, n: int) -> float:
+    """numpy's pairwise_sum on a block of at most 128 values."""
     if n < 8:
         res = 0.0
         for i in range(lo, lo + n):
             res += a[i]
         return res
-    if n <= 128:
-        r = np.empty(8)
+    r = np.empty(8)
+    for j in range(8):
+        r[j] = a[lo + j]
+    i = 8
+    while i < n - (n % 8):
         for j in range(8):
-            r[j] = a[lo + j]
-        i = 8
-        while i < n - (n % 8):
-            for j in range(8):
-                r[j] += a[lo + i + j]
-            i += 8
-        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-        while i < n:
-            res += a[lo + i]
-            i += 1
-        return res
-    half = n // 2
-    half -= half % 8
-    return _pairwise(a, lo, half) + _pairwise(a, lo + half, n - half)
+            r[j] += a[lo + i + j]
+        i += 8
+    res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
 
 
 @njit
 def total(a: np.ndarray) -> float:
     """The sum of a contiguous float vector in numpy's pairwise order (`a.sum()`
-    gives the same bits), so moving a sum into a kernel changes no result."""
-    return 0.0 + _pairwise(a, 0, a.size)
+    gives the same bits), so moving a sum into a kernel changes no result.
+
+    numpy splits a block of n > 128 values at n/2 rounded down to a multiple of 8 and
+    adds the two halves' sums; this walks that tree with a stack (numba's disk cache
+    does not take recursive functions).
+    """
+    lo_s = np.empty(64, dtype=np.int64)
+    n_s = np.empty(64, dtype=np.int64)
+    state = np.zeros(64, dtype=np.int8)  # 0 new, 1 left half pending, 2 right pending
+    left = np.empty(64)
+    top = 0
+    lo_s[0], n_s[0], state[0] = 0, a.size, 0
+    while True:
+        lo, n = lo_s[top], n_s[top]
+        if n > 128:
+            half = n // 2
+            half -= half % 8
+            state[top] = 1
+            top += 1
+            lo_s[top], n_s[top], state[top] = lo, half, 0
+            continue
+        v = _block(a, lo, n)
+        top -= 1
+        while top >= 0 and state[top] == 2:
+            v = left[top] + v
+            top -= 1
+        if top < 0:
+            return 0.0 + v
+        left[top] = v
+        state[top] = 2
+        half = n_s[top] // 2
+        half -= half % 8
+        lo_s[top + 1] = lo_s[top] + half
+        n_s[top + 1] = n_s[top] - half
+        state[top + 1] = 0
+        top += 1
 
 
 def matvec(a: Any, x: np.ndarray) -> np.ndarray:
@@ -129,6 +160,8 @@ def ensure_compiled(quiet: bool = False) -> float:
     _ready = True
     stamp = _stamp()
     fresh = not stamp.exists()
+    if fresh:
+        _clear_cache()
     if fresh and not quiet:
         print(
             f"compiling the model once, about {COMPILE_ESTIMATE_S} s ...",
@@ -145,6 +178,31 @@ def ensure_compiled(quiet: bool = False) -> float:
         except OSError:  # a read-only install: the notice shows again, harmless
             pass
     return seconds
+
+
+def _clear_cache() -> None:
+    """Delete the kernels' cached machine code and old stamps.
+
+    numba checks only the timestamp of a kernel's own file: a kernel that calls a
+    kernel of another module would keep the old callee's code after an edit. The stamp
+    hashes every kernel module, so any edit clears the whole cache here.
+    """
+    root = Path(__file__).resolve().parent
+    folders = {root / Path(rel).parent / "__pycache__" for rel in _KERNEL_MODULES}
+    cache = os.environ.get("NUMBA_CACHE_DIR")
+    if cache:
+        folders |= {p.parent for p in Path(cache).rglob("*.nbi")}
+    stems = {Path(rel).stem for rel in _KERNEL_MODULES}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for f in folder.iterdir():
+            old_stamp = f.name.startswith("adoptsim-jit-")
+            if old_stamp or (f.suffix in (".nbi", ".nbc") and f.name.split(".")[0] in stems):
+                try:
+                    f.unlink()
+                except OSError:
+                    pass
 
 
 def warm() -> None:
