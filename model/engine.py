@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from model.jit import ensure_compiled, matvec
+from model.jit import ensure_compiled, matvec, matvec2
 from model.levers import ACTIONS, Action, Price, anticipation, hooks
 from model.metrics import Ledger, Recorder
 from model.network import build_network
@@ -238,10 +238,8 @@ class Simulation:
             hook(self)
         practice_and_decay(st, self.ceiling, p, prog.community)
         using = ((st.stage == TRIAL) | (st.stage == ACTIVE)).astype(float)
-        using_share = matvec(self.w_plain, using)
-        grapevine_and_rumours(
-            st, matvec(self.w_plain, st.aware), using_share, p, anticipation.rumour_factor(self)
-        )
+        using_share, spread = matvec2(self.w_plain, using, st.aware)
+        grapevine_and_rumours(st, spread, using_share, p, anticipation.rumour_factor(self))
         for hook in _HOOKS["respond"]:
             hook(self)
         clip_unit(st.concerns)

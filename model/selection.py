@@ -72,20 +72,21 @@ def _greedy_spread(
     used_role = np.zeros(5)
     used_band = np.zeros(3)
     nxt = starts[:-1].copy()  # each group's best free member (position in `order`)
+    live = np.array([g for g in range(n_groups) if starts[g + 1] > starts[g]], dtype=np.int64)
+    n_live = live.size
+    dep = live // 15
+    role = (live // 3) % 5
+    band = live % 3
     chosen = np.empty(count, dtype=np.int64)
     for c in range(count):
         best_v = -np.inf
         best_i = -1
-        best_g = -1
-        for g in range(n_groups):
+        best_k = -1
+        for k in range(n_live):
+            g = live[k]
             pos = nxt[g]
             end = starts[g + 1]
-            if pos >= end:
-                continue
-            b = g % 3
-            r = (g // 3) % 5
-            d = g // 15
-            pen = 3.0 * used_dep[d] + used_role[r] + used_band[b]
+            pen = 3.0 * used_dep[dep[k]] + used_role[role[k]] + used_band[band[k]]
             i = order[pos]
             v = score[i] - pen
             q = pos + 1  # equal values after rounding: the lowest index wins
@@ -94,22 +95,28 @@ def _greedy_spread(
                     i = order[q]
                 q += 1
             if v > best_v or (v == best_v and i < best_i):
-                best_v, best_i, best_g = v, i, g
+                best_v, best_i, best_k = v, i, k
         chosen[c] = best_i
-        g = best_g
+        g = live[best_k]
         # take best_i out of its group (it is within the group's leading equal run)
         pos = nxt[g]
-        k = pos
-        while order[k] != best_i:
-            k += 1
-        while k > pos:
-            order[k] = order[k - 1]
-            k -= 1
+        j = pos
+        while order[j] != best_i:
+            j += 1
+        while j > pos:
+            order[j] = order[j - 1]
+            j -= 1
         order[pos] = best_i
         nxt[g] = pos + 1
-        used_dep[g // 15] += 1.0
-        used_role[(g // 3) % 5] += 1.0
-        used_band[g % 3] += 1.0
+        used_dep[dep[best_k]] += 1.0
+        used_role[role[best_k]] += 1.0
+        used_band[band[best_k]] += 1.0
+        if nxt[g] >= starts[g + 1]:  # the group is used up: drop it from the live list
+            n_live -= 1
+            live[best_k] = live[n_live]
+            dep[best_k] = dep[n_live]
+            role[best_k] = role[n_live]
+            band[best_k] = band[n_live]
     return chosen
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from model.jit import matvec, njit, per_employee
+from model.jit import matvec2, njit, per_employee
 from model.parameters import CultureParams, Parameters
 from model.processes.concerns import band
 from model.scenario import Tool
@@ -392,8 +392,7 @@ def word_of_mouth(
 
     Bad stories weigh more where errors are not tolerated (culture's error tolerance).
     """
-    good = matvec(w_plain, state.relief)
-    bad = matvec(w_plain, quit_now)
+    good, bad = matvec2(w_plain, state.relief, quit_now)
     harsh = max(1.0 - p.wom_tolerance * cp.error_tolerance, 0.0)
     c = np.array([p.wom_good, p.wom_bad * harsh, p.wom_bad_concern * harsh])
     _word_of_mouth(good, bad, c, state.benefit, state.concerns, band(state, p)[1])
