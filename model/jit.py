@@ -26,6 +26,7 @@ import numpy as np
 COMPILE_ESTIMATE_S = 10  # measured on a 2-core machine; said in the notice
 _KERNEL_MODULES = (
     "jit.py",
+    "metrics.py",
     "selection.py",
     "state.py",
     "processes/adoption.py",
@@ -148,8 +149,8 @@ def matvec(a: Any, x: np.ndarray) -> np.ndarray:
 
 def per_employee(x: Any, n: int, dtype: type = np.float64) -> np.ndarray:
     """A contiguous length-n array from a per-employee array or one number for all."""
-    if isinstance(x, np.ndarray) and x.shape == (n,) and x.dtype == dtype:
-        return x if x.flags.c_contiguous else np.ascontiguousarray(x)
+    if isinstance(x, np.ndarray) and x.shape == (n,):
+        return np.ascontiguousarray(x, dtype=dtype)  # no copy when it already is one
     return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=dtype), (n,)))
 
 
@@ -214,10 +215,11 @@ def _clear_cache() -> None:
     hashes every kernel module, so any edit clears the whole cache here.
     """
     root = Path(__file__).resolve().parent
-    folders = {root / Path(rel).parent / "__pycache__" for rel in _KERNEL_MODULES}
     cache = os.environ.get("NUMBA_CACHE_DIR")
-    if cache:
-        folders |= {p.parent for p in Path(cache).rglob("*.nbi")}
+    if cache:  # numba keeps everything under this folder; the stamp sits at its top
+        folders = {Path(cache)} | {p.parent for p in Path(cache).rglob("*.nbi")}
+    else:
+        folders = {root / Path(rel).parent / "__pycache__" for rel in _KERNEL_MODULES}
     stems = {Path(rel).stem for rel in _KERNEL_MODULES}
     for folder in folders:
         if not folder.is_dir():
