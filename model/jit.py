@@ -24,19 +24,6 @@ import numba
 import numpy as np
 
 COMPILE_ESTIMATE_S = 10  # measured on a 2-core machine; said in the notice
-_KERNEL_MODULES = (
-    "jit.py",
-    "metrics.py",
-    "selection.py",
-    "state.py",
-    "processes/adoption.py",
-    "processes/communication.py",
-    "processes/concerns.py",
-    "processes/influence.py",
-    "processes/support.py",
-    "processes/training.py",
-    "processes/use_cases.py",
-)
 _ready = False
 
 
@@ -160,18 +147,20 @@ def matvec2(a: Any, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return csr_matvec2(a.indptr, a.indices, a.data, per_employee(x, n), per_employee(y, n))
 
 
+def _kernel_modules() -> list[Path]:
+    """The package's modules that define compiled kernels."""
+    root = Path(__file__).resolve().parent
+    return [p for p in sorted(root.rglob("*.py")) if "@njit" in p.read_text(encoding="utf-8")]
+
+
 def _stamp() -> Path:
     """A file that says this install's kernels have been compiled and cached."""
-    root = Path(__file__).resolve().parent
     h = hashlib.sha256(f"{numba.__version__} {sys.version} {np.__version__}".encode())
-    for rel in _KERNEL_MODULES:
-        try:
-            h.update((root / rel).read_bytes())
-        except OSError:
-            pass
+    for path in _kernel_modules():
+        h.update(path.read_bytes())
     name = f"adoptsim-jit-{h.hexdigest()[:16]}.stamp"
     cache = os.environ.get("NUMBA_CACHE_DIR")
-    folder = Path(cache) if cache else root / "__pycache__"
+    folder = Path(cache) if cache else Path(__file__).resolve().parent / "__pycache__"
     return folder / name
 
 
@@ -214,13 +203,12 @@ def _clear_cache() -> None:
     kernel of another module would keep the old callee's code after an edit. The stamp
     hashes every kernel module, so any edit clears the whole cache here.
     """
-    root = Path(__file__).resolve().parent
     cache = os.environ.get("NUMBA_CACHE_DIR")
     if cache:  # numba keeps everything under this folder; the stamp sits at its top
         folders = {Path(cache)} | {p.parent for p in Path(cache).rglob("*.nbi")}
     else:
-        folders = {root / Path(rel).parent / "__pycache__" for rel in _KERNEL_MODULES}
-    stems = {Path(rel).stem for rel in _KERNEL_MODULES}
+        folders = {p.parent / "__pycache__" for p in _kernel_modules()}
+    stems = {p.stem for p in _kernel_modules()}
     for folder in folders:
         if not folder.is_dir():
             continue
