@@ -1,4 +1,5 @@
-# Two commands do all set-up: `make app` and `make test`.
+# Two commands do all set-up: `make app` and `make test` (the test tools and the
+# optional EMA Workbench extra, so the tests cover the adapter).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,ema]'
 	$(BIN)/python -c "from model.jit import ensure_compiled; ensure_compiled()"
 	touch $(STAMP)
 

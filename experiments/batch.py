@@ -18,7 +18,7 @@ command line: `adoptsim ensemble/sweep/sensitivity` run through the same functio
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +101,7 @@ def run_batch(
     out: str | Path | None = None,
     progress: bool = False,
     chunk_size: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Run every design point `runs` times; one row per run.
 
@@ -113,6 +114,9 @@ def run_batch(
     default here, unlike `run()` and the CLI, because it doubles the cost).
     out: a result directory (manifest.json with provenance + Parquet parts); calling
     again with the same arguments resumes and computes only the missing runs.
+    on_progress(done, total): called after every finished chunk (e.g. for a progress
+    bar in the UI); an exception it raises stops the batch (what finished is kept in
+    `out`).
     """
     runs = int(plain(runs))
     if runs < 1:
@@ -134,7 +138,16 @@ def run_batch(
     try:
         store = open_store(None if out is None else str(out), ident, runs)
         try:
-            execute(batch, store, executor, progress=progress, chunk_size=chunk_size)
+            done = [batch.size - len(batch.tasks(store.done()))]
+
+            def report(n: int) -> None:
+                done[0] += n
+                if on_progress is not None:
+                    on_progress(done[0], batch.size)
+
+            execute(
+                batch, store, executor, progress=progress, chunk_size=chunk_size, on_progress=report
+            )
             df = store.frame(runs=runs)
         finally:
             store.close()

@@ -381,8 +381,8 @@ def measure_run(target: Target, base: Scenario, seed_seq: np.random.SeedSequence
         return [_summary(sc.with_overrides(extra), seed_seq)[target.field] for extra in (
             target.spec.set_a, target.spec.set_b)]  # fmt: skip
     summary = _summary(sc, seed_seq)
-    if target.kind == "failed_with":
-        return [summary["goal_reached"] == 0, target.spec.barrier in summary["barriers"]]
+    if target.kind == "failed_with":  # the same runs serve every barrier's target
+        return [summary["goal_reached"] == 0, sorted(summary["barriers"])]
     if target.kind == "plausible":
         return {k: v for k, v in summary.items() if k != "barriers"}
     return summary[target.field]
@@ -455,8 +455,8 @@ def evaluate(target: Target, per_run: list[Any]) -> Result:
     if target.kind == "plausible":
         return _evaluate_plausible(target, per_run)
     if target.kind == "failed_with":
-        runs = np.array(per_run, dtype=bool).reshape(-1, 2)
-        failed = runs[runs[:, 0]]
+        runs = np.array([(f, target.spec.barrier in b) for f, b in per_run], dtype=bool)
+        failed = runs[runs[:, 0]] if len(runs) else runs
         model = float(failed[:, 1].mean()) if len(failed) else float("nan")
         ok = math.isfinite(model) and abs(model - target.value) <= target.tolerance + 1e-12
         return Result(target, model, ok, len(per_run), list(per_run))
@@ -531,11 +531,17 @@ def run_targets(
     groups: dict[int, list[int]] = {}
     executor = make_executor(workers)
     designs: dict[int, Result] = {}
+    same: dict[int, int] = {}  # target -> an earlier target whose runs it shares
+    first: dict[tuple, int] = {}
     for i, base in enumerate(bases):
         seed = base.seed if base_seed is None else base_seed
         if targets[i].kind == "variance_share":
             designs[i] = _run_variance(targets[i], base, seed, executor, progress)
+        elif (key := _shared_runs(targets[i], seed)) in first:
+            same[i] = first[key]
         else:
+            if key is not None:
+                first[key] = i
             groups.setdefault(seed, []).append(i)
     for seed, members in groups.items():
         group = tuple(targets[i] for i in members)
@@ -548,7 +554,17 @@ def run_targets(
                 values[members[r["point"]]][r["run"]] = r["value"]
 
         execute(batch, None, executor, on_result=keep, on_progress=progress)
+    for i, j in same.items():
+        values[i] = values[j]
     return [designs[i] if i in designs else evaluate(t, values[i]) for i, t in enumerate(targets)]
+
+
+def _shared_runs(t: Target, seed: int) -> tuple | None:
+    """Targets whose runs are identical (failed_with on the same plan, population,
+    overrides, runs and seed: one per barrier) get the same key; others None."""
+    if t.kind != "failed_with":
+        return None
+    return (t.scenario, t.population, repr(sorted(t.overrides.items())), t.runs, seed)
 
 
 def _run_variance(

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "experiments.bench",
     "experiments.advice",
     "experiments.params_doc",
+    "experiments.robustness",
 )
 
 

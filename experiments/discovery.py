@@ -21,14 +21,19 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import operator
 import re
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from experiments import preflight
+from experiments.batch import run_batch as run_batch_py
 from experiments.commands_basic import clean_json
 from experiments.commands_batch import (
     add_batch_options,
@@ -42,6 +47,7 @@ from experiments.prim import PrimResult, prim
 from experiments.runner import Batch, load_plans, make_context, parse_overrides
 from experiments.sensitivity import (
     WEEK_FIELDS,
+    Parameter,
     ProblemSpec,
     add_sampler_seed,
     check_against_scenario,
@@ -50,6 +56,7 @@ from experiments.sensitivity import (
     sampler_seed_of,
 )
 from model.errors import Problem, ScenarioError
+from model.scenario import Scenario, load_scenario, plain
 
 OPS = {
     "<=": operator.le,
@@ -186,6 +193,133 @@ def lhs(spec: ProblemSpec, n: int, seed: int) -> np.ndarray:
     return X
 
 
+# --------------------------------------------------------------------------- Python
+
+BOUNDS_ALLOWED = "(low, high) with finite numbers low < high"
+
+
+def bounds_spec(
+    base: Scenario, spec: Mapping[str, Any], source: str, categories: bool = False
+) -> tuple[ProblemSpec, list[tuple[str, list[str]]], list[Problem]]:
+    """Uniform parameters from `{dotted key: (low, high)}` (and, with `categories`,
+    `{key: [category, ...]}`), checked against the scenario; problems name `source`
+    and the key. Returns (numeric spec, categorical keys, problems)."""
+    numeric: list[Parameter] = []
+    cats: list[tuple[str, list[str]]] = []
+    problems: list[Problem] = []
+    allowed = BOUNDS_ALLOWED + (", or a list of categories" if categories else "")
+    for i, (key, value) in enumerate(spec.items()):
+        if not isinstance(key, str) or not key:
+            problems.append(Problem(source, str(key), key, "dotted scenario keys"))
+            continue
+        value = [plain(v) for v in value] if isinstance(value, list | tuple) else plain(value)
+        if (
+            categories
+            and isinstance(value, list)
+            and value
+            and all(isinstance(v, str) for v in value)
+        ):
+            values = list(dict.fromkeys(value))
+            if len(values) < 2:
+                problems.append(Problem(source, key, value, "at least two categories"))
+                continue
+            for c in values:
+                try:
+                    base.with_overrides({key: c}, source)
+                except ScenarioError as exc:
+                    problems += exc.problems
+            cats.append((key, values))
+            continue
+        if not _is_bounds(value):
+            problems.append(Problem(source, key, value, allowed, "not bounds"))
+            continue
+        numeric.append(Parameter(key, [float(value[0]), float(value[1])], "unif", index=i))
+    checked = ProblemSpec(source, numeric, [])
+    for p in check_against_scenario(checked, base):
+        par = next(q for q in numeric if p.key.startswith(f"parameter.{q.index}."))
+        problems.append(Problem(source, par.key, p.value, p.allowed, p.message))
+    return checked, cats, problems
+
+
+def _is_bounds(value: Any) -> bool:
+    if not isinstance(value, list) or len(value) != 2:
+        return False
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+        return False
+    return all(math.isfinite(v) for v in value) and value[0] < value[1]
+
+
+def discover(
+    scenario: str | Path | dict | Scenario,
+    uncertainties: Mapping[str, Any] | str | Path,
+    goal: str = "not goal_reached",
+    *,
+    samples: int = 100,
+    runs: int = 1,
+    seed: int | None = None,
+    sampler_seed: int | None = None,
+    overrides: dict[str, Any] | None = None,
+    threshold: float = 0.8,
+    max_boxes: int = 2,
+    alpha: float = 0.05,
+    min_mass: float = 0.05,
+    workers: int | None = 1,
+    chunk_size: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """`adoptsim discover` from Python: a Latin hypercube of `samples` points over the
+    uncertainties (`{dotted key: (low, high)}` or a problem file), each run `runs` times
+    on `run_batch`, then PRIM boxes where `goal` holds. Returns the `--json` object.
+    `on_progress(done, total)` is called after every chunk of `chunk_size` runs (an
+    exception it raises stops the batch)."""
+    base = load_scenario(scenario, overrides)
+    if isinstance(uncertainties, str | Path):
+        spec, problems = load_problem(uncertainties)
+        if not problems:
+            problems = check_against_scenario(spec, base)
+    else:
+        if not isinstance(uncertainties, Mapping):
+            raise ScenarioError(
+                [Problem("uncertainties", "", uncertainties, "a dict or a problem file")]
+            )
+        spec, _, problems = bounds_spec(base, uncertainties, "uncertainties")
+    try:
+        parsed = parse_goal(goal)
+    except ScenarioError as exc:
+        problems += [Problem("goal", p.key, p.value, p.allowed, p.message) for p in exc.problems]
+        parsed = None
+    if int(plain(samples)) < 10:
+        problems.append(Problem("samples", "", samples, "an integer >= 10"))
+    if not spec.parameters and not problems:
+        problems.append(Problem("uncertainties", "", uncertainties, "at least 1 parameter"))
+    if problems:
+        raise ScenarioError(problems)
+    assert parsed is not None
+    t0 = time.perf_counter()
+    sampler = base.seed if sampler_seed is None else int(plain(sampler_seed))
+    X = lhs(spec, int(plain(samples)), sampler)
+    points = points_of(spec, X)
+    df = run_batch_py(
+        base,
+        points,
+        runs=runs,
+        seed=seed,
+        workers=workers,
+        chunk_size=chunk_size,
+        on_progress=on_progress,
+    )
+    keys = [p.key for p in spec.parameters]
+    inputs = np.array([[float(pt[k]) for k in keys] for pt in points])
+    Xr = inputs[df["point"].to_numpy()]
+    y = evaluate(df, parsed, base.weeks)
+    params = {"alpha": alpha, "min_mass": min_mass, "threshold": threshold, "max_boxes": max_boxes}
+    res = prim(Xr, y, alpha=alpha, min_mass=min_mass, threshold=threshold, max_boxes=max_boxes)
+    timing = {"seconds": time.perf_counter() - t0}
+    base_seed = base.seed if seed is None else int(plain(seed))
+    return build_result(parsed, keys, Xr, res, params, (len(points), runs), sampler, base_seed,
+                        timing)  # fmt: skip
+
+
 # --------------------------------------------------------------------------- command
 
 
@@ -246,7 +380,15 @@ def cmd_discover(args: argparse.Namespace) -> int:
         threshold=args.threshold,
         max_boxes=args.boxes,
     )
-    result = build_result(args, goal, keys, Xr, res, batch, sampler_seed, ctx.seed, timing)
+    params = {
+        "alpha": args.alpha,
+        "min_mass": args.min_mass,
+        "threshold": args.threshold,
+        "max_boxes": args.boxes,
+    }
+    result = build_result(
+        goal, keys, Xr, res, params, (len(points), args.runs), sampler_seed, ctx.seed, timing
+    )
     if store.path is not None:
         write_reports(store, keys, inputs, df, y, res, result, plans[0].name)
     if args.json:
@@ -264,7 +406,11 @@ def goal_text(goal: tuple[str, str, Any]) -> str:
     return f"{field} {op} {v}"
 
 
-def build_result(args, goal, keys, Xr, res: PrimResult, batch, sampler_seed, base_seed, timing):
+def build_result(
+    goal, keys, Xr, res: PrimResult, params: dict, design, sampler_seed, base_seed, timing
+) -> dict[str, Any]:
+    """The `--json` object: the condition, its base rate, the boxes and the trajectory
+    (`design`: design points and runs per point)."""
     lo_all, hi_all = Xr.min(axis=0), Xr.max(axis=0)
     boxes = []
     for b in res.boxes:
@@ -283,8 +429,8 @@ def build_result(args, goal, keys, Xr, res: PrimResult, batch, sampler_seed, bas
         )
     return {
         "condition": goal_text(goal),
-        "design_points": len(batch.points),
-        "runs_per_point": batch.runs,
+        "design_points": design[0],
+        "runs_per_point": design[1],
         "runs": res.total,
         "cases": res.cases,
         "base_rate": res.base_rate,
@@ -300,12 +446,7 @@ def build_result(args, goal, keys, Xr, res: PrimResult, batch, sampler_seed, bas
             }
             for b in res.trajectory
         ],
-        "prim": {
-            "alpha": args.alpha,
-            "min_mass": args.min_mass,
-            "threshold": args.threshold,
-            "max_boxes": args.boxes,
-        },
+        "prim": dict(params),
         "sampler_seed": sampler_seed,
         "base_seed": base_seed,
         "seconds": round(timing["seconds"], 3),

@@ -12,38 +12,33 @@ The fit is staged, each stage keeping what the previous ones fitted:
    (`typical_sme`, the targets' population) and solved exactly (root finding on the
    sampled ages, roles and digital affinities; no Monte Carlo noise from the belief
    draws). The order/highest targets on attitude are then checked by simulation.
-2. `culture` - for each culture, a 1-D root search (Brent) on the culture's
-   `openness` (the shift of everyone's own attitude) so that the mean
-   `final_active_share` of `typical_sme` over the SME population with that culture
-   fixed meets the culture's adoption degree. The culture's other traits (conformity,
-   manager weight, error tolerance, experimentation) stay as set by hand from the
-   culture table (DOMAIN section 2), ordered from innovation to hierarchy; the fitted
-   openness comes out in the same order.
-3. `dynamics` - the time to stable use (median `stable_use_week` of `five_phase` over
-   the SME population) by a 1-D root search on `trial_rate`, the weekly base hazard of
-   trying the tool, which sets the speed of the diffusion curve; stage 2 is then
-   refitted (trial_rate also moves the typical_sme adoption degrees); finally the
-   project success rate (mean `goal_reached` of `typical_sme` over the SME population)
-   by a 1-D root search on the SME population's culture mix (the share of innovation
-   and performance cultures, ratios within the pairs kept, harmony + hierarchy >= 55%):
-   with the adoption degree of each culture fixed by stage 2, the success rate of the
-   population is set by how common each culture is. The round repeats until the time to
-   stable use stays within a third of its tolerance.
+2. `joint` - one Levenberg-Marquardt fit of the dynamic parameters in `JOINT` (the
+   cultures' openness, the trial hazard, how fast training builds competence, the size
+   and the skill-dependence of the tool's gain, and the SME population's share of the
+   two high-adoption cultures) against every numeric dynamic target at once: the loss
+   is the sum of squared residuals in tolerances, parameters are scaled to their
+   plausible ranges, and the Jacobian comes from forward differences on common random
+   numbers. The Jacobian at the fit then gives, per parameter, how strongly the targets
+   inform it (a parameter no target moves by half a tolerance over its range is not
+   identified and keeps its grounded value) and the leave-one-target-out predictions
+   (each target predicted by the fit linearised without it). `--write` also writes
+   `experiments/calibration/fit_report.json`, which docs/calibration.md tabulates
+   (`python experiments/fit.py --report`).
 
 Every stochastic evaluation uses common random numbers: the run seeds come from
 `SeedSequence(--seed)` (default 2024, *not* the seed `adoptsim calibrate` uses, so the
 calibrate table is an out-of-sample check), identical for every trial value of a
-parameter, which makes the objectives smooth enough for Brent's method.
+parameter, which makes the finite differences smooth enough for the fit.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import sys
 import time
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +51,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from experiments.calibrate import Target, load_targets, run_targets  # noqa: E402
+from experiments.calibrate import Result, Target, load_targets, run_targets  # noqa: E402
+from experiments.identify import WEAK, identification, leave_one_out, lm_step  # noqa: E402
 from model import population  # noqa: E402
 from model.parameters import CALIBRATED_FILE, Parameters  # noqa: E402
 from model.population import draw_organisation  # noqa: E402
@@ -69,6 +65,25 @@ OPENNESS_BOUNDS = (-1.0, 1.0)
 TRIAL_RATE_BOUNDS = (0.02, 0.3)
 MIX_BOUNDS = (0.15, 0.45)  # share of innovation + performance: harmony/hierarchy stay >= 55%
 
+# the joint stage's free parameters and their plausible ranges (docs/calibration.md,
+# "Joint fit"); everything else keeps its grounded value
+MIX_KEY = "population.high_adoption_share"  # innovation + performance in the SME mix
+JOINT: dict[str, tuple[float, float]] = {
+    **{f"culture.{c}.openness": (0.0, 2.0) for c in CULTURES},
+    "trial_rate": TRIAL_RATE_BOUNDS,
+    "learn_per_hour": (0.1, 2.0),
+    "gain_scale": (0.6, 2.4),
+    "gain_base": (0.0, 0.5),
+    "practice_rate": (0.02, 0.2),
+    "peer_learning": (0.0, 1.5),
+    MIX_KEY: MIX_BOUNDS,
+}
+REPORT_FILE = ROOT / "experiments" / "calibration" / "fit_report.json"
+STEP = 0.1  # finite-difference step: 10% of a parameter's range (binary targets)
+# targets the joint stage does not fit: fixed by the initial-conditions stage (week 0),
+# not numeric (checked after the fit), or too costly to evaluate at every step
+NOT_IN_LOSS_KINDS = ("order", "highest", "plausible", "variance_share")
+
 # which parameter is fitted to which target (printed, and listed in docs/calibration.md)
 FITTED_TO = {
     "benefit_base": "young_expect_productivity + old_expect_productivity",
@@ -78,9 +93,7 @@ FITTED_TO = {
     "overload_base": "overload_over_45",
     "control_role.middle_manager": "control_middle_managers",
     "quality_role.specialist": "quality_experts",
-    **{f"culture.{c}.openness": f"culture_{c}" for c in CULTURES},
-    "trial_rate": "time_to_stable_use",
-    "population.CULTURE_MIX": "project_success_rate",
+    **{k: "joint: every numeric dynamic target" for k in JOINT},
 }
 
 
@@ -95,6 +108,12 @@ class Fit:
         self.values: dict[str, float] = {}
         self.mix: dict[str, float] | None = None
         self.log: list[str] = []
+        self.report: dict[str, Any] | None = None
+        self.loss_ids = [
+            t.id
+            for t in targets
+            if t.kind not in NOT_IN_LOSS_KINDS and not (t.kind == "share" and t.week == 0)
+        ]
 
     # ---------------------------------------------------------------- helpers
 
@@ -118,45 +137,6 @@ class Fit:
         line = f"  {key:32s} = {self.values[key]:>8.4f}   <- {FITTED_TO.get(key, '?')}: {note}"
         self.log.append(line)
         print(line, flush=True)
-
-    def root(
-        self,
-        tid: str,
-        key: str,
-        lo: float,
-        hi: float,
-        xtol: float = 0.002,
-        limits: tuple[float, float] = (-20.0, 20.0),
-    ) -> float:
-        """Brent root of model(target) - target.value over parameter `key` in [lo, hi]."""
-        target = self.targets[tid]
-        cache: dict[float, float] = {}
-
-        def f(x: float) -> float:
-            if x not in cache:
-                res = self.evaluate(tid, {key: x})
-                if target.kind == "run_median":
-                    # the median of integer weeks is flat over intervals of x; the share
-                    # of runs below the target value has steps of 1/runs, so the root is
-                    # well defined (and has the sign of median - target)
-                    vals = np.asarray(res.per_run, dtype=float)
-                    cache[x] = 0.5 - float(np.mean(vals < target.value))
-                    self._medians[x] = res.model
-                else:
-                    cache[x] = res.model - target.value
-            return cache[x]
-
-        self._medians: dict[float, float] = {}
-        lo, hi = _bracket(f, lo, hi, limits)
-        x = (
-            brentq(f, lo, hi, xtol=xtol)
-            if f(lo) * f(hi) < 0
-            else (lo if abs(f(lo)) < abs(f(hi)) else hi)
-        )
-        f(x)
-        model = self._medians[x] if target.kind == "run_median" else cache[x] + target.value
-        self.record(key, x, f"model {model:.3f} vs {target.value:g} ({len(cache)} evaluations)")
-        return x
 
     # ---------------------------------------------------------------- stage 1
 
@@ -234,15 +214,6 @@ class Fit:
             shares = " ".join(f"{g}={v:.3f}" for g, v in r.model.items())
             print(f"  check {tid}: {'PASS' if r.passed else 'FAIL'} ({shares})", flush=True)
 
-    # ---------------------------------------------------------------- stage 2
-
-    def stage_culture(self) -> None:
-        print("stage 2: culture adoption degrees (Brent on openness)", flush=True)
-        for c in CULTURES:
-            self.root(f"culture_{c}", f"culture.{c}.openness", *OPENNESS_BOUNDS, xtol=0.002)
-
-    # ---------------------------------------------------------------- stage 3
-
     def set_mix(self, high: float) -> dict[str, float]:
         """SME culture mix with a share `high` of innovation + performance cultures.
 
@@ -263,66 +234,142 @@ class Fit:
         self.mix = dict(mix)
         return mix
 
-    def root_mix(self, tid: str = "project_success_rate") -> None:
-        """Brent on the share of innovation + performance cultures in the SME mix."""
-        target = self.targets[tid]
-        cache: dict[float, float] = {}
+    # ---------------------------------------------------------------- stage 2
 
-        def f(x: float) -> float:
-            if x not in cache:
-                self.set_mix(x)
-                cache[x] = self.evaluate(tid).model - target.value
-            return cache[x]
+    def residuals(self, x: np.ndarray) -> tuple[np.ndarray, list[Result]]:
+        """Every loss target's residual (tolerances) at scaled parameters `x`."""
+        values = self.unscale(x)
+        self.set_mix(values.pop(MIX_KEY, self.high_share()))
+        saved = self.values
+        self.values = {**saved, **values}
+        try:
+            loss_targets = [self.targets[tid].scaled(self.scale) for tid in self.loss_ids]
+            loss_targets = [
+                dataclasses.replace(t, overrides={**t.overrides, **self.overrides()})
+                for t in loss_targets
+            ]
+            results = run_targets(loss_targets, self.workers, self.seed)
+        finally:
+            self.values = saved
+        r = np.array([residual(res) for res in results])
+        if not np.isfinite(r).all():
+            bad = [res.target.id for res, v in zip(results, r, strict=True) if not np.isfinite(v)]
+            raise SystemExit(f"fit: undefined model value for {', '.join(bad)}; more runs needed")
+        return r, results
 
-        lo, hi = MIX_BOUNDS
-        if f(lo) * f(hi) < 0:
-            x = brentq(f, lo, hi, xtol=0.002)
-        else:
-            x = lo if abs(f(lo)) < abs(f(hi)) else hi
-        mix = self.set_mix(x)
-        line = (
-            f"  {'population CULTURE_MIX':32s} = {mix}   <- {tid}: model "
-            f"{f(x) + target.value:.3f} vs {target.value:g} ({len(cache)} evaluations)"
-        )
-        self.log.append(line)
-        print(line, flush=True)
+    def unscale(self, x: np.ndarray) -> dict[str, float]:
+        return {k: lo + xi * (hi - lo) for (k, (lo, hi)), xi in zip(JOINT.items(), x, strict=True)}
 
-    def stage_dynamics(self, rounds: int = 4) -> None:
-        """Alternate: trial_rate -> time to stable use; culture refit; mix -> success.
+    def start(self) -> np.ndarray:
+        """The current values (calibrated file or defaults), scaled to [0, 1]."""
+        now = {k: self.high_share() if k == MIX_KEY else calibrated_value(k) for k in JOINT}
+        return np.array([(now[k] - lo) / (hi - lo) for k, (lo, hi) in JOINT.items()]).clip(0, 1)
 
-        trial_rate also moves the typical_sme adoption degrees, so stage 2 is refitted
-        after it; the culture mix moves the five_phase population a little, so the round
-        repeats until the time to stable use is within a third of its tolerance.
-        """
-        print("stage 3: time to stable use, success rate", flush=True)
-        stable = self.targets["time_to_stable_use"]
-        for k in range(rounds):
-            print(f" round {k + 1}", flush=True)
-            self.root(
-                "time_to_stable_use",
-                "trial_rate",
-                *TRIAL_RATE_BOUNDS,
-                xtol=0.0005,
-                limits=(0.001, 1.0),
-            )
-            self.stage_culture()
-            self.root_mix()
-            r = self.evaluate("time_to_stable_use")
-            print(f"  check time_to_stable_use: {r.model:g} vs {stable.value:g}", flush=True)
-            if abs(r.model - stable.value) <= stable.tolerance / 3:
-                break
+    def high_share(self) -> float:
+        mix = self.mix or population.CULTURE_MIX
+        return float(mix["innovation"] + mix["performance"])
+
+    def jacobian(self, x: np.ndarray, r: np.ndarray) -> np.ndarray:
+        """Forward differences (backward at the upper bound), common random numbers."""
+        J = np.empty((r.size, x.size))
+        for j, key in enumerate(JOINT):
+            h = STEP if x[j] + STEP <= 1.0 else -STEP
+            xj = x.copy()
+            xj[j] += h
+            J[:, j] = (self.residuals(xj)[0] - r) / h
+            print(f"  d/d {key}: {np.round(J[:, j], 2).tolist()}", flush=True)
+        return J
+
+    def stage_joint(self, iterations: int = 1, final_jacobian: bool = False) -> None:
+        """Levenberg-Marquardt on the joint parameters against every loss target; the
+        Jacobian (at the fit with `final_jacobian`, else the last one computed, at the
+        point the last step started from) then gives identification and
+        leave-one-target-out."""
+        print(f"stage 2: joint fit of {len(JOINT)} parameters to {len(self.loss_ids)} targets")
+        x = self.start()
+        r, results = self.residuals(x)
+        print(f"  start: loss {r @ r:.2f}", flush=True)
+        damping = 1.0
+        for it in range(iterations):
+            J = self.jacobian(x, r)
+            for _ in range(3):
+                step = lm_step(J, r, damping, x)
+                r_new, res_new = self.residuals(x + step)
+                print(
+                    f"  iteration {it + 1}: damping {damping:g}, loss {r @ r:.2f} -> "
+                    f"{r_new @ r_new:.2f}",
+                    flush=True,
+                )
+                if r_new @ r_new < r @ r:
+                    x, r, results, damping = x + step, r_new, res_new, damping / 3
+                    break
+                damping *= 4
+        if final_jacobian or iterations == 0:
+            J = self.jacobian(x, r)
+        self.report = fit_report(self, x, r, J, results, final_jacobian or iterations == 0)
+        for key, v in self.unscale(x).items():
+            if key == MIX_KEY:
+                self.set_mix(v)
+            else:
+                self.record(key, v, "joint fit")
 
 
-def _bracket(
-    f: Callable[[float], float], lo: float, hi: float, limits: tuple[float, float]
-) -> tuple[float, float]:
-    """Widen [lo, hi] (up to 3 doublings, within `limits`) until f changes sign."""
-    for _ in range(3):
-        if f(lo) * f(hi) < 0:
-            break
-        width = hi - lo
-        lo, hi = max(lo - width / 2, limits[0]), min(hi + width / 2, limits[1])
-    return lo, hi
+def residual(res: Result) -> float:
+    """A target's miss in tolerances (|r| <= 1 passes); a ratio target with a range: the
+    distance to its value over the distance from value to the range's end."""
+    t, model = res.target, float(res.model)
+    if t.kind == "ratio" and t.spec.range:
+        lo, hi = t.spec.range
+        return (model - t.value) / ((t.value - lo) if model < t.value else (hi - t.value))
+    return (model - t.value) / t.tolerance
+
+
+def fit_report(
+    fit: Fit,
+    x: np.ndarray,
+    r: np.ndarray,
+    J: np.ndarray,
+    results: list[Result],
+    jacobian_at_fit: bool,
+) -> dict[str, Any]:
+    """Loss, residuals, identification and leave-one-target-out at the fit (JSON-able)."""
+    ident = identification(J, list(JOINT), fit.loss_ids)
+    loo = leave_one_out(J, r, x)
+    values = fit.unscale(x)
+    return {
+        "seed": fit.seed,
+        "runs_scale": fit.scale,
+        "step": STEP,
+        "jacobian_at": "the fit" if jacobian_at_fit else "the start of the last step",
+        "loss": float(r @ r),
+        "parameters": [
+            {
+                "key": k,
+                "value": round(values[k], 4),
+                "bounds": list(JOINT[k]),
+                "influence": round(float(ident.influence[j]), 3),
+                "identified": bool(ident.influence[j] >= WEAK),
+                "informed_by": ident.informs[k],
+            }
+            for j, k in enumerate(JOINT)
+        ],
+        "singular_values": [round(float(v), 3) for v in ident.singular_values],
+        "weakest_direction": dict(
+            zip(JOINT, np.round(ident.weakest_direction, 3).tolist(), strict=True)
+        ),
+        "targets": [
+            {
+                "id": res.target.id,
+                "model": round(float(res.model), 4),
+                "value": res.target.value,
+                "residual": round(float(r[k]), 3),
+                "loo_residual": round(float(loo[k]), 3),
+                "loo_pass": bool(abs(loo[k]) <= 1.0),
+                "jacobian": dict(zip(JOINT, np.round(J[k], 3).tolist(), strict=True)),
+            }
+            for k, res in enumerate(results)
+        ],
+    }
 
 
 # --------------------------------------------------------------------------- writing
@@ -361,6 +408,35 @@ def write_calibrated(
     path.write_text(header + "\n" + tomli_w.dumps(data), encoding="utf-8")
 
 
+def report_markdown(rep: dict[str, Any]) -> str:
+    """The fit report as the tables of docs/calibration.md."""
+    lines = [
+        f"Loss {rep['loss']:.2f} (sum of squared residuals in tolerances), seed "
+        f"{rep['seed']}, runs scale {rep['runs_scale']:g}.",
+        "",
+        "| parameter | value | range | influence (tolerances) | identified | informed by |",
+        "|---|---|---|---|---|---|",
+    ]
+    for p in rep["parameters"]:
+        lo, hi = p["bounds"]
+        lines.append(
+            f"| `{p['key']}` | {p['value']:g} | {lo:g}..{hi:g} | {p['influence']:.2f} | "
+            f"{'yes' if p['identified'] else 'no: assumption'} | "
+            f"{', '.join(p['informed_by']) or '-'} |"
+        )
+    lines += [
+        "",
+        "| target | model at fit | target | residual | left out: predicted residual | would pass |",
+        "|---|---|---|---|---|---|",
+    ]
+    for t in rep["targets"]:
+        lines.append(
+            f"| {t['id']} | {t['model']:.3f} | {t['value']:g} | {t['residual']:+.2f} | "
+            f"{t['loo_residual']:+.2f} | {'yes' if t['loo_pass'] else 'no'} |"
+        )
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- CLI
 
 
@@ -369,8 +445,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--targets", default=None, help="targets file (default: the project's)")
     ap.add_argument(
         "--stages",
-        default="ic,culture,dynamics",
-        help="comma-separated stages to run: ic, culture, dynamics",
+        default="ic,joint",
+        help="comma-separated stages to run: ic, joint",
+    )
+    ap.add_argument("--iterations", type=int, default=1, help="Levenberg-Marquardt iterations")
+    ap.add_argument(
+        "--final-jacobian",
+        action="store_true",
+        help="recompute the Jacobian at the fit for the report (one more round of runs)",
+    )
+    ap.add_argument(
+        "--report", action="store_true", help="print the fit report as Markdown tables and exit"
     )
     ap.add_argument("--seed", type=int, default=2024, help="base seed of the fit's runs")
     ap.add_argument("--workers", type=int, default=2)
@@ -381,20 +466,27 @@ def main(argv: list[str] | None = None) -> int:
         "--write", action="store_true", help="write the fitted values into model/calibrated.toml"
     )
     args = ap.parse_args(argv)
+    if args.report:
+        print(report_markdown(json.loads(REPORT_FILE.read_text(encoding="utf-8"))))
+        return 0
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
-    bad = set(stages) - {"ic", "culture", "dynamics"}
+    bad = set(stages) - {"ic", "joint"}
     if bad:
         ap.error(f"unknown stage(s): {', '.join(sorted(bad))}")
     fit = Fit(load_targets(args.targets), args.seed, args.workers, args.runs_scale)
     t0 = time.perf_counter()
-    for stage in ("ic", "culture", "dynamics"):
-        if stage in stages:
-            getattr(fit, f"stage_{stage}")()
+    if "ic" in stages:
+        fit.stage_ic()
+    if "joint" in stages:
+        fit.stage_joint(args.iterations, args.final_jacobian)
     print(f"\nfitted in {time.perf_counter() - t0:.0f} s; values (parameter = value  <- target):")
     print("\n".join(fit.log))
     if args.write:
         write_calibrated(fit.values, fit.mix)
         print(f"written into {CALIBRATED_FILE.relative_to(ROOT)}")
+        if fit.report is not None:
+            REPORT_FILE.write_text(json.dumps(fit.report, indent=1) + "\n", encoding="utf-8")
+            print(f"report written into {REPORT_FILE.relative_to(ROOT)}")
     return 0
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from model.jit import ensure_compiled, matvec, matvec2
+from model.jit import ensure_compiled, matvec, matvecs
 from model.levers import ACTIONS, Action, Price, anticipation, hooks
 from model.metrics import Ledger, Recorder
 from model.network import build_network
@@ -236,9 +236,11 @@ class Simulation:
             self._rebuild_influence()
         for hook in _HOOKS["deliver"]:
             hook(self)
-        practice_and_decay(st, self.ceiling, p, prog.community)
         using = ((st.stage == TRIAL) | (st.stage == ACTIVE)).astype(float)
-        using_share, spread = matvec2(self.w_plain, using, st.aware)
+        using_share, peer_skill, spread = matvecs(
+            self.w_plain, using, st.competence * using, st.aware
+        )
+        practice_and_decay(st, self.ceiling, p, prog.community, peer_skill, using_share)
         grapevine_and_rumours(st, spread, using_share, p, anticipation.rumour_factor(self))
         for hook in _HOOKS["respond"]:
             hook(self)

@@ -46,23 +46,18 @@ def csr_matvec(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, x: np.
 
 
 @njit
-def csr_matvec2(
-    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, x: np.ndarray, y: np.ndarray
-):
-    """(A x, A y) in one pass over A (each with scipy's summation order)."""
+def csr_matvecs(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, xs: np.ndarray):
+    """A x for every row x of `xs` (m, n) in one pass over A (scipy's summation order)."""
+    m = xs.shape[0]
     n = indptr.size - 1
-    ax = np.empty(n)
-    ay = np.empty(n)
+    out = np.zeros((m, n))
     for i in range(n):
-        sx = 0.0
-        sy = 0.0
         for jj in range(indptr[i], indptr[i + 1]):
             j = indices[jj]
-            sx += data[jj] * x[j]
-            sy += data[jj] * y[j]
-        ax[i] = sx
-        ay[i] = sy
-    return ax, ay
+            a = data[jj]
+            for r in range(m):
+                out[r, i] += a * xs[r, j]
+    return out
 
 
 @njit
@@ -141,10 +136,12 @@ def per_employee(x: Any, n: int, dtype: type = np.float64) -> np.ndarray:
     return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=dtype), (n,)))
 
 
-def matvec2(a: Any, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(`a @ x`, `a @ y`) in one pass over the CSR matrix `a`."""
-    n = a.shape[1]
-    return csr_matvec2(a.indptr, a.indices, a.data, per_employee(x, n), per_employee(y, n))
+def matvecs(a: Any, *xs: np.ndarray) -> np.ndarray:
+    """(`a @ x` for each x) in one pass over the CSR matrix `a`, as rows of an array."""
+    stacked = np.empty((len(xs), a.shape[1]))
+    for r, x in enumerate(xs):
+        stacked[r] = x
+    return csr_matvecs(a.indptr, a.indices, a.data, stacked)
 
 
 def _kernel_modules() -> list[Path]:

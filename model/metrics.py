@@ -513,15 +513,19 @@ def barrier_scores(sim: Simulation, goal_week: int | None) -> dict[str, float]:
     st, wf, sc, b = sim.state, sim.wf, sim.scenario, sim.p.barriers
     tool, goals = sc.tool, sc.goals
     gap = wf.is_target & (st.stage != ACTIVE)
-    n_gap = max(int(gap.sum()), 1)
+    # people barriers bind when the non-users they hold back would have closed the
+    # shortfall to the goal on their own
+    shortfall = goals.target_active_share * int(wf.is_target.sum()) - int(
+        (wf.is_target & (st.stage == ACTIVE)).sum()
+    )
+    shortfall = max(shortfall, 1.0)
     launch = sim.prog.launch_week or planned_phases(sc)["implementation"]
     goal_span = max(goals.by_week - launch, 1)
     late = goal_week is not None and goal_week > goals.by_week
     too_soon = goals.by_week - planned_phases(sc)["implementation"] < b.min_ramp_weeks
     return {
-        "acceptance": float((gap & (st.attitude < 0)).sum() / n_gap) / b.acceptance,
-        "competence": float((gap & (st.competence < COMPETENCE_CUTS[0])).sum() / n_gap)
-        / b.competence,
+        "acceptance": float((gap & (st.attitude < 0)).sum()) / shortfall,
+        "competence": float((gap & (st.competence < COMPETENCE_CUTS[0])).sum()) / shortfall,
         "integration": tool.integration_weeks / goal_span / b.integration,
         "expectations": 1.0 if (late or too_soon) else 0.0,
         "data": (1.0 - tool.data_quality) / (1.0 - b.data_quality),

@@ -363,17 +363,18 @@ class CriteriaParams(_Frozen):
 class BarrierParams(_Frozen):
     """When a barrier counts as binding in a run (model/metrics.py)."""
 
-    acceptance: float = P(0.4, "share of non-using target users who resist", "assumption")
-    competence: float = P(0.4, "share of non-using target users below basic", "assumption")
     integration: float = P(0.25, "share of the goal period before integration", "assumption")
     data_quality: float = P(0.6, "data quality", "assumption", doc="binding below this")
-    reliability: float = P(0.7, "reliability", "assumption", doc="binding below this")
+    reliability: float = P(
+        0.75, "reliability", "assumption", doc="binding below this (one answer in four wrong)"
+    )
     min_ramp_weeks: int = P(
-        12,
+        22,
         "weeks from launch to goal",
         "domain",
         hi=104,
-        doc="1-2 months implementation and anchoring (DOMAIN section 3)",
+        doc="launch to stable use takes at least 1 month of implementation and 4 of "
+        "anchoring (DOMAIN section 9)",
     )
 
 
@@ -653,7 +654,14 @@ class Parameters(_Frozen):
     transparency_relief: float = P(0.03, "share of excess concern per update", "assumption")
     story_relief: float = P(0.04, "share of excess concern per story", "assumption")
     # --- training and competence (model/processes/training.py, levers/training.py)
-    learn_per_hour: float = P(0.06, "1/effective hour", "assumption")
+    learn_per_hour: float = P(
+        0.6,
+        "1/effective hour",
+        "domain",
+        hi=10.0,
+        doc="a 2 h hands-on basics session (about 1.5 effective hours) takes a typical "
+        "user past basic (DOMAIN section 5's ladder)",
+    )
     generic_fit: float = P(
         0.55,
         "x learning",
@@ -669,6 +677,13 @@ class Parameters(_Frozen):
     )
     training_relief: float = P(0.9, "share of excess overload per unit of gain", "assumption")
     practice_rate: float = P(0.04, "share of the gap a week of use", "assumption")
+    peer_learning: float = P(
+        0.3,
+        "share of the gap to using colleagues a week",
+        "assumption",
+        doc="colleagues who use the tool show how (DOMAIN section 5: mentoring by "
+        "tech-savvy colleagues)",
+    )
     competence_decay: float = P(0.015, "share a week without use", "assumption")
     # --- social influence (Friedkin-Johnsen) and contagion of concerns
     stubbornness_max: float = P(
@@ -747,9 +762,17 @@ class Parameters(_Frozen):
     )
     training_awareness: float = P(0.9, "awareness", "assumption", doc="a trainee knows of the tool")
     trial_practice: float = P(0.5, "share of an active user's practice", "assumption")
-    gain_base: float = P(0.5, "share of gain without competence", "assumption")
+    gain_base: float = P(0.1, "share of gain without competence", "assumption")
+    full_gain_competence: float = P(
+        0.4,
+        "competence",
+        "assumption",
+        lo=0.05,
+        doc="competence from which a user gets the tool's planned gain (applies the "
+        "prescribed workflows unaided: above basic, DOMAIN section 5)",
+    )
     gain_scale: float = P(
-        1.6, "value per unit of delivered usefulness", "assumption", lo=0.1, hi=5.0
+        1.2, "value per unit of delivered usefulness", "assumption", lo=0.1, hi=5.0
     )
     task_fit_spread: float = P(
         0.5,
@@ -804,12 +827,20 @@ class Parameters(_Frozen):
         doc="lever-induced shifts fade (half-life about 8 weeks)",
     )
     training_ceiling: float = P(
-        0.7,
+        0.55,
         "competence",
         "domain",
-        doc="courses make advanced users at best (DOMAIN section 5)",
+        doc="courses teach the prescribed workflows: solid basic users, not advanced ones "
+        "(who adapt and optimise, by practice; DOMAIN section 5)",
     )
-    practice_ceiling: float = P(0.4, "competence", "assumption")
+    practice_ceiling: float = P(
+        0.35,
+        "competence",
+        "domain",
+        doc="with `practice_affinity`: about the fifth of users with the highest digital "
+        "affinity can reach advanced by practice (DOMAIN section 5: ~15% advanced, ~5% "
+        "experts)",
+    )
     practice_affinity: float = P(0.35, "competence per unit of digital affinity", "assumption")
     fatigue_recovery: float = P(0.35, "share a week", "assumption")
     fatigue_capacity: float = P(

@@ -19,6 +19,22 @@ Distributions (docs/ODD.md, "Initialisation"; assumptions unless a source is nam
 - roles: Dirichlet around the default shares (concentration 40);
 - departments: about one per 20 employees, 1..12;
 - works council: probability 0.1 below 50 employees, 0.4 from 50 (assumption).
+
+The tool and the goal are drawn too (`draw_tool_and_goal`, on a stream of their own so
+the organisation draw is unchanged): SMEs buy different tools, into systems and data of
+different states, with different expectations. DOMAIN section 1 names integration, data,
+technology and unrealistic expectations as causes of failure, so they must vary between
+firms for those causes to appear (assumptions, docs/calibration.md):
+- usefulness and ease of use: normal around the scenario's value, sd 0.1, clipped to
+  0.2..0.95; hours saved a week: log-normal around the scenario's value (sd 0.35 on the
+  log scale; DOMAIN section 8: about 2.3 h a week for a search assistant);
+- reliability: 0.55 + 0.4 x Beta(4, 2) (mean 0.82: most tools work, some err often);
+- data quality: Beta(5, 2.5) (mean 0.67: data in SMEs is often incomplete);
+- integration: half the tools must be connected to existing systems, taking 4..30
+  weeks after go-live (uniform); the others work standalone;
+- the goal's date: the scenario's `by_week` or earlier: 26 weeks (30%), 39 weeks
+  (30%) or as planned (40%): many firms expect results within months, where a
+  structured programme needs 7-9 months to stable use (DOMAIN section 9).
 """
 
 from __future__ import annotations
@@ -62,6 +78,36 @@ def draw_organisation(scenario: Scenario, seed_seq: np.random.SeedSequence) -> S
     )
     # validated again (not a bare model_copy): values tied to the organisation's size,
     # e.g. a per-employee threshold list, are checked against the drawn size
-    return scenario.with_overrides(
-        {"organisation": org.model_dump(mode="python")}, "--population sme"
+    drawn = {
+        "organisation": org.model_dump(mode="python"),
+        **draw_tool_and_goal(scenario, seed_seq),
+    }
+    return scenario.with_overrides(drawn, "--population sme")
+
+
+def draw_tool_and_goal(scenario: Scenario, seed_seq: np.random.SeedSequence) -> dict:
+    """The firm's tool and goal date (module docstring), as scenario sections."""
+    rng = np.random.default_rng(
+        np.random.SeedSequence(seed_seq.entropy, spawn_key=(*seed_seq.spawn_key, 7920))
     )
+    tool, goals = scenario.tool, scenario.goals
+
+    def around(value: float) -> float:
+        return round(float(np.clip(rng.normal(value, 0.1), 0.2, 0.95)), 3)
+
+    needs_integration = rng.random() < 0.5
+    by_week = int(rng.choice([26, 39, goals.by_week], p=[0.3, 0.3, 0.4]))
+    return {
+        "tool": {
+            **tool.model_dump(mode="python"),
+            "usefulness": around(tool.usefulness),
+            "ease_of_use": around(tool.ease_of_use),
+            "hours_saved_per_week": round(
+                float(tool.hours_saved_per_week * np.exp(rng.normal(0.0, 0.35))), 2
+            ),
+            "reliability": round(0.55 + 0.4 * float(rng.beta(4.0, 2.0)), 3),
+            "data_quality": round(float(rng.beta(5.0, 2.5)), 3),
+            "integration_weeks": int(rng.integers(4, 31)) if needs_integration else 0,
+        },
+        "goals": {**goals.model_dump(mode="python"), "by_week": min(by_week, goals.by_week)},
+    }

@@ -320,9 +320,8 @@ def _check_divisors(p: Parameters) -> None:
     """Parameters the model divides by (their own ranges allow the value that breaks it):
     a barrier threshold of 0 (or of 1 for the "below this" ones) and a zero value scale."""
     b = p.barriers
-    for name in ("acceptance", "competence", "integration"):
-        if getattr(b, name) <= 0:
-            raise ValueError(f"parameters.barriers.{name}: a threshold > 0 (it divides)")
+    if b.integration <= 0:
+        raise ValueError("parameters.barriers.integration: a threshold > 0 (it divides)")
     for name in ("data_quality", "reliability"):
         if getattr(b, name) >= 1:
             raise ValueError(f"parameters.barriers.{name}: a threshold < 1 (1 - it divides)")

@@ -14,10 +14,12 @@ import pytest
 
 from experiments.calibrate import (
     DEFAULT_TARGETS,
+    KINDS,
     Target,
     evaluate,
     load_targets,
     run_scenario,
+    run_targets,
 )
 from experiments.cli import main
 from model import load_scenario, run
@@ -204,8 +206,19 @@ def test_bad_arguments_exit_2(capsys, args, needle):
 
 def test_default_targets_file_has_every_kind():
     targets = load_targets()
-    assert DEFAULT_TARGETS.is_file() and len(targets) == 16
-    assert {t.kind for t in targets} == {"share", "run_mean", "run_median", "order", "highest"}
+    assert DEFAULT_TARGETS.is_file() and len(targets) == 27
+    assert {t.kind for t in targets} == set(KINDS)
+
+
+def test_failed_with_targets_share_their_runs():
+    """The five failure-cause targets run the same plan: one set of runs serves all,
+    and each reads its own barrier from it."""
+    ids = [t.id for t in load_targets() if t.kind == "failed_with"]
+    targets = [t.scaled(0.02) for t in load_targets() if t.id in ids]
+    results = run_targets(targets, workers=1, base_seed=3)
+    assert len(results) == 5
+    assert all(r.per_run == results[0].per_run for r in results)
+    assert len({round(r.model, 6) for r in results if r.model == r.model}) > 1
 
 
 def test_population_draw_then_set():

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from model.jit import matvec, matvec2, per_employee, total
+from model.jit import matvec, matvecs, per_employee, total
 from model.network import erdos_renyi
 from model.selection import _diverse
 
@@ -32,7 +32,7 @@ def test_matvec_is_scipys_product_bit_for_bit():
     w.data = rng.random(w.nnz)
     x, y = rng.random(500), rng.random(500) < 0.3
     assert np.array_equal(matvec(w, x), w @ x)
-    ax, ay = matvec2(w, x, y)
+    ax, ay = matvecs(w, x, y)
     assert np.array_equal(ax, w @ x) and np.array_equal(ay, w @ y.astype(float))
 
 

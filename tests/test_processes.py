@@ -197,12 +197,39 @@ def test_engine_training_with_higher_retention_raises_competence_more():
     assert out["practice"] > out["lecture"] + 0.05
 
 
+def _practise(state, ceiling, community: bool) -> None:
+    """Practice with no colleague using the tool (no peer learning)."""
+    none = np.zeros(state.aware.size)
+    practice_and_decay(state, ceiling, P, community, none, none)
+
+
+def test_colleagues_who_use_the_tool_show_how(state):
+    """Peer learning: a user whose using colleagues are more competent learns more, one
+    whose colleagues know less learns nothing from them; non-users learn nothing."""
+    n = state.aware.size
+    state.competence[:] = 0.2
+    state.stage[:] = np.where(np.arange(n) % 2 == 0, ACTIVE, NON_USER)
+    alone, shown = _copy(state), _copy(state)
+    share = np.full(n, 0.5)
+    _practise(alone, CEILING, community=False)
+    practice_and_decay(shown, CEILING, P, False, 0.5 * np.full(n, 0.6), share)
+    users = state.stage == ACTIVE
+    gap = 0.5 * 0.6 - 0.5 * 0.2
+    np.testing.assert_allclose(
+        shown.competence[users] - alone.competence[users], P.peer_learning * gap
+    )
+    np.testing.assert_array_equal(shown.competence[~users], alone.competence[~users])
+    weaker = _copy(state)
+    practice_and_decay(weaker, CEILING, P, False, 0.5 * np.full(n, 0.1), share)
+    np.testing.assert_array_equal(weaker.competence, alone.competence)
+
+
 def test_practice_raises_competence_and_decay_lowers_it_for_non_users(state):
     n = state.aware.size
     state.competence[:] = 0.5
     stage = np.array([NON_USER, TRIAL, ACTIVE, LAPSED])[np.arange(n) % 4]
     state.stage[:] = stage
-    practice_and_decay(state, CEILING, P, community=False)
+    _practise(state, CEILING, community=False)
     c = state.competence
     assert np.all(c[stage == ACTIVE] > c[stage == TRIAL])
     assert np.all(c[stage == TRIAL] > 0.5)
@@ -215,7 +242,7 @@ def test_practice_alone_stops_at_the_personal_ceiling(state, workforce):
     state.stage[:] = ACTIVE
     ceiling = practice_ceiling(workforce.affinity, P)
     for _ in range(300):
-        practice_and_decay(state, ceiling, P, community=True)
+        _practise(state, ceiling, community=True)
     assert np.all(state.competence <= np.maximum(ceiling, 0.3 * workforce.affinity) + 1e-9)
     assert ceiling.max() < 0.85  # expert level needs more than practice
 
@@ -225,7 +252,7 @@ def test_users_gain_understanding_by_practice(state):
     state.understand[:] = 0.2
     stage = np.array([NON_USER, TRIAL, ACTIVE, LAPSED])[np.arange(n) % 4]
     state.stage[:] = stage
-    practice_and_decay(state, CEILING, P, community=False)
+    _practise(state, CEILING, community=False)
     u = state.understand
     assert np.all(u[stage == ACTIVE] > u[stage == TRIAL]) and np.all(u[stage == TRIAL] > 0.2)
     np.testing.assert_array_equal(u[(stage == NON_USER) | (stage == LAPSED)], 0.2)
@@ -236,9 +263,9 @@ def test_community_of_practice_and_support_speed_up_learning(state):
     state.competence[:] = 0.2
     plain, community, supported = _copy(state), _copy(state), _copy(state)
     supported.support[:] = 1.0
-    practice_and_decay(plain, CEILING, P, community=False)
-    practice_and_decay(community, CEILING, P, community=True)
-    practice_and_decay(supported, CEILING, P, community=False)
+    _practise(plain, CEILING, community=False)
+    _practise(community, CEILING, community=True)
+    _practise(supported, CEILING, community=False)
     assert np.all(community.competence > plain.competence)
     assert np.all(supported.competence > plain.competence)
 

@@ -181,3 +181,41 @@ def test_discover_sampler_seed_changes_the_design(capsys, problem):
 def test_discover_bad_input_exits_2(capsys, problem, extra, needle):
     code, _, err = discover(capsys, problem, *extra)
     assert code == 2 and needle in err
+
+
+# --------------------------------------------------------------------------- Python
+
+
+def test_discover_from_python_equals_the_command_and_reports_progress(capsys, problem):
+    from experiments.discovery import discover as discover_py
+
+    code, out, err = discover(capsys, problem, "--json", "--samples", "30")
+    assert code == 0, err
+    cli_result = json.loads(out)
+    seen: list[tuple[int, int]] = []
+    ranges = {"tool.usefulness": (0.2, 0.9), "strategy.champions.count": (0, 6)}
+    ranges["organisation.mean_age"] = (36.0, 52.0)
+    res = discover_py(
+        "typical_sme",
+        ranges,
+        "final_active_share<0.3",
+        samples=30,
+        overrides={"organisation.employees": 40, "weeks": 30},
+        chunk_size=7,
+        on_progress=lambda done, total: seen.append((done, total)),
+    )
+    for r in (res, cli_result):
+        r.pop("seconds")
+    assert res == cli_result  # the same design, runs and boxes as `adoptsim discover`
+    assert [d for d, _ in seen] == [7, 14, 21, 28, 30] and {t for _, t in seen} == {30}
+
+
+def test_discover_from_python_names_bad_keys():
+    from experiments.discovery import discover as discover_py
+
+    with pytest.raises(ScenarioError) as exc:
+        discover_py("typical_sme", {"tool.usefulness": (0.9, 0.2), "tool.nope": (0, 1)}, "x<1")
+    text = str(exc.value)
+    assert "uncertainties: tool.usefulness: not bounds: got [0.9, 0.2]" in text
+    assert "uncertainties: tool.nope: unknown scenario key" in text
+    assert "goal: x: " in text

@@ -1,10 +1,15 @@
 """The notebook-sized example of docs/research.md ("Example: open exploration, then
-PRIM") runs as written and finds a box."""
+PRIM") runs as written: EMA Workbench open exploration of `ema_model`, then the
+Workbench's PRIM finds a box restricting the tool's usefulness."""
 
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
+
+import pytest
+from test_research_ema import workbench
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "research.md"
 
@@ -17,12 +22,16 @@ def example_code() -> str:
     return blocks[0]
 
 
+@pytest.mark.filterwarnings("ignore::FutureWarning")  # inside the Workbench's inspect
 def test_research_example_runs(capsys):
+    workbench()
     namespace: dict = {}
-    exec(compile(example_code(), str(DOC), "exec"), namespace)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exec(compile(example_code(), str(DOC), "exec"), namespace)
     out = capsys.readouterr().out
-    res = namespace["res"]
-    assert len(namespace["outcomes"]) == 60
-    assert 0 < res.cases < 60 and res.boxes
-    assert "coverage" in out and "density" in out
-    assert res.boxes[0].density > res.base_rate
+    low, box = namespace["low"], namespace["box"]
+    assert len(namespace["experiments"]) == 60 and 0 < low.sum() < 60
+    assert f"{low.sum()} of 60 experiments below 30%" in out
+    assert box.density >= 0.8 and box.coverage > 0.5
+    assert "tool_usefulness" in out and "qp value" in out

@@ -25,6 +25,7 @@ from ui.charts import (
     stages_figure,
     to_png,
 )
+from ui.discover_view import FailureFinder
 from ui.editors import ERROR_STYLE, EditContext, ScenarioEditor
 from ui.glossary import Glossary, label_cell, tooltip
 from ui.state import (
@@ -659,3 +660,4 @@ def WhatIfView(store: Store):
             if store.error.value:
                 solara.Error(store.error.value)
             Results(store)
+            FailureFinder(store)  # when does this plan fail? (ui/discover_view.py)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from model.jit import matvec2, njit, per_employee
+from model.jit import matvecs, njit, per_employee
 from model.parameters import CultureParams, Parameters
 from model.processes.concerns import band
 from model.scenario import Tool
@@ -48,6 +48,15 @@ def expit(x: float) -> float:
 
 
 @njit
+def skill_factor(competence: float, gain_base: float, full_gain_competence: float) -> float:
+    """Share of the tool's planned gain a user gets at this competence: `gain_base`
+    without skill, all of it from `full_gain_competence` (a user who applies the
+    prescribed workflows unaided, the competence the plan's hours assume)."""
+    skill = min(competence / full_gain_competence, 1.0)
+    return gain_base + (1.0 - gain_base) * skill
+
+
+@njit
 def _hours(
     stage: np.ndarray,
     target: np.ndarray,
@@ -55,13 +64,14 @@ def _hours(
     usefulness: np.ndarray,
     per_user: float,
     gain_base: float,
+    full_gain: float,
     tool_usefulness: float,
     trial_use: float,
 ) -> np.ndarray:
     n = stage.size
     out = np.empty(n)
     for i in range(n):
-        h = per_user * (gain_base + (1.0 - gain_base) * competence[i])
+        h = per_user * skill_factor(competence[i], gain_base, full_gain)
         h = h * usefulness[i] / tool_usefulness
         use = 1.0 if stage[i] == ACTIVE else (trial_use if stage[i] == TRIAL else 0.0)
         out[i] = h * use * (1.0 if target[i] else 0.0)
@@ -77,7 +87,7 @@ def hours_freed(
     per_user = tool.hours_saved_per_week * effective_reliability(tool, p) * integrated
     return _hours(
         state.stage, target, state.competence, state.usefulness, per_user, p.gain_base,
-        max(tool.usefulness, 1e-9), p.trial_use,
+        p.full_gain_competence, max(tool.usefulness, 1e-9), p.trial_use,
     )  # fmt: skip
 
 
@@ -91,13 +101,14 @@ def _value(
     c: np.ndarray,
     served: float,
 ) -> np.ndarray:
-    """c: gain scale x delivery, gain base, value-attitude, friction cost, support
-    relief, unmet support x (1 - served), error cost, overload and quality weights."""
+    """c: gain scale, gain base, value-attitude, friction cost, support relief, unmet
+    support x (1 - served), error cost, overload and quality weights, delivery, full-gain
+    competence."""
     n = competence.size
     out = np.empty(n)
     for i in range(n):
         k = competence[i]
-        gain = c[0] * usefulness[i] * c[9] * (c[1] + (1.0 - c[1]) * k)
+        gain = c[0] * usefulness[i] * c[9] * skill_factor(k, c[1], c[10])
         gain = gain * (1.0 + c[2] * attitude[i])
         cost = c[3] * (1.0 - k) * (1.0 - c[4] * (support[i] * served))
         unmet = c[5] * ((1.0 - k) * (1.0 - k))
@@ -129,7 +140,7 @@ def experienced_value(
             p.value_friction * friction * (1.0 - tool.ease_of_use), p.support_relief,
             p.unmet_support * (1.0 - served),
             cp.error_cost * (1.0 - effective_reliability(tool, p)),
-            p.value_overload, p.value_quality, delivery,
+            p.value_overload, p.value_quality, delivery, p.full_gain_competence,
         ]
     )  # fmt: skip
     s = state
@@ -392,7 +403,7 @@ def word_of_mouth(
 
     Bad stories weigh more where errors are not tolerated (culture's error tolerance).
     """
-    good, bad = matvec2(w_plain, state.relief, quit_now)
+    good, bad = matvecs(w_plain, state.relief, quit_now)
     harsh = max(1.0 - p.wom_tolerance * cp.error_tolerance, 0.0)
     c = np.array([p.wom_good, p.wom_bad * harsh, p.wom_bad_concern * harsh])
     _word_of_mouth(good, bad, c, state.benefit, state.concerns, band(state, p)[1])

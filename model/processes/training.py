@@ -70,29 +70,51 @@ def _practice(
     stage: np.ndarray,
     support: np.ndarray,
     ceiling: np.ndarray,
-    rate0: float,
-    trial_practice: float,
-    decay: float,
+    peer_skill: np.ndarray,
+    using_share: np.ndarray,
+    c: np.ndarray,
     competence: np.ndarray,
     understand: np.ndarray,
 ) -> None:
+    """c: practice rate (community factor included), trial practice, peer learning,
+    competence decay."""
     for i in range(stage.size):
-        use = 1.0 if stage[i] == ACTIVE else (trial_practice if stage[i] == TRIAL else 0.0)
-        rate = rate0 * (1.0 + support[i])
-        competence[i] += rate * use * max(ceiling[i] - competence[i], 0.0)
+        use = 1.0 if stage[i] == ACTIVE else (c[1] if stage[i] == TRIAL else 0.0)
+        rate = c[0] * (1.0 + support[i])
+        k = competence[i]
+        shown = max(peer_skill[i] - using_share[i] * k, 0.0)
+        learnt = k + use * (rate * max(ceiling[i] - k, 0.0) + c[2] * shown)
+        # learning by doing and from colleagues stops at one's own ceiling
+        k = max(min(learnt, ceiling[i]), k)
         if use == 0:
-            competence[i] -= decay * competence[i]
+            k -= c[3] * k
+        competence[i] = k
         understand[i] += rate * use * (1.0 - understand[i])  # users learn what it does
 
 
-def practice_and_decay(state: State, ceiling: np.ndarray, p: Parameters, community: bool) -> None:
-    """Users learn by doing (more in a community of practice), in skill and in understanding;
-    others slowly forget their skill."""
+def practice_and_decay(
+    state: State,
+    ceiling: np.ndarray,
+    p: Parameters,
+    community: bool,
+    peer_skill: np.ndarray,
+    using_share: np.ndarray,
+) -> None:
+    """Users learn by doing (more in a community of practice) and from colleagues who use
+    the tool, in skill and in understanding; others slowly forget their skill.
+
+    `peer_skill` is the influence-weighted sum of using colleagues' competence and
+    `using_share` the weighted share of colleagues using: a user is shown what those
+    colleagues can do beyond their own level (DOMAIN section 5: mentoring by
+    tech-savvy colleagues, "teach the team"). Both stop at the personal `ceiling`.
+    """
     rate = p.practice_rate * (p.anchoring.community_practice_factor if community else 1.0)
+    c = np.array([rate, p.trial_practice, p.peer_learning, p.competence_decay])
+    n = state.stage.size
     s = state
     _practice(
-        s.stage, s.support, per_employee(ceiling, s.stage.size), rate, p.trial_practice,
-        p.competence_decay, s.competence, s.understand,
+        s.stage, s.support, per_employee(ceiling, n), per_employee(peer_skill, n),
+        per_employee(using_share, n), c, s.competence, s.understand,
     )  # fmt: skip
 
 
