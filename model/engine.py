@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from model.jit import ensure_compiled, matvec, matvecs
+from model.jit import ensure_compiled, matvec, matvecs, njit
 from model.levers import ACTIONS, Action, Price, anticipation, hooks
 from model.metrics import Ledger, Recorder
 from model.network import build_network
@@ -69,6 +69,45 @@ def _action(name: str) -> Action:
     if name not in ACTIONS:
         raise ValueError(f"unknown action {name!r}; available: {', '.join(ACTIONS)}")
     return ACTIONS[name]
+
+
+@njit
+def criteria_counts(
+    understand: np.ndarray,
+    aware: np.ndarray,
+    knows_benefit: np.ndarray,
+    target: np.ndarray,
+    ever_user: np.ndarray,
+    competence: np.ndarray,
+    unaided_cut: float,
+    pilot: np.ndarray,
+    relief: np.ndarray,
+) -> np.ndarray:
+    """Counts the phase criteria read, in one pass: employees, target users, those who
+    can explain the change, target users naming benefits, users (target users who have
+    used the tool), users competent unaided, pilot users, pilot users with relief,
+    users with relief (a belief is held at 0.5)."""
+    out = np.zeros(9, dtype=np.int64)
+    out[0] = understand.size
+    for i in range(understand.size):
+        if understand[i] >= 0.5 and aware[i] >= 0.5:
+            out[2] += 1
+        if pilot[i]:
+            out[6] += 1
+            if relief[i]:
+                out[7] += 1
+        if not target[i]:
+            continue
+        out[1] += 1
+        if knows_benefit[i] >= 0.5:
+            out[3] += 1
+        if ever_user[i]:
+            out[4] += 1
+            if competence[i] >= unaided_cut:
+                out[5] += 1
+            if relief[i]:
+                out[8] += 1
+    return out
 
 
 class Simulation:
@@ -306,28 +345,31 @@ class Simulation:
     def _criteria(self) -> None:
         st, wf = self.state, self.wf
         crit, wk = self.criteria, self.week
-        targets = wf.is_target
-        n_t = max(int(targets.sum()), 1)
         c = self.p.criteria
-        explain = (st.understand >= 0.5) & (st.aware >= 0.5)  # a belief is held at 0.5
-        if crit["awareness"] is None and np.mean(explain) >= c.awareness_share:
+        counts = criteria_counts(
+            st.understand, st.aware, st.knows_benefit, wf.is_target, st.ever_user,
+            st.competence, COMPETENCE_CUTS[0], st.pilot, st.relief,
+        )  # fmt: skip
+        n, n_target, explain, vision, n_users, unaided, n_pilot, pilot_relief, users_relief = (
+            int(x) for x in counts
+        )
+        n_t = max(n_target, 1)
+        if crit["awareness"] is None and explain / n >= c.awareness_share:
             crit["awareness"] = wk
-        if (
-            crit["vision"] is None
-            and (st.knows_benefit[targets] >= 0.5).sum() / n_t >= c.vision_share
-        ):
+        if crit["vision"] is None and vision / n_t >= c.vision_share:
             crit["vision"] = wk
         support = self.recorder.support_requests(self)
         self.prog.support_peak = max(self.prog.support_peak, support)
-        users = st.ever_user & targets
         if (
             crit["empowerment"] is None
-            and users.sum() >= max(c.min_users, c.min_user_share * n_t)
-            and np.mean(st.competence[users] >= COMPETENCE_CUTS[0]) >= c.unaided_share
+            and n_users >= max(c.min_users, c.min_user_share * n_t)
+            and n_users > 0
+            and unaided / n_users >= c.unaided_share
             and support <= (1.0 - c.support_fall) * self.prog.support_peak
         ):
             crit["empowerment"] = wk
-        pool = st.pilot if st.pilot.any() else users
+        # the pilot group if there is one, else the target users who have used the tool
+        n_pool, pool_relief = (n_pilot, pilot_relief) if n_pilot else (n_users, users_relief)
         began = self.prog.pilot_week if self.prog.pilot_week is not None else self.prog.launch_week
         q = self.p.quick_wins
         if (
@@ -335,8 +377,8 @@ class Simulation:
             and began is not None
             and wk - began <= q.window_weeks  # within 60 days of the pilot (or launch)
             and sum(w >= began for w in self.prog.story_weeks) >= q.stories_per_broadcast
-            and pool.any()
-            and st.relief[pool].mean() >= q.relief_share
+            and n_pool > 0
+            and pool_relief / n_pool >= q.relief_share
         ):
             crit["implementation"] = wk
         if crit["anchoring"] is None and self.prog.integrated:
