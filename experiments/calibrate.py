@@ -39,6 +39,7 @@ since each of their runs only builds a workforce.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import re
@@ -53,10 +54,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments import provenance
 from experiments.cli import add_scenario_options
 from experiments.executors import make_executor
 from experiments.inputs import TARGET_KINDS, TargetsFile
 from experiments.inputs import Target as TargetSpec
+from experiments.params_doc import rows as parameter_rows
+from experiments.provenance import environment, scenario_hash
 from experiments.runner import Batch, Context, Task, execute, make_context
 from model.checks import check_seed
 from model.errors import Problem, ScenarioError
@@ -749,6 +753,20 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                     "targets": [r.as_json() for r in results],
                     "passed": passed,
                     "total": len(results),
+                    "provenance": {
+                        "command": "calibrate",
+                        "argv": provenance.COMMAND_LINE,
+                        "targets_file": source,
+                        "targets_sha256": hashlib.sha256(Path(source).read_bytes()).hexdigest(),
+                        "base_seed": args.seed,
+                        "runs_scale": args.runs_scale,
+                        "overrides": list(args.overrides or []),
+                        "scenario_hash": {
+                            t.scenario: scenario_hash(load_scenario(t.scenario)) for t in targets
+                        },
+                        **environment(),
+                    },
+                    "parameters": [r.as_json() for r in parameter_rows()],
                 },
                 indent=2,
             )

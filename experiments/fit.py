@@ -52,7 +52,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from experiments.calibrate import Result, Target, load_targets, run_targets  # noqa: E402
-from experiments.identify import WEAK, identification, leave_one_out, lm_step  # noqa: E402
+from experiments.identify import (  # noqa: E402
+    WEAK,
+    broyden,
+    identification,
+    leave_one_out,
+    lm_step,
+)
 from model import population  # noqa: E402
 from model.parameters import CALIBRATED_FILE, Parameters  # noqa: E402
 from model.population import draw_organisation  # noqa: E402
@@ -109,6 +115,7 @@ class Fit:
         self.mix: dict[str, float] | None = None
         self.log: list[str] = []
         self.report: dict[str, Any] | None = None
+        self.x0: np.ndarray | None = None  # the joint stage's start (scaled)
         self.loss_ids = [
             t.id
             for t in targets
@@ -280,38 +287,59 @@ class Fit:
             print(f"  d/d {key}: {np.round(J[:, j], 2).tolist()}", flush=True)
         return J
 
-    def stage_joint(self, iterations: int = 1, final_jacobian: bool = False) -> None:
-        """Levenberg-Marquardt on the joint parameters against every loss target; the
-        Jacobian (at the fit with `final_jacobian`, else the last one computed, at the
-        point the last step started from) then gives identification and
-        leave-one-target-out."""
+    def stage_joint(
+        self, iterations: int = 6, final_jacobian: bool = False, jacobian_from: Path | None = None
+    ) -> None:
+        """Levenberg-Marquardt on the joint parameters against every loss target.
+
+        The Jacobian is computed once by finite differences (or read from an earlier
+        report with `jacobian_from`, if it was taken at the same start) and refined by
+        Broyden's update after every step, so an iteration costs one evaluation. The
+        damping grows after a step that does not lower the loss (the step is refused)
+        and shrinks after one that does. The report's identification and
+        leave-one-target-out use the final Jacobian (recomputed at the fit with
+        `final_jacobian`).
+        """
         print(f"stage 2: joint fit of {len(JOINT)} parameters to {len(self.loss_ids)} targets")
-        x = self.start()
+        x = self.x0 = self.start()
         r, results = self.residuals(x)
         print(f"  start: loss {r @ r:.2f}", flush=True)
-        damping = 1.0
+        J = self.saved_jacobian(jacobian_from, x) if jacobian_from else None
+        if J is None:
+            J = self.jacobian(x, r)
+        damping = 3.0
         for it in range(iterations):
-            J = self.jacobian(x, r)
-            for _ in range(3):
-                step = lm_step(J, r, damping, x)
-                r_new, res_new = self.residuals(x + step)
-                print(
-                    f"  iteration {it + 1}: damping {damping:g}, loss {r @ r:.2f} -> "
-                    f"{r_new @ r_new:.2f}",
-                    flush=True,
-                )
-                if r_new @ r_new < r @ r:
-                    x, r, results, damping = x + step, r_new, res_new, damping / 3
-                    break
+            step = lm_step(J, r, damping, x)
+            r_new, res_new = self.residuals(x + step)
+            J = broyden(J, step, r_new - r)
+            better = r_new @ r_new < r @ r
+            print(
+                f"  iteration {it + 1}: damping {damping:g}, loss {r @ r:.2f} -> "
+                f"{r_new @ r_new:.2f} ({'taken' if better else 'refused'})",
+                flush=True,
+            )
+            if better:
+                x, r, results, damping = x + step, r_new, res_new, damping / 2
+            else:
                 damping *= 4
-        if final_jacobian or iterations == 0:
+        if final_jacobian:
             J = self.jacobian(x, r)
-        self.report = fit_report(self, x, r, J, results, final_jacobian or iterations == 0)
-        for key, v in self.unscale(x).items():
+        self.report = fit_report(self, x, r, J, results, final_jacobian)
+        for j, (key, v) in enumerate(self.unscale(x).items()):
             if key == MIX_KEY:
                 self.set_mix(v)
-            else:
+            elif self.report["parameters"][j]["identified"]:
                 self.record(key, v, "joint fit")
+
+    def saved_jacobian(self, path: Path, x: np.ndarray) -> np.ndarray | None:
+        """The Jacobian of an earlier report, if it was taken at `x` for these targets."""
+        rep = json.loads(Path(path).read_text(encoding="utf-8"))
+        start = np.array([rep["start"][k] for k in JOINT]) if "start" in rep else None
+        ids = [t["id"] for t in rep["targets"]]
+        if start is None or ids != self.loss_ids or not np.allclose(start, x, atol=1e-5):
+            print(f"  {path}: taken elsewhere; computing the Jacobian", flush=True)
+            return None
+        return np.array([[t["jacobian"][k] for k in JOINT] for t in rep["targets"]])
 
 
 def residual(res: Result) -> float:
@@ -340,7 +368,8 @@ def fit_report(
         "seed": fit.seed,
         "runs_scale": fit.scale,
         "step": STEP,
-        "jacobian_at": "the fit" if jacobian_at_fit else "the start of the last step",
+        "jacobian_at": "the fit" if jacobian_at_fit else "the fit (Broyden-updated)",
+        "start": dict(zip(JOINT, np.round(fit.x0, 6).tolist(), strict=True)),
         "loss": float(r @ r),
         "parameters": [
             {
@@ -448,7 +477,10 @@ def main(argv: list[str] | None = None) -> int:
         default="ic,joint",
         help="comma-separated stages to run: ic, joint",
     )
-    ap.add_argument("--iterations", type=int, default=1, help="Levenberg-Marquardt iterations")
+    ap.add_argument("--iterations", type=int, default=6, help="Levenberg-Marquardt iterations")
+    ap.add_argument(
+        "--jacobian-from", type=Path, default=None, help="reuse the Jacobian of a fit report"
+    )
     ap.add_argument(
         "--final-jacobian",
         action="store_true",
@@ -478,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     if "ic" in stages:
         fit.stage_ic()
     if "joint" in stages:
-        fit.stage_joint(args.iterations, args.final_jacobian)
+        fit.stage_joint(args.iterations, args.final_jacobian, args.jacobian_from)
     print(f"\nfitted in {time.perf_counter() - t0:.0f} s; values (parameter = value  <- target):")
     print("\n".join(fit.log))
     if args.write:

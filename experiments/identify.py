@@ -27,6 +27,16 @@ def lm_step(J: np.ndarray, r: np.ndarray, damping: float, x: np.ndarray) -> np.n
     return np.clip(x + d, 0.0, 1.0) - x
 
 
+def broyden(J: np.ndarray, dx: np.ndarray, dr: np.ndarray) -> np.ndarray:
+    """Broyden's rank-one update: the Jacobian that maps the step `dx` just taken to the
+    residual change `dr` it caused, closest to `J` (so one evaluation per iteration
+    refines the finite-difference Jacobian)."""
+    norm = float(dx @ dx)
+    if norm == 0.0:
+        return J
+    return J + np.outer(dr - J @ dx, dx) / norm
+
+
 @dataclass(frozen=True)
 class Identification:
     """What the targets say about each parameter, from the Jacobian at the fit."""

@@ -55,8 +55,18 @@ def test_json_shape_and_one_target_of_each_kind(capsys):
         capsys, "--only", ",".join(ONE_OF_EACH), "--runs-scale", "0.25", "--json"
     )
     data = json.loads(out)
-    assert set(data) == {"targets", "passed", "total"}
+    assert set(data) == {"targets", "passed", "total", "provenance", "parameters"}
     assert data["total"] == len(ONE_OF_EACH)
+    prov = data["provenance"]
+    assert prov["command"] == "calibrate" and prov["runs_scale"] == 0.25
+    assert len(prov["targets_sha256"]) == 64 and prov["package_version"]
+    assert {"numpy", "pandas", "scipy"} <= set(prov["versions"])
+    assert set(prov["scenario_hash"]) == {"typical_sme", "five_phase"}
+    # the grounding table: every parameter, with the targets that inform it
+    params = {p["key"]: p for p in data["parameters"]}
+    assert params["parameters.existential_role.admin"]["informed_by"] == "existential_admin"
+    assert params["parameters.existential_role.admin"]["grounding"] == "fit"
+    assert all(p["grounding"] and p["unit"] for p in data["parameters"])
     assert data["passed"] == sum(t["pass"] for t in data["targets"])
     assert code == (0 if data["passed"] == data["total"] else 1)
     by_id = {t["id"]: t for t in data["targets"]}

@@ -57,3 +57,14 @@ def test_a_parameter_no_target_moves_is_not_identified() -> None:
     assert "t0" in ident.informs["strong"]
     assert ident.singular_values[-1] < 1e-12  # the silent column is a null direction
     assert abs(ident.weakest_direction[1]) > 0.99
+
+
+def test_broyden_update_reproduces_the_step_it_saw() -> None:
+    from experiments.identify import broyden
+
+    J = np.eye(3)
+    dx, dr = np.array([0.1, 0.0, -0.2]), np.array([0.3, 0.1, 0.0])
+    updated = broyden(J, dx, dr)
+    np.testing.assert_allclose(updated @ dx, dr, atol=1e-12)
+    orth = np.array([0.0, 1.0, 0.0])  # directions orthogonal to the step are kept
+    np.testing.assert_allclose(updated @ orth, J @ orth)
