@@ -23,7 +23,7 @@ from typing import Any
 import numba
 import numpy as np
 
-COMPILE_ESTIMATE_S = 10  # measured on a 2-core machine; said in the notice
+COMPILE_ESTIMATE_S = 15  # 12-21 s measured on a busy 2-core machine; said in the notice
 _ready = False
 
 
