@@ -11,6 +11,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,ema]'
+	$(BIN)/python -c "from model.jit import ensure_compiled; ensure_compiled()"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -11,12 +11,15 @@ from __future__ import annotations
 import solara
 import solara.lab
 
+from model.jit import ensure_compiled
 from ui.compare import CompareView
 from ui.room_view import RoomView
 from ui.store import Store
 from ui.url_state import StateAddress, restore_from_url, tab_from
 from ui.whatif import WhatIfView
 from ui.workshop_view import WorkshopView
+
+ensure_compiled()  # load the compiled kernels at start, not at the first Run
 
 TABS = ("What-if", "Compare", "Workshop", "Room")
 VIEWS = (WhatIfView, CompareView, WorkshopView, RoomView)

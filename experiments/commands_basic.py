@@ -222,7 +222,10 @@ def cmd_app(args: argparse.Namespace) -> int:
         print("the UI is not built yet; running the default scenario instead")
         print_summary("typical_sme", run("typical_sme").summary)
         return 0
+    from model.jit import ensure_compiled
     from ui.offline import SERVER_FLAGS, server_environment
+
+    ensure_compiled()  # compiles once after install (and says so); the server loads the cache
 
     env = server_environment(dict(os.environ, SOLARA_APP=str(APP)), args.allow_network)
     cmd = [

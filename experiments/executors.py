@@ -22,6 +22,7 @@ from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecu
 
 from experiments.runner import ChunkResult, Context, Task, run_chunk
 from model.errors import Problem, ScenarioError
+from model.jit import ensure_compiled
 
 _WORKER_CTX: Context | None = None
 
@@ -90,6 +91,7 @@ class ProcessExecutor:
         self.workers = max(1, workers)
 
     def map_chunks(self, ctx: Context, chunks: Sequence[list[Task]]) -> Iterator[ChunkResult]:
+        ensure_compiled()  # once here: forked workers inherit the loaded kernels
         try:
             mp = multiprocessing.get_context("fork")
         except ValueError:  # no fork on this platform: the context is pickled once instead

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from model.jit import ensure_compiled, matvec, matvecs, njit
 from model.levers import ACTIONS, Action, Price, anticipation, hooks
 from model.metrics import Ledger, Recorder
 from model.network import build_network
@@ -21,6 +22,7 @@ from model.processes.adoption import (
     experience,
     experienced_value,
     hours_freed,
+    managers_using,
     transitions,
     try_tool,
     word_of_mouth,
@@ -36,7 +38,7 @@ from model.processes.influence import (
 from model.processes.training import practice_and_decay, practice_ceiling, tire
 from model.programme import PHASES, PhaseClock, planned_phases
 from model.scenario import Scenario, Strategy
-from model.state import ACTIVE, COMPETENCE_CUTS, TRIAL, ProgrammeState, State
+from model.state import ACTIVE, COMPETENCE_CUTS, TRIAL, ProgrammeState, State, clip_unit
 from model.workforce import sample_workforce
 
 SeedLike = int | np.random.SeedSequence | None
@@ -69,6 +71,45 @@ def _action(name: str) -> Action:
     return ACTIONS[name]
 
 
+@njit
+def criteria_counts(
+    understand: np.ndarray,
+    aware: np.ndarray,
+    knows_benefit: np.ndarray,
+    target: np.ndarray,
+    ever_user: np.ndarray,
+    competence: np.ndarray,
+    unaided_cut: float,
+    pilot: np.ndarray,
+    relief: np.ndarray,
+) -> np.ndarray:
+    """Counts the phase criteria read, in one pass: employees, target users, those who
+    can explain the change, target users naming benefits, users (target users who have
+    used the tool), users competent unaided, pilot users, pilot users with relief,
+    users with relief (a belief is held at 0.5)."""
+    out = np.zeros(9, dtype=np.int64)
+    out[0] = understand.size
+    for i in range(understand.size):
+        if understand[i] >= 0.5 and aware[i] >= 0.5:
+            out[2] += 1
+        if pilot[i]:
+            out[6] += 1
+            if relief[i]:
+                out[7] += 1
+        if not target[i]:
+            continue
+        out[1] += 1
+        if knows_benefit[i] >= 0.5:
+            out[3] += 1
+        if ever_user[i]:
+            out[4] += 1
+            if competence[i] >= unaided_cut:
+                out[5] += 1
+            if relief[i]:
+                out[8] += 1
+    return out
+
+
 class Simulation:
     """One run of a scenario: `step()` advances a week, `recorder` holds the tables.
 
@@ -85,6 +126,7 @@ class Simulation:
         rng: np.random.Generator | None = None,
         snapshot_weeks: set[int] | None = None,
     ):
+        ensure_compiled()
         self.scenario = sc = scenario
         self.p = sc.parameters
         self.cp = self.p.culture[sc.organisation.culture]
@@ -234,15 +276,14 @@ class Simulation:
         for hook in _HOOKS["deliver"]:
             hook(self)
         using = ((st.stage == TRIAL) | (st.stage == ACTIVE)).astype(float)
-        using_share = self.w_plain @ using
-        peer_skill = self.w_plain @ (st.competence * using)
-        practice_and_decay(st, self.ceiling, p, prog.community, peer_skill, using_share)
-        grapevine_and_rumours(
-            st, self.w_plain @ st.aware, using_share, p, anticipation.rumour_factor(self)
+        using_share, peer_skill, spread = matvecs(
+            self.w_plain, using, st.competence * using, st.aware
         )
+        practice_and_decay(st, self.ceiling, p, prog.community, peer_skill, using_share)
+        grapevine_and_rumours(st, spread, using_share, p, anticipation.rumour_factor(self))
         for hook in _HOOKS["respond"]:
             hook(self)
-        np.clip(st.concerns, 0.0, 1.0, out=st.concerns)
+        clip_unit(st.concerns)
         st.shift *= 1.0 - p.shift_decay  # lever effects fade unless renewed
         st.own = own_assessment(st, self.fixed, p)
         influence(st, self.w_influence, self.lam, p)
@@ -258,7 +299,7 @@ class Simulation:
             st,
             self.wf.is_target & st.access,
             using_share,
-            self.adj @ using,
+            matvec(self.adj, using),
             self._managers_using(using),
             prog.integrated,
             p,
@@ -279,22 +320,14 @@ class Simulation:
             hook(self)
         self._accounting()
         tire(st, p)
-        for arr in (st.aware, st.understand, st.knows_benefit, st.benefit, st.trust, st.competence):
-            np.clip(arr, 0.0, 1.0, out=arr)
-        np.clip(st.concerns, 0.0, 1.0, out=st.concerns)
+        clip_unit(st.aware, st.understand, st.knows_benefit, st.benefit, st.trust, st.competence)
+        clip_unit(st.concerns)
         self._criteria()
 
     def _managers_using(self, using: np.ndarray) -> np.ndarray:
-        """Share of the managers (executives, middle managers) of each employee's
-        department who use the tool; executives count for every department."""
+        """Share of the managers of each employee's department who use the tool."""
         wf = self.wf
-        boss = wf.role == 1
-        per_dep = np.bincount(wf.department, weights=boss * using, minlength=self._n_dep)
-        n_dep = np.bincount(wf.department, weights=boss.astype(float), minlength=self._n_dep)
-        execs = wf.role == 0
-        top = (using[execs].sum(), execs.sum())
-        share = (per_dep[wf.department] + top[0]) / np.maximum(n_dep[wf.department] + top[1], 1)
-        return share
+        return managers_using(wf.role, wf.department, self._n_dep, using)
 
     def _rebuild_influence(self) -> None:
         self.w_influence = influence_matrix(self.adj, self.state.weight)
@@ -312,28 +345,31 @@ class Simulation:
     def _criteria(self) -> None:
         st, wf = self.state, self.wf
         crit, wk = self.criteria, self.week
-        targets = wf.is_target
-        n_t = max(int(targets.sum()), 1)
         c = self.p.criteria
-        explain = (st.understand >= 0.5) & (st.aware >= 0.5)  # a belief is held at 0.5
-        if crit["awareness"] is None and np.mean(explain) >= c.awareness_share:
+        counts = criteria_counts(
+            st.understand, st.aware, st.knows_benefit, wf.is_target, st.ever_user,
+            st.competence, COMPETENCE_CUTS[0], st.pilot, st.relief,
+        )  # fmt: skip
+        n, n_target, explain, vision, n_users, unaided, n_pilot, pilot_relief, users_relief = (
+            int(x) for x in counts
+        )
+        n_t = max(n_target, 1)
+        if crit["awareness"] is None and explain / n >= c.awareness_share:
             crit["awareness"] = wk
-        if (
-            crit["vision"] is None
-            and (st.knows_benefit[targets] >= 0.5).sum() / n_t >= c.vision_share
-        ):
+        if crit["vision"] is None and vision / n_t >= c.vision_share:
             crit["vision"] = wk
         support = self.recorder.support_requests(self)
         self.prog.support_peak = max(self.prog.support_peak, support)
-        users = st.ever_user & targets
         if (
             crit["empowerment"] is None
-            and users.sum() >= max(c.min_users, c.min_user_share * n_t)
-            and np.mean(st.competence[users] >= COMPETENCE_CUTS[0]) >= c.unaided_share
+            and n_users >= max(c.min_users, c.min_user_share * n_t)
+            and n_users > 0
+            and unaided / n_users >= c.unaided_share
             and support <= (1.0 - c.support_fall) * self.prog.support_peak
         ):
             crit["empowerment"] = wk
-        pool = st.pilot if st.pilot.any() else users
+        # the pilot group if there is one, else the target users who have used the tool
+        n_pool, pool_relief = (n_pilot, pilot_relief) if n_pilot else (n_users, users_relief)
         began = self.prog.pilot_week if self.prog.pilot_week is not None else self.prog.launch_week
         q = self.p.quick_wins
         if (
@@ -341,8 +377,8 @@ class Simulation:
             and began is not None
             and wk - began <= q.window_weeks  # within 60 days of the pilot (or launch)
             and sum(w >= began for w in self.prog.story_weeks) >= q.stories_per_broadcast
-            and pool.any()
-            and st.relief[pool].mean() >= q.relief_share
+            and n_pool > 0
+            and pool_relief / n_pool >= q.relief_share
         ):
             crit["implementation"] = wk
         if crit["anchoring"] is None and self.prog.integrated:

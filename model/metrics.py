@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from model.jit import njit, total
 from model.processes.adoption import effective_reliability
 from model.programme import PHASES, planned_phases
 from model.scenario import ROLES, Scenario
@@ -285,11 +286,29 @@ TRACKED = tuple(dict.fromkeys(r for k in KPIS for r in k.reads if r not in ("hel
 BULK_LIMIT = 2_000_000  # employees x weeks up to which states are kept and KPIs batched
 
 
+@njit
+def _support_rows(
+    stage: np.ndarray, competence: np.ndarray, support: np.ndarray, target: np.ndarray
+) -> np.ndarray:
+    weeks, n = stage.shape
+    out = np.empty(weeks)
+    need = np.empty(n)
+    for w in range(weeks):
+        for i in range(n):
+            using = target[i] and (stage[w, i] == TRIAL or stage[w, i] == ACTIVE)
+            k = competence[w, i]
+            need[i] = (1.0 - k) * (1.0 - k) * (1.0 - 0.5 * support[w, i]) if using else 0.0
+        out[w] = total(need)
+    return out
+
+
 def support_requests(stage, competence, support, target, rate: float):
-    """Expected support requests: users with low competence ask for help (last axis)."""
-    using = ((stage == TRIAL) | (stage == ACTIVE)) & target
-    need = (1.0 - competence) ** 2 * (1.0 - 0.5 * support)
-    return rate * np.where(using, need, 0.0).sum(axis=-1)
+    """Expected support requests: users with low competence ask for help (last axis:
+    employees; a 1-D week gives a number, a (weeks, n) block one per week)."""
+    rows = _support_rows(
+        np.atleast_2d(stage), np.atleast_2d(competence), np.atleast_2d(support), target
+    )
+    return rate * (rows[0] if np.ndim(stage) == 1 else rows)
 
 
 def kpi_rows(b: Mapping[str, np.ndarray], target: np.ndarray, rate: float) -> dict[str, np.ndarray]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from model.jit import njit
 from model.workforce import Workforce
 
 
@@ -44,24 +45,79 @@ def select_champions(
 def _diverse(
     count: int, wf: Workforce, attitude: np.ndarray, degree: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
-    """Greedy spread over departments, roles and age bands; the best-disposed first."""
+    """Greedy spread over departments, roles and age bands; the best-disposed first.
+
+    Each pick takes the free employee with the highest score minus the penalty of their
+    (department, role, age band) group (the lowest index among equals); within a group
+    the order by score never changes, so only each group's best free member competes.
+    """
     n = wf.n
     band = np.digitize(wf.age, [35.0, 50.0])
     score = attitude + 0.2 * degree / max(degree.mean(), 1.0) + rng.random(n) * 1e-9
-    used_dep = np.zeros(int(wf.department.max()) + 1)
+    n_dep = int(wf.department.max()) + 1
+    group = (wf.department.astype(np.int64) * 5 + wf.role) * 3 + band
+    order = np.lexsort((np.arange(n), -score, group))
+    starts = np.searchsorted(group[order], np.arange(n_dep * 15 + 1))
+    return _greedy_spread(min(count, n), order, starts, score, n_dep)
+
+
+@njit
+def _greedy_spread(
+    count: int, order: np.ndarray, starts: np.ndarray, score: np.ndarray, n_dep: int
+) -> np.ndarray:
+    """The picks of `_diverse`; `order` sorts employees by group, score (descending)
+    and index; group g holds order[starts[g]:starts[g + 1]]."""
+    n_groups = starts.size - 1
+    used_dep = np.zeros(n_dep)
     used_role = np.zeros(5)
     used_band = np.zeros(3)
-    free = np.ones(n, dtype=bool)
-    chosen: list[int] = []
-    for _ in range(min(count, n)):
-        penalty = 3.0 * used_dep[wf.department] + used_role[wf.role] + used_band[band]
-        i = int(np.argmax(np.where(free, score - penalty, -np.inf)))
-        chosen.append(i)
-        free[i] = False
-        used_dep[wf.department[i]] += 1
-        used_role[wf.role[i]] += 1
-        used_band[band[i]] += 1
-    return np.array(chosen, dtype=np.int64)
+    nxt = starts[:-1].copy()  # each group's best free member (position in `order`)
+    live = np.array([g for g in range(n_groups) if starts[g + 1] > starts[g]], dtype=np.int64)
+    n_live = live.size
+    dep = live // 15
+    role = (live // 3) % 5
+    band = live % 3
+    chosen = np.empty(count, dtype=np.int64)
+    for c in range(count):
+        best_v = -np.inf
+        best_i = -1
+        best_k = -1
+        for k in range(n_live):
+            g = live[k]
+            pos = nxt[g]
+            end = starts[g + 1]
+            pen = 3.0 * used_dep[dep[k]] + used_role[role[k]] + used_band[band[k]]
+            i = order[pos]
+            v = score[i] - pen
+            q = pos + 1  # equal values after rounding: the lowest index wins
+            while q < end and score[order[q]] - pen == v:
+                if order[q] < i:
+                    i = order[q]
+                q += 1
+            if v > best_v or (v == best_v and i < best_i):
+                best_v, best_i, best_k = v, i, k
+        chosen[c] = best_i
+        g = live[best_k]
+        # take best_i out of its group (it is within the group's leading equal run)
+        pos = nxt[g]
+        j = pos
+        while order[j] != best_i:
+            j += 1
+        while j > pos:
+            order[j] = order[j - 1]
+            j -= 1
+        order[pos] = best_i
+        nxt[g] = pos + 1
+        used_dep[dep[best_k]] += 1.0
+        used_role[role[best_k]] += 1.0
+        used_band[band[best_k]] += 1.0
+        if nxt[g] >= starts[g + 1]:  # the group is used up: drop it from the live list
+            n_live -= 1
+            live[best_k] = live[n_live]
+            dep[best_k] = dep[n_live]
+            role[best_k] = role[n_live]
+            band[best_k] = band[n_live]
+    return chosen
 
 
 def select_pilot(

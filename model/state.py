@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from model.jit import njit
 from model.workforce import Workforce
 
 STAGES = ("non_user", "trial", "active", "lapsed")
@@ -107,6 +108,15 @@ class State:
     def competence_level(self) -> np.ndarray:
         """Index into COMPETENCE_LEVELS."""
         return np.digitize(self.competence, COMPETENCE_CUTS).astype(np.int8)
+
+
+@njit
+def clip_unit(*arrays: np.ndarray) -> None:
+    """Clip every value of the given arrays (1-D or 2-D) to [0, 1], in place."""
+    for a in arrays:
+        flat = a.reshape(-1)
+        for i in range(flat.size):
+            flat[i] = min(max(flat[i], 0.0), 1.0)
 
 
 @dataclass

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.jit import njit
 from model.levers.base import Action, Lever, Price
 from model.processes.concerns import relieve
 from model.scenario import DEFAULT_PILOT_SIZE
@@ -71,19 +72,40 @@ def tell_stories(sim: Simulation, stories: float) -> int:
     return int(aware.sum())
 
 
+@njit
+def new_wins(
+    pilot: np.ndarray,
+    target: np.ndarray,
+    stage: np.ndarray,
+    weeks_in_stage: np.ndarray,
+    win_weeks: float,
+    relief: np.ndarray,
+    won: np.ndarray,
+) -> int:
+    """Active users of the pool (the pilot, else all target users) in use for
+    `win_weeks` with relief become success stories (`won`); returns how many are new."""
+    pool = pilot if pilot.any() else target
+    new = 0
+    for i in range(stage.size):
+        if pool[i] and stage[i] == ACTIVE and weeks_in_stage[i] >= win_weeks and relief[i]:
+            if not won[i]:
+                new += 1
+                won[i] = True
+    return new
+
+
 def _harvest(sim: Simulation) -> None:
     """Pilot users with noticeable relief become success stories; broadcast them."""
     st, prog, q = sim.state, sim.prog, sim.p.quick_wins
-    pool = st.pilot if st.pilot.any() else sim.wf.is_target
-    won = pool & (st.stage == ACTIVE) & (st.weeks_in_stage >= q.win_weeks) & st.relief
-    new = won & ~st.won
-    st.won |= won
-    prog.successes += int(new.sum())
+    new = new_wins(
+        st.pilot, sim.wf.is_target, st.stage, st.weeks_in_stage, q.win_weeks, st.relief, st.won
+    )
+    prog.successes += new
     if prog.pending_stories and sim.plan.quick_wins.broadcast:
         tell_stories(sim, prog.pending_stories)
         prog.communicated += prog.pending_stories
         prog.story_weeks += [sim.week] * prog.pending_stories
-    prog.pending_stories = int(new.sum())
+    prog.pending_stories = new
 
 
 def _share_story(sim: Simulation, rng: np.random.Generator) -> str:

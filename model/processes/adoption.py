@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import expit
 
+from model.jit import matvecs, njit, per_employee
 from model.parameters import CultureParams, Parameters
-from model.processes.concerns import aggravate, relieve
+from model.processes.concerns import band
 from model.scenario import Tool
 from model.state import ACTIVE, EXISTENTIAL, LAPSED, NON_USER, OVERLOAD, QUALITY, TRIAL, State
 
@@ -41,12 +41,41 @@ def delivered(tool: Tool, p: Parameters, integration: float) -> float:
     return effective_reliability(tool, p) * time_value(tool, p) * integrated
 
 
-def skill_factor(competence: np.ndarray, p: Parameters) -> np.ndarray:
+@njit
+def expit(x: float) -> float:
+    """The logistic function (as scipy.special.expit computes it)."""
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+@njit
+def skill_factor(competence: float, gain_base: float, full_gain_competence: float) -> float:
     """Share of the tool's planned gain a user gets at this competence: `gain_base`
     without skill, all of it from `full_gain_competence` (a user who applies the
     prescribed workflows unaided, the competence the plan's hours assume)."""
-    skill = np.minimum(competence / p.full_gain_competence, 1.0)
-    return p.gain_base + (1.0 - p.gain_base) * skill
+    skill = min(competence / full_gain_competence, 1.0)
+    return gain_base + (1.0 - gain_base) * skill
+
+
+@njit
+def _hours(
+    stage: np.ndarray,
+    target: np.ndarray,
+    competence: np.ndarray,
+    usefulness: np.ndarray,
+    per_user: float,
+    gain_base: float,
+    full_gain: float,
+    tool_usefulness: float,
+    trial_use: float,
+) -> np.ndarray:
+    n = stage.size
+    out = np.empty(n)
+    for i in range(n):
+        h = per_user * skill_factor(competence[i], gain_base, full_gain)
+        h = h * usefulness[i] / tool_usefulness
+        use = 1.0 if stage[i] == ACTIVE else (trial_use if stage[i] == TRIAL else 0.0)
+        out[i] = h * use * (1.0 if target[i] else 0.0)
+    return out
 
 
 def hours_freed(
@@ -56,10 +85,37 @@ def hours_freed(
     more with competence, less before integration or with poor data."""
     integrated = p.standalone_share + (1.0 - p.standalone_share) * integration
     per_user = tool.hours_saved_per_week * effective_reliability(tool, p) * integrated
-    per_user = per_user * skill_factor(state.competence, p)
-    per_user = per_user * state.usefulness / max(tool.usefulness, 1e-9)
-    use = np.where(state.stage == ACTIVE, 1.0, np.where(state.stage == TRIAL, p.trial_use, 0.0))
-    return per_user * use * target
+    return _hours(
+        state.stage, target, state.competence, state.usefulness, per_user, p.gain_base,
+        p.full_gain_competence, max(tool.usefulness, 1e-9), p.trial_use,
+    )  # fmt: skip
+
+
+@njit
+def _value(
+    competence: np.ndarray,
+    usefulness: np.ndarray,
+    attitude: np.ndarray,
+    support: np.ndarray,
+    concerns: np.ndarray,
+    c: np.ndarray,
+    served: float,
+) -> np.ndarray:
+    """c: gain scale, gain base, value-attitude, friction cost, support relief, unmet
+    support x (1 - served), error cost, overload and quality weights, delivery, full-gain
+    competence."""
+    n = competence.size
+    out = np.empty(n)
+    for i in range(n):
+        k = competence[i]
+        gain = c[0] * usefulness[i] * c[9] * skill_factor(k, c[1], c[10])
+        gain = gain * (1.0 + c[2] * attitude[i])
+        cost = c[3] * (1.0 - k) * (1.0 - c[4] * (support[i] * served))
+        unmet = c[5] * ((1.0 - k) * (1.0 - k))
+        worry = c[7] * max(concerns[OVERLOAD, i] - 0.5, 0.0)
+        worry = worry + c[8] * max(concerns[QUALITY, i] - 0.5, 0.0)
+        out[i] = gain - cost - unmet - worry - c[6]
+    return out
 
 
 def experienced_value(
@@ -74,24 +130,87 @@ def experienced_value(
     """Value of the tool as the employee experiences or expects it (can be negative).
 
     `delivery` is `delivered(...)`; `served` the share of support demand that support
-    capacity meets this week (unmet demand makes first steps frustrating).
+    capacity meets this week (unmet demand makes first steps frustrating). Gain: usefulness
+    x delivery x competence, coloured by attitude; minus friction (less with competence
+    and support), unmet support, held overload and quality worries, and errors.
     """
-    k = state.competence
-    gain = p.gain_scale * state.usefulness * delivery * skill_factor(k, p)
-    gain = gain * (1.0 + p.value_attitude * state.attitude)
-    support = state.support * served
-    cost = (
-        p.value_friction
-        * friction
-        * (1.0 - tool.ease_of_use)
-        * (1.0 - k)
-        * (1.0 - p.support_relief * support)
-    )
-    unmet = p.unmet_support * (1.0 - served) * (1.0 - k) ** 2
-    errors = cp.error_cost * (1.0 - effective_reliability(tool, p))
-    worry = p.value_overload * np.maximum(state.concerns[OVERLOAD] - 0.5, 0.0)
-    worry = worry + p.value_quality * np.maximum(state.concerns[QUALITY] - 0.5, 0.0)
-    return gain - cost - unmet - worry - errors
+    c = np.array(
+        [
+            p.gain_scale, p.gain_base, p.value_attitude,
+            p.value_friction * friction * (1.0 - tool.ease_of_use), p.support_relief,
+            p.unmet_support * (1.0 - served),
+            cp.error_cost * (1.0 - effective_reliability(tool, p)),
+            p.value_overload, p.value_quality, delivery, p.full_gain_competence,
+        ]
+    )  # fmt: skip
+    s = state
+    return _value(s.competence, s.usefulness, s.attitude, s.support, s.concerns, c, served)
+
+
+@njit
+def managers_using(
+    role: np.ndarray, department: np.ndarray, n_dep: int, using: np.ndarray
+) -> np.ndarray:
+    """Share of the managers (executives, middle managers) of each employee's
+    department who use the tool; executives count for every department."""
+    per_dep = np.zeros(n_dep)
+    bosses = np.zeros(n_dep)
+    top_using = 0.0
+    top = 0
+    for i in range(role.size):
+        if role[i] == 1:
+            per_dep[department[i]] += using[i]
+            bosses[department[i]] += 1.0
+        elif role[i] == 0:
+            top_using += using[i]
+            top += 1
+    out = np.empty(role.size)
+    for i in range(role.size):
+        d = department[i]
+        out[i] = (per_dep[d] + top_using) / max(bosses[d] + top, 1.0)
+    return out
+
+
+@njit
+def _try(
+    u: np.ndarray,
+    eligible: np.ndarray,
+    using_share: np.ndarray,
+    using_count: np.ndarray,
+    managers_using: np.ndarray,
+    mandate: bool,
+    c: np.ndarray,
+    attitude: np.ndarray,
+    aware: np.ndarray,
+    stage: np.ndarray,
+    weeks_in_stage: np.ndarray,
+    ever_user: np.ndarray,
+) -> np.ndarray:
+    """c: intent slope, intent threshold, consensus, consensus share, deference,
+    trial rate x experimentation, trial social, mandate rate, retry factor."""
+    n = u.size
+    starts = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        st = stage[i]
+        if not (eligible[i] and (st == NON_USER or st == LAPSED)):
+            continue
+        willing = expit(c[0] * (attitude[i] - c[1]))
+        intent = aware[i] * willing
+        exposure = using_share[i] if using_count[i] >= 2 else 0.0  # complex contagion
+        social = (1.0 - c[2]) + c[2] * min(using_share[i] / c[3], 1.0)
+        led = (1.0 - c[4]) + c[4] * managers_using[i]
+        hazard = c[5] * intent * (1.0 + c[6] * exposure)
+        hazard = hazard * social * led
+        if mandate:
+            hazard = hazard + c[7] * aware[i] * (0.5 + 0.5 * willing)
+        if st == LAPSED:
+            hazard = c[8] * hazard
+        if u[i] < -np.expm1(-hazard):
+            starts[i] = True
+            stage[i] = TRIAL
+            weeks_in_stage[i] = 0
+            ever_user[i] = True
+    return starts
 
 
 def try_tool(
@@ -113,20 +232,62 @@ def try_tool(
     (`mandate`) makes use part of the job: aware employees are asked to use the tool,
     and comply the more the less they resist.
     """
-    willing = expit(p.intent_slope * (state.attitude - p.intent_threshold))
-    intent = state.aware * willing
-    complex_exposure = using_share * (using_count >= 2)  # complex contagion: >= 2 sources
-    social = (1.0 - cp.consensus) + cp.consensus * np.minimum(using_share / p.consensus_share, 1.0)
-    led = (1.0 - cp.deference) + cp.deference * managers_using
-    hazard = p.trial_rate * cp.experimentation * intent * (1.0 + p.trial_social * complex_exposure)
-    hazard = hazard * social * led
-    if mandate:
-        hazard = hazard + p.mandate_rate * state.aware * (0.5 + 0.5 * willing)
-    hazard = np.where(state.stage == LAPSED, p.retry_factor * hazard, hazard)
-    candidates = eligible & ((state.stage == NON_USER) | (state.stage == LAPSED))
-    starts = candidates & (rng.random(hazard.size) < -np.expm1(-hazard))
-    state.set_stage(starts, TRIAL)
-    return starts
+    n = state.stage.size
+    u = rng.random(eligible.size)
+    share, count, lead = (per_employee(x, n) for x in (using_share, using_count, managers_using))
+    c = np.array(
+        [
+            p.intent_slope, p.intent_threshold, cp.consensus, p.consensus_share, cp.deference,
+            p.trial_rate * cp.experimentation, p.trial_social, p.mandate_rate, p.retry_factor,
+        ]
+    )  # fmt: skip
+    s = state
+    return _try(
+        u, per_employee(eligible, n, np.bool_), share, count, lead, bool(mandate), c,
+        s.attitude, s.aware, s.stage, s.weeks_in_stage, s.ever_user,
+    )  # fmt: skip
+
+
+@njit
+def _transitions(
+    u: np.ndarray,
+    value: np.ndarray,
+    c: np.ndarray,
+    stage: np.ndarray,
+    weeks_in_stage: np.ndarray,
+    ever_user: np.ndarray,
+    habit: np.ndarray,
+) -> np.ndarray:
+    """c: activate value, value scale, drop value - error tolerance, activate rate,
+    drop rate, lapse rate, habit boost, habit per week, 1 - habit decay."""
+    n = u.size
+    quit_now = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        up = expit((value[i] - c[0]) / c[1])
+        down = expit((c[2] - value[i]) / c[1])
+        st = stage[i]
+        if st == TRIAL and weeks_in_stage[i] >= 1:
+            if u[i] < c[3] * up:
+                stage[i] = ACTIVE
+                weeks_in_stage[i] = 0
+                ever_user[i] = True
+            elif u[i] > 1.0 - c[4] * down:
+                stage[i] = LAPSED
+                weeks_in_stage[i] = 0
+                quit_now[i] = True
+        elif st == ACTIVE:
+            h = min(habit[i] * (1.0 + c[6]), 1.0)
+            if u[i] < c[5] * down * (1.0 - h):
+                stage[i] = LAPSED
+                weeks_in_stage[i] = 0
+                quit_now[i] = True
+        weeks_in_stage[i] += 1
+        # a routine forms only where using the tool pays off
+        if stage[i] == ACTIVE:
+            habit[i] += c[7] * up * (1.0 - habit[i])
+        else:
+            habit[i] *= c[8]
+    return quit_now
 
 
 def transitions(
@@ -142,22 +303,54 @@ def transitions(
     The culture's error tolerance lowers the value below which users give up.
     """
     u = rng.random(value.size)
-    up = expit((value - p.activate_value) / p.value_scale)
-    down = expit((p.drop_value - cp.error_tolerance - value) / p.value_scale)
-    in_trial = (state.stage == TRIAL) & (state.weeks_in_stage >= 1)
-    activate = in_trial & (u < p.activate_rate * up)
-    drop = in_trial & ~activate & (u > 1.0 - p.drop_rate * down)
-    active = state.stage == ACTIVE
-    habit = np.minimum(state.habit * (1.0 + habit_boost), 1.0)
-    lapse = active & (u < p.lapse_rate * down * (1.0 - habit))
-    state.set_stage(activate, ACTIVE)
-    state.set_stage(drop | lapse, LAPSED)
-    state.weeks_in_stage += 1
-    still = state.stage == ACTIVE
-    # a routine forms only where using the tool pays off
-    state.habit[still] += p.habit_per_week * up[still] * (1.0 - state.habit[still])
-    state.habit[~still] *= 1.0 - p.habit_decay
-    return drop | lapse
+    c = np.array(
+        [
+            p.activate_value, p.value_scale, p.drop_value - cp.error_tolerance,
+            p.activate_rate, p.drop_rate, p.lapse_rate, habit_boost, p.habit_per_week,
+            1.0 - p.habit_decay,
+        ]
+    )  # fmt: skip
+    s = state
+    return _transitions(u, value, c, s.stage, s.weeks_in_stage, s.ever_user, s.habit)
+
+
+@njit
+def _experience(
+    stage: np.ndarray,
+    value: np.ndarray,
+    hours: np.ndarray,
+    c: np.ndarray,
+    trust: np.ndarray,
+    benefit: np.ndarray,
+    informed: np.ndarray,
+    concerns: np.ndarray,
+    floor: np.ndarray,
+    ceiling: np.ndarray,
+) -> np.ndarray:
+    """c: trust learning, reliability, benefit sensitivity, experience update, relief
+    hours, relief of existential and of overload concerns. Returns who feels relief."""
+    n = stage.size
+    relief = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        user = stage[i] == TRIAL or stage[i] == ACTIVE
+        if user:
+            informed[i] = 1.0  # using the tool is first-hand information
+            trust[i] += c[0] * (c[1] - trust[i])
+            good = c[0] * (c[1] - 0.5)
+            q = concerns[QUALITY, i]
+            if good > 0.0:
+                concerns[QUALITY, i] = q - good * max(q - floor[QUALITY, i], 0.0)
+            elif good < 0.0:
+                concerns[QUALITY, i] = q + (-good) * max(ceiling[QUALITY, i] - q, 0.0)
+            target = expit(c[2] * value[i])
+            benefit[i] += c[3] * (target - benefit[i])
+        if hours[i] >= c[4]:
+            e = concerns[EXISTENTIAL, i]
+            concerns[EXISTENTIAL, i] = e - c[5] * max(e - floor[EXISTENTIAL, i], 0.0)
+            o = concerns[OVERLOAD, i]
+            concerns[OVERLOAD, i] = o - c[6] * max(o - floor[OVERLOAD, i], 0.0)
+            relief[i] = concerns[OVERLOAD, i] < 0.5
+    return relief
 
 
 def experience(
@@ -168,18 +361,35 @@ def experience(
     if not in_use.any():
         state.relief[:] = False
         return
-    users = in_use.astype(float)
-    state.informed[in_use] = 1.0  # using the tool is first-hand information
-    state.trust += p.trust_learn * users * (reliability - state.trust)
-    good = p.trust_learn * users * (reliability - 0.5)
-    relieve(state, np.maximum(good, 0.0), p, QUALITY)
-    aggravate(state, np.maximum(-good, 0.0), p, QUALITY)
-    target = expit(p.benefit_sensitivity * value)
-    state.benefit += p.experience_update * users * (target - state.benefit)
-    relieved = hours_freed >= p.relief_hours
-    relieve(state, p.relief_existential * relieved, p, EXISTENTIAL)
-    relieve(state, p.relief_overload * relieved, p, OVERLOAD)
-    state.relief = relieved & (state.concerns[OVERLOAD] < 0.5)
+    c = np.array(
+        [
+            p.trust_learn, reliability, p.benefit_sensitivity, p.experience_update,
+            p.relief_hours, p.relief_existential, p.relief_overload,
+        ]
+    )  # fmt: skip
+    floor, ceiling = band(state, p)
+    s = state
+    s.relief = _experience(
+        s.stage, value, hours_freed, c, s.trust, s.benefit, s.informed, s.concerns, floor,
+        ceiling,
+    )  # fmt: skip
+
+
+@njit
+def _word_of_mouth(
+    good: np.ndarray,
+    bad: np.ndarray,
+    c: np.ndarray,
+    benefit: np.ndarray,
+    concerns: np.ndarray,
+    ceiling: np.ndarray,
+) -> None:
+    """c: good-story rate, bad-story rate x harshness, bad-story concern x harshness."""
+    for i in range(benefit.size):
+        benefit[i] += c[0] * good[i] * (1.0 - benefit[i])
+        benefit[i] -= c[1] * bad[i] * benefit[i]
+        o = concerns[OVERLOAD, i]
+        concerns[OVERLOAD, i] = o + c[2] * bad[i] * max(ceiling[OVERLOAD, i] - o, 0.0)
 
 
 def word_of_mouth(
@@ -193,9 +403,7 @@ def word_of_mouth(
 
     Bad stories weigh more where errors are not tolerated (culture's error tolerance).
     """
-    good = w_plain @ state.relief.astype(float)
-    bad = w_plain @ quit_now.astype(float)
-    state.benefit += p.wom_good * good * (1.0 - state.benefit)
+    good, bad = matvecs(w_plain, state.relief, quit_now)
     harsh = max(1.0 - p.wom_tolerance * cp.error_tolerance, 0.0)
-    state.benefit -= p.wom_bad * harsh * bad * state.benefit
-    aggravate(state, p.wom_bad_concern * harsh * bad, p, OVERLOAD)
+    c = np.array([p.wom_good, p.wom_bad * harsh, p.wom_bad_concern * harsh])
+    _word_of_mouth(good, bad, c, state.benefit, state.concerns, band(state, p)[1])

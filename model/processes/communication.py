@@ -5,10 +5,49 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.jit import njit
 from model.parameters import Parameters
-from model.processes.concerns import aggravate, relieve
+from model.processes.concerns import band, move_towards
 from model.programme import CHANNELS, FRAMINGS
 from model.state import State
+
+
+@njit
+def _message(
+    reached: np.ndarray,
+    depth: float,
+    aware: np.ndarray,
+    understand: np.ndarray,
+    knows_benefit: np.ndarray,
+    benefit: np.ndarray,
+    trust: np.ndarray,
+    attitude: np.ndarray,
+    receptivity: np.ndarray,
+    exposure: np.ndarray,
+    informed: np.ndarray,
+    gains: np.ndarray,
+    concerns: np.ndarray,
+    floor: np.ndarray,
+) -> None:
+    """The effect of one message on those `reached`; gains = (understanding,
+    knowledge, persuasion, relief, trust) rates, already times the framing."""
+    n = aware.size
+    relief = np.zeros(n)
+    for i in range(n):
+        if not reached[i]:
+            continue
+        exposure[i] += depth
+        r = depth * receptivity[i]
+        aware[i] = min(aware[i] + r * (1.0 - aware[i]) * 1.5 / (1.0 + depth), 1.0)
+        understand[i] += gains[0] * r * (1.0 - understand[i])
+        knows_benefit[i] += gains[1] * r * (1.0 - knows_benefit[i])
+        receptive = 0.5 + 0.25 * (1.0 + attitude[i])  # motivated reasoning
+        benefit[i] += gains[2] * r * receptive * (1.0 - benefit[i])
+        relief[i] = gains[3] * r
+        trust[i] += gains[4] * r * (1.0 - trust[i])
+        informed[i] = 1.0
+    if gains[3] != 0.0:
+        move_towards(concerns, floor, relief, 0, 4, -1.0)
 
 
 def deliver(
@@ -23,32 +62,84 @@ def deliver(
     reach, depth, _ = CHANNELS[channel]
     f_und, f_know, f_pers, f_relief = FRAMINGS[framing]
     reached = audience & (rng.random(audience.size) < reach * p.reach_scale)
-    state.exposure += reached * depth
-    r = reached * depth * state.receptivity
-    state.aware += r * (1.0 - state.aware) * 1.5 / (1.0 + depth)
-    np.minimum(state.aware, 1.0, out=state.aware)
-    state.understand += p.learn_understanding * f_und * r * (1.0 - state.understand)
-    state.knows_benefit += p.learn_benefit * f_know * r * (1.0 - state.knows_benefit)
-    receptive = 0.5 + 0.25 * (1.0 + state.attitude)  # motivated reasoning
-    state.benefit += p.persuasion * f_pers * r * receptive * (1.0 - state.benefit)
-    if f_relief:
-        relieve(state, p.story_relief * f_relief * r, p)
-        state.trust += 0.5 * p.story_relief * f_relief * r * (1.0 - state.trust)
-    state.informed[reached] = 1.0
+    relief = p.story_relief * f_relief if f_relief else 0.0
+    trust = 0.5 * p.story_relief * f_relief if f_relief else 0.0
+    gains = np.array(
+        [p.learn_understanding * f_und, p.learn_benefit * f_know, p.persuasion * f_pers]
+        + [relief, trust]
+    )
+    s = state
+    _message(
+        reached, float(depth), s.aware, s.understand, s.knows_benefit, s.benefit, s.trust,
+        s.attitude, s.receptivity, s.exposure, s.informed, gains, s.concerns, band(s, p)[0],
+    )  # fmt: skip
     return reached
+
+
+@njit
+def _update(
+    reached: np.ndarray,
+    t_exposure: float,
+    awareness: float,
+    understanding: float,
+    relief: float,
+    aware: np.ndarray,
+    understand: np.ndarray,
+    receptivity: np.ndarray,
+    exposure: np.ndarray,
+    informed: np.ndarray,
+    concerns: np.ndarray,
+    floor: np.ndarray,
+) -> None:
+    n = aware.size
+    amount = np.zeros(n)
+    for i in range(n):
+        if not reached[i]:
+            continue
+        exposure[i] += t_exposure
+        r = receptivity[i]
+        aware[i] += awareness * r * (1.0 - aware[i])
+        understand[i] += understanding * r * (1.0 - understand[i])
+        amount[i] = relief * r
+        informed[i] = 1.0
+    move_towards(concerns, floor, amount, 0, 4, -1.0)
 
 
 def transparency_update(state: State, p: Parameters, rng: np.random.Generator) -> np.ndarray:
     """An all-staff status update: informs, and calms rumour-fed concerns."""
     t = p.transparency
     reached = rng.random(state.aware.size) < t.reach * p.reach_scale
-    state.exposure += reached * t.exposure
-    r = reached * state.receptivity
-    state.aware += t.awareness * r * (1.0 - state.aware)
-    state.understand += t.understanding * p.learn_understanding * r * (1.0 - state.understand)
-    relieve(state, p.transparency_relief * r, p)
-    state.informed[reached] = 1.0
+    s = state
+    _update(
+        reached, float(t.exposure), t.awareness, t.understanding * p.learn_understanding,
+        p.transparency_relief, s.aware, s.understand, s.receptivity, s.exposure, s.informed,
+        s.concerns, band(s, p)[0],
+    )  # fmt: skip
     return reached
+
+
+@njit
+def _grapevine(
+    spread: np.ndarray,
+    seen: np.ndarray,
+    wom: float,
+    observation: float,
+    rate: float,
+    decay: float,
+    aware: np.ndarray,
+    informed: np.ndarray,
+    concerns: np.ndarray,
+    ceiling: np.ndarray,
+) -> None:
+    n = aware.size
+    amount = np.empty(n)
+    for i in range(n):
+        heard = min(wom * spread[i] + observation * seen[i], 1.0)
+        aware[i] += heard * (1.0 - aware[i])
+        amount[i] = rate * (aware[i] * (1.0 - informed[i]))
+    move_towards(concerns, ceiling, amount, 0, 4, 1.0)
+    for i in range(n):
+        informed[i] *= decay
 
 
 def grapevine_and_rumours(
@@ -64,9 +155,7 @@ def grapevine_and_rumours(
     `spread` and `seen` are the row-normalised network averages of awareness and of use.
     `rumour_factor` scales the rumour rate (objection anticipation lowers it).
     """
-    heard = np.minimum(p.word_of_mouth * spread + p.observation * seen, 1.0)
-    state.aware += heard * (1.0 - state.aware)
-    vacuum = state.aware * (1.0 - state.informed)
-    rate = p.rumour_rate * rumour_factor
-    aggravate(state, rate * vacuum, p)
-    state.informed *= p.info_decay
+    _grapevine(
+        spread, seen, p.word_of_mouth, p.observation, p.rumour_rate * rumour_factor,
+        p.info_decay, state.aware, state.informed, state.concerns, band(state, p)[1],
+    )  # fmt: skip

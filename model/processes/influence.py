@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from model.jit import njit
 from model.parameters import CultureParams, Parameters
 from model.scenario import ROLES
 from model.state import State
@@ -28,16 +29,35 @@ def disposition(wf: Workforce, p: Parameters, cp: CultureParams) -> np.ndarray:
     )
 
 
+@njit
+def _latent(
+    fixed: np.ndarray,
+    benefit: np.ndarray,
+    concerns: np.ndarray,
+    trust: np.ndarray,
+    shift: np.ndarray,
+    c: np.ndarray,
+) -> np.ndarray:
+    out = np.empty(fixed.size)
+    for i in range(fixed.size):
+        held = ((concerns[0, i] + concerns[1, i]) + concerns[2, i]) + concerns[3, i]
+        out[i] = (
+            fixed[i]
+            + c[0] * (benefit[i] - 0.5)
+            - c[1] * (held - 2.0)
+            + c[2] * (trust[i] - 0.5)
+            + shift[i]
+        )
+    return out
+
+
 def own_assessment(state: State, fixed: np.ndarray, p: Parameters) -> np.ndarray:
     """Private attitude: tanh of disposition + beliefs - concerns + trust + lever shifts."""
-    latent = (
-        fixed
-        + p.attitude_benefit * BELIEF_SCALE * (state.benefit - 0.5)
-        - p.attitude_concern * BELIEF_SCALE * (state.concerns.sum(axis=0) - 2.0)
-        + p.attitude_trust * (state.trust - 0.5)
-        + state.shift
+    c = np.array(
+        [p.attitude_benefit * BELIEF_SCALE, p.attitude_concern * BELIEF_SCALE, p.attitude_trust]
     )
-    return np.tanh(latent)
+    s = state
+    return np.tanh(_latent(fixed, s.benefit, s.concerns, s.trust, s.shift, c))
 
 
 def susceptibility(wf: Workforce, p: Parameters, cp: CultureParams) -> np.ndarray:
@@ -76,8 +96,48 @@ def fj_fixed_point(anchor: np.ndarray, w: sp.csr_matrix, lam: np.ndarray) -> np.
     return spsolve(a.tocsc(), (1.0 - lam) * anchor)
 
 
+@njit
+def fj_and_contagion(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    attitude: np.ndarray,
+    own: np.ndarray,
+    lam: np.ndarray,
+    concerns: np.ndarray,
+    contagion: float,
+) -> np.ndarray:
+    """One pass over the ties: the FJ step of attitudes (returned, clipped to [-1, 1])
+    and the drift of the four concerns towards the neighbours' average (in place)."""
+    n = attitude.size
+    out = np.empty(n)
+    near = np.empty((4, n))
+    for i in range(n):
+        s = 0.0
+        c0 = c1 = c2 = c3 = 0.0
+        for jj in range(indptr[i], indptr[i + 1]):
+            j = indices[jj]
+            w = data[jj]
+            s += w * attitude[j]
+            c0 += w * concerns[0, j]
+            c1 += w * concerns[1, j]
+            c2 += w * concerns[2, j]
+            c3 += w * concerns[3, j]
+        x = lam[i] * s + (1.0 - lam[i]) * own[i]
+        out[i] = min(max(x, -1.0), 1.0)
+        near[0, i] = c0
+        near[1, i] = c1
+        near[2, i] = c2
+        near[3, i] = c3
+    for k in range(4):
+        for i in range(n):
+            concerns[k, i] += contagion * lam[i] * (near[k, i] - concerns[k, i])
+    return out
+
+
 def influence(state: State, w: sp.csr_matrix, lam: np.ndarray, p: Parameters) -> None:
     """Attitudes move by one FJ step; concerns drift towards the neighbours' average."""
-    state.attitude = np.clip(fj_step(state.attitude, state.own, w, lam), -1.0, 1.0)
-    neighbour_concerns = (w @ state.concerns.T).T
-    state.concerns += p.concern_contagion * lam * (neighbour_concerns - state.concerns)
+    state.attitude = fj_and_contagion(
+        w.indptr, w.indices, w.data, state.attitude, state.own, lam, state.concerns,
+        p.concern_contagion,
+    )  # fmt: skip

@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.jit import njit, total
 from model.parameters import Parameters
 from model.programme import HOURS_PER_WEEK
 from model.state import ACTIVE, TRIAL, State
 
 
+@njit
+def _demand(stage: np.ndarray, target: np.ndarray, competence: np.ndarray) -> float:
+    need = np.zeros(stage.size)
+    for i in range(stage.size):
+        if target[i] and (stage[i] == TRIAL or stage[i] == ACTIVE):
+            need[i] = (1.0 - competence[i]) * (1.0 - competence[i])
+    return total(need)
+
+
 def demand_hours(state: State, target: np.ndarray, p: Parameters) -> float:
     """Support hours users ask for this week: (1 - competence)^2 each, while using."""
-    using = ((state.stage == TRIAL) | (state.stage == ACTIVE)) & target
-    need = np.where(using, (1.0 - state.competence) ** 2, 0.0)
-    return float(need.sum()) * p.support_hours_per_request
+    return _demand(state.stage, target, state.competence) * p.support_hours_per_request
 
 
 def capacity_hours(

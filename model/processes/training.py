@@ -11,28 +11,85 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.jit import njit, per_employee
 from model.parameters import Parameters
-from model.processes.concerns import aggravate, relieve
+from model.processes.concerns import band
 from model.state import ACTIVE, OVERLOAD, TRIAL, State
+
+
+@njit
+def _train(
+    hours: np.ndarray,
+    gain: np.ndarray,
+    c: np.ndarray,
+    competence: np.ndarray,
+    understand: np.ndarray,
+    aware: np.ndarray,
+    informed: np.ndarray,
+    exposure: np.ndarray,
+    concerns: np.ndarray,
+    floor: np.ndarray,
+) -> None:
+    """c: training ceiling, overload relief, understanding, awareness, fatigue per hour."""
+    for i in range(hours.size):
+        g = gain[i]
+        competence[i] += g * max(c[0] - competence[i], 0.0)
+        o = concerns[OVERLOAD, i]
+        concerns[OVERLOAD, i] = o - min(c[1] * g, 1.0) * max(o - floor[OVERLOAD, i], 0.0)
+        understand[i] += c[2] * g * (1.0 - understand[i])
+        if hours[i] > 0:
+            aware[i] = max(aware[i], c[3])
+            informed[i] = 1.0
+        exposure[i] += hours[i] * c[4]
 
 
 def train(state: State, effective_hours: np.ndarray, p: Parameters) -> None:
     """Apply retention-weighted training hours (already scaled by fit and format)."""
-    effective_hours = effective_hours * state.receptivity
-    gain = 1.0 - np.exp(-p.learn_per_hour * effective_hours)
-    room = np.maximum(p.training_ceiling - state.competence, 0.0)
-    state.competence += gain * room
-    relieve(state, np.minimum(p.training_relief * gain, 1.0), p, OVERLOAD)
-    state.understand += p.training_understanding * gain * (1.0 - state.understand)
-    trained = effective_hours > 0
-    state.aware[trained] = np.maximum(state.aware[trained], p.training_awareness)
-    state.informed[trained] = 1.0
-    state.exposure += effective_hours * p.fatigue_per_training_hour
+    hours = np.ascontiguousarray(effective_hours * state.receptivity, dtype=np.float64)
+    gain = 1.0 - np.exp(-p.learn_per_hour * hours)
+    c = np.array(
+        [
+            p.training_ceiling, p.training_relief, p.training_understanding,
+            p.training_awareness, p.fatigue_per_training_hour,
+        ]
+    )  # fmt: skip
+    s = state
+    _train(
+        hours, gain, c, s.competence, s.understand, s.aware, s.informed, s.exposure,
+        s.concerns, band(s, p)[0],
+    )  # fmt: skip
 
 
 def practice_ceiling(affinity: np.ndarray, p: Parameters) -> np.ndarray:
     """The competence practice alone can reach: higher with digital affinity."""
     return p.practice_ceiling + p.practice_affinity * affinity
+
+
+@njit
+def _practice(
+    stage: np.ndarray,
+    support: np.ndarray,
+    ceiling: np.ndarray,
+    peer_skill: np.ndarray,
+    using_share: np.ndarray,
+    c: np.ndarray,
+    competence: np.ndarray,
+    understand: np.ndarray,
+) -> None:
+    """c: practice rate (community factor included), trial practice, peer learning,
+    competence decay."""
+    for i in range(stage.size):
+        use = 1.0 if stage[i] == ACTIVE else (c[1] if stage[i] == TRIAL else 0.0)
+        rate = c[0] * (1.0 + support[i])
+        k = competence[i]
+        shown = max(peer_skill[i] - using_share[i] * k, 0.0)
+        learnt = k + use * (rate * max(ceiling[i] - k, 0.0) + c[2] * shown)
+        # learning by doing and from colleagues stops at one's own ceiling
+        k = max(min(learnt, ceiling[i]), k)
+        if use == 0:
+            k -= c[3] * k
+        competence[i] = k
+        understand[i] += rate * use * (1.0 - understand[i])  # users learn what it does
 
 
 def practice_and_decay(
@@ -51,26 +108,41 @@ def practice_and_decay(
     colleagues can do beyond their own level (DOMAIN section 5: mentoring by
     tech-savvy colleagues, "teach the team"). Both stop at the personal `ceiling`.
     """
-    use = np.where(
-        state.stage == ACTIVE, 1.0, np.where(state.stage == TRIAL, p.trial_practice, 0.0)
-    )
     rate = p.practice_rate * (p.anchoring.community_practice_factor if community else 1.0)
-    rate = rate * (1.0 + state.support)
-    shown = np.maximum(peer_skill - using_share * state.competence, 0.0)
-    learnt = state.competence + use * (
-        rate * np.maximum(ceiling - state.competence, 0.0) + p.peer_learning * shown
-    )
-    # learning by doing and from colleagues stops at one's own ceiling
-    state.competence[:] = np.maximum(np.minimum(learnt, ceiling), state.competence)
-    state.competence -= p.competence_decay * (use == 0) * state.competence
-    state.understand += rate * use * (1.0 - state.understand)  # users learn what it does
+    c = np.array([rate, p.trial_practice, p.peer_learning, p.competence_decay])
+    n = state.stage.size
+    s = state
+    _practice(
+        s.stage, s.support, per_employee(ceiling, n), per_employee(peer_skill, n),
+        per_employee(using_share, n), c, s.competence, s.understand,
+    )  # fmt: skip
+
+
+@njit
+def _tire(
+    c: np.ndarray,
+    fatigue: np.ndarray,
+    exposure: np.ndarray,
+    receptivity: np.ndarray,
+    concerns: np.ndarray,
+    ceiling: np.ndarray,
+) -> None:
+    """c: 1 - recovery, capacity, overload per excess, receptivity loss per excess."""
+    for i in range(fatigue.size):
+        fatigue[i] = fatigue[i] * c[0] + exposure[i]
+        exposure[i] = 0.0
+        excess = max(fatigue[i] - c[1], 0.0)
+        o = concerns[OVERLOAD, i]
+        amount = c[2] * excess / (1.0 + excess)
+        concerns[OVERLOAD, i] = o + amount * max(ceiling[OVERLOAD, i] - o, 0.0)
+        receptivity[i] = 1.0 / (1.0 + c[3] * excess)
 
 
 def tire(state: State, p: Parameters) -> None:
     """Change fatigue: this week's measures add to a slowly recovering load; beyond
     capacity people feel overloaded and take in less of the next measures."""
-    state.fatigue = state.fatigue * (1.0 - p.fatigue_recovery) + state.exposure
-    state.exposure[:] = 0.0
-    excess = np.maximum(state.fatigue - p.fatigue_capacity, 0.0)
-    aggravate(state, p.fatigue_overload * excess / (1.0 + excess), p, OVERLOAD)
-    state.receptivity = 1.0 / (1.0 + p.fatigue_receptivity * excess)
+    c = np.array(
+        [1.0 - p.fatigue_recovery, p.fatigue_capacity, p.fatigue_overload, p.fatigue_receptivity]
+    )
+    s = state
+    _tire(c, s.fatigue, s.exposure, s.receptivity, s.concerns, band(s, p)[1])

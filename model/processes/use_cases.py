@@ -5,9 +5,60 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.jit import njit
 from model.parameters import Parameters
 from model.state import ACTIVE, COMPETENCE_CUTS, ProgrammeState, State
 from model.workforce import Workforce
+
+
+@njit
+def _discover(
+    draw: np.ndarray,
+    stage: np.ndarray,
+    target: np.ndarray,
+    innovator: np.ndarray,
+    department: np.ndarray,
+    n_dep: int,
+    competence: np.ndarray,
+    use_cases: np.ndarray,
+    usefulness: np.ndarray,
+    base_usefulness: np.ndarray,
+    rates: np.ndarray,
+    community: bool,
+    incentives: bool,
+) -> None:
+    """rates: use-case rate, advanced share, community factor, innovator minimum,
+    innovator factor, incentive factor, competence gain, usefulness per use case, cap,
+    advanced cut, expert cut."""
+    n = draw.size
+    per_dep = np.zeros(n_dep, dtype=np.int64)
+    found = False
+    for i in range(n):
+        if not (stage[i] == ACTIVE and target[i]):
+            continue
+        k = competence[i]
+        advanced = 1.0 if k >= rates[9] else 0.0
+        expert = 1.0 if k >= rates[10] else 0.0
+        rate = rates[0] * (rates[1] * advanced + (1.0 - rates[1]) * expert)
+        if community:
+            rate = rate * rates[2]
+        if innovator[i]:
+            rate = max(rate, rates[3]) * rates[4]
+        if incentives:
+            rate = rate * rates[5]
+        if draw[i] < rate:
+            found = True
+            use_cases[i] += 1
+            # conceiving new use cases is what makes an expert (DOMAIN section 5)
+            competence[i] += rates[6] * (1.0 - k)
+            per_dep[department[i]] += 1
+    if not found:
+        return
+    for i in range(n):
+        bonus = min(
+            rates[7] * per_dep[department[i]], rates[8] - (usefulness[i] - base_usefulness[i])
+        )
+        usefulness[i] = usefulness[i] + max(bonus, 0.0)
 
 
 def discover(
@@ -21,25 +72,17 @@ def discover(
     """This week's new use cases (a draw for every employee, every week)."""
     a = p.anchoring
     draw = rng.random(wf.n)
-    active = (st.stage == ACTIVE) & wf.is_target
-    if not active.any():
-        return
-    k = st.competence
-    expert, advanced = k >= COMPETENCE_CUTS[2], k >= COMPETENCE_CUTS[1]
-    rate = p.use_case_rate * (a.advanced_share * advanced + (1.0 - a.advanced_share) * expert)
-    if prog.community:
-        rate = rate * a.community_use_case_factor
-    rate = np.where(st.innovator, np.maximum(rate, a.innovator_min_rate) * a.innovator_factor, rate)
-    if prog.incentives:
-        rate = rate * a.incentive_use_case_factor
-    new = active & (draw < rate)
-    st.use_cases += new
-    # conceiving new use cases is what makes an expert (DOMAIN section 5)
-    st.competence += a.use_case_competence * new * (1.0 - st.competence)
-    if new.any():
-        per_dep = np.bincount(wf.department[new], minlength=wf.department.max() + 1)
-        bonus = np.minimum(
-            a.usefulness_per_use_case * per_dep[wf.department],
-            a.usefulness_cap - (st.usefulness - base_usefulness),
-        )
-        st.usefulness = st.usefulness + np.maximum(bonus, 0.0)
+    rates = np.array(
+        [
+            p.use_case_rate, a.advanced_share, a.community_use_case_factor,
+            a.innovator_min_rate, a.innovator_factor, a.incentive_use_case_factor,
+            a.use_case_competence, a.usefulness_per_use_case, a.usefulness_cap,
+            COMPETENCE_CUTS[1], COMPETENCE_CUTS[2],
+        ],
+        dtype=np.float64,
+    )  # fmt: skip
+    _discover(
+        draw, st.stage, wf.is_target, st.innovator, wf.department, int(wf.department.max()) + 1,
+        st.competence, st.use_cases, st.usefulness, base_usefulness, rates,
+        bool(prog.community), bool(prog.incentives),
+    )  # fmt: skip
