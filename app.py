@@ -1,7 +1,9 @@
 """adoptsim web UI (Solara): `make app`, `adoptsim app` or `solara run app.py`.
 
 Four views, one tab each: What-if (strategists), Compare (plans side by side with
-uncertainty bands), Workshop (trainers) and Room (a workshop for several teams).
+uncertainty bands), Workshop (trainers) and Room (a workshop for several teams), and
+the room's projector view (`?projector=CODE`). State is kept in the UI database
+(`ui.db`) behind the page address.
 Everything renders offline: charts are matplotlib PNGs, tables plain HTML. The code
 lives in the `ui` package.
 """
@@ -10,11 +12,12 @@ from __future__ import annotations
 
 import solara
 import solara.lab
+from ui.projector import ProjectorView, projector_code
 
 from ui.compare import CompareView
 from ui.room_view import RoomView
 from ui.store import Store
-from ui.url_state import StateAddress, restore_from_url, tab_from
+from ui.url_state import StateAddress, restore_from_url, tab_from, workspace_search
 from ui.whatif import WhatIfView
 from ui.workshop_view import WorkshopView
 
@@ -26,14 +29,20 @@ WORKSHOP_TAB = 2
 @solara.component
 def Page():
     router = solara.use_router()
+    code = projector_code(router.search)
+    if code is not None:  # the facilitator's projector: ?projector=CODE
+        solara.Title("adoptsim - room projector")
+        return ProjectorView(code)
+    search, workspace = solara.use_memo(lambda: workspace_search(router.search), [])
 
     def make_store() -> Store:
         store = Store()
-        restore_from_url(store, router.search, store.error.set)  # What-if edits survive F5
+        store.workspace = workspace
+        restore_from_url(store, search, store.error.set)  # state survives F5 and restarts
         return store
 
     store = solara.use_memo(make_store, [])
-    first_tab = solara.use_memo(lambda: tab_from(router.search), [])
+    first_tab = solara.use_memo(lambda: tab_from(search), [])
     tab, set_tab = solara.use_state(first_tab)
     # a view is built the first time its tab is opened, then kept (with its state)
     visited, set_visited = solara.use_state(frozenset({first_tab}))

@@ -450,3 +450,29 @@ def workshop_figure(weekly: pd.DataFrame, weeks: int, decisions: list, goal: flo
     ax.set_title(f"Week {int(w.iloc[-1])} of {weeks}", fontsize=10, loc="left")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5, frameon=False)
     return fig
+
+
+def teams_figure(
+    curves: dict[str, pd.Series],
+    weeks: int,
+    title: str,
+    size: tuple[float, float] = (6.4, 3.2),
+    fontsize: float = 8.0,
+) -> Figure:
+    """One line per team (a weekly share so far), each team in its own colour."""
+    fig = Figure(figsize=size)
+    fig.subplots_adjust(left=0.1, right=0.78, top=0.9, bottom=0.15)
+    ax = fig.subplots()
+    for j, (team, values) in enumerate(curves.items()):
+        colour = PLAN_COLOURS[j % len(PLAN_COLOURS)]
+        style = ("-", "--", ":")[(j // len(PLAN_COLOURS)) % 3]
+        ax.plot(np.arange(len(values)), values.to_numpy(float), color=colour, ls=style, lw=2,
+                label=team)  # fmt: skip
+    ax.set_xlim(0, max(weeks, 1))
+    _pct_axis(ax)
+    ax.set_xlabel("week", fontsize=fontsize)
+    ax.tick_params(labelsize=fontsize)
+    ax.set_title(title, fontsize=fontsize + 2, loc="left")
+    if curves:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=fontsize, frameon=False)
+    return fig
