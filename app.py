@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import solara
 import solara.lab
-from ui.projector import ProjectorView, projector_code
 
 from ui.compare import CompareView
+from ui.projector import ProjectorView, projector_code
 from ui.room_view import RoomView
 from ui.store import Store
 from ui.url_state import StateAddress, restore_from_url, tab_from, workspace_search
@@ -33,7 +33,13 @@ def Page():
     if code is not None:  # the facilitator's projector: ?projector=CODE
         solara.Title("adoptsim - room projector")
         return ProjectorView(code)
-    search, workspace = solara.use_memo(lambda: workspace_search(router.search), [])
+    return MainPage(router.search)
+
+
+@solara.component
+def MainPage(address: str):
+    """The four tabs, with the state the address (and its workspace) describes."""
+    search, workspace = solara.use_memo(lambda: workspace_search(address), [])
 
     def make_store() -> Store:
         store = Store()

@@ -98,7 +98,8 @@ class UiDb:
     def plans(self, workspace: str) -> list[tuple[str, str, dict[str, Any]]]:
         """(name, preset, edits) of every saved plan, by name."""
         rows = self._exec(
-            "SELECT name, preset, edits FROM plans WHERE workspace = ? ORDER BY name COLLATE NOCASE",
+            "SELECT name, preset, edits FROM plans WHERE workspace = ? "
+            "ORDER BY name COLLATE NOCASE",
             (workspace,),
         )
         return [(n, p, json.loads(e)) for n, p, e in rows]

@@ -53,6 +53,7 @@ class Room:
     feed: list[tuple[float, str]] = field(default_factory=list)
     teams: dict[str, WorkshopSession] = field(default_factory=dict)
     version: int = 0
+    effects: pd.DataFrame | None = None  # the last debrief's effects (for the report)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     # ------------------------------------------------------------ teams

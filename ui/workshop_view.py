@@ -10,11 +10,14 @@ import solara
 
 from model import load_scenario
 from ui.charts import network_figure, network_layout, workshop_figure
+from ui.poll import use_poll
+from ui.room_tables import feed_html
+from ui.room_view import ROOM_CSS, RoomTimer
 from ui.state import fmt_eur, fmt_pct, plan_presets
 from ui.store import InputProblem, Store, guarded
 from ui.whatif import CARD_STYLE, TABLE_CSS, ChartCard, html_table, safe_png
 from ui.widgets import Heading, Para
-from ui.workshop import WorkshopSession, default_budget
+from ui.workshop import WorkshopSession, default_budget, is_event
 
 
 def lever_price(one_off: float, weekly: float) -> str:
@@ -82,6 +85,16 @@ def Setup(store: Store):
                 f"{room.preset}, seed {room.seed}, budget {fmt_eur(room.budget_eur)}: the "
                 "same for every team. The facilitator sees your week, results and decisions."
             )
+            if not room.can_teams_advance:
+                Para(
+                    "The facilitator advances the weeks for every team.",
+                    classes=["facilitator-paced"],
+                    style={"color": "#1d3557", "font-weight": "600"},
+                )
+            RoomTimer(room)
+            solara.Style(ROOM_CSS)
+            solara.Text("What just happened in the room", style={"font-weight": "600"})
+            solara.HTML(unsafe_innerHTML=feed_html(room, limit=3), classes=["team-feed"])
             solara.Button("Leave the room", text=True, on_click=leave)
         return
     with solara.Card(margin=0, style=CARD_STYLE):
@@ -127,10 +140,13 @@ def Levers(store: Store, session: WorkshopSession, version: int):
         def go() -> None:
             if session.finished:
                 return
-            st = next(s for s in session.status() if s.key == key)
-            if not st.enabled:
-                raise InputProblem(f"{st.label}: {st.reason}")
-            session.apply(key)
+            with store.team_lock():
+                st = next(s for s in session.status() if s.key == key)
+                if not st.enabled:
+                    raise InputProblem(f"{st.label}: {st.reason}")
+                before = len(session.log)
+                session.apply(key)
+                store.team_acted(before)
             store.ws_version.value += 1
 
         go()
@@ -216,7 +232,11 @@ def Debrief(session: WorkshopSession, version: int):
 def WorkshopView(store: Store):
     store.attach(reacton.core.get_render_context(required=False))
     session = store.ws_session.value
-    version = store.ws_version.value
+    team = store.room_team.value
+    room = team[0] if team is not None else None
+    # a team page redraws when the room changed (an event card, the facilitator's week)
+    room_version = use_poll(lambda: room.version if room is not None else 0, key=id(room))
+    version = (store.ws_version.value, room_version)
     reveal = store.ws_reveal.value
     colour_by = store.ws_colour_by.value
     report = store.ws_error.set
@@ -226,7 +246,12 @@ def WorkshopView(store: Store):
         def go() -> None:
             if session.finished:
                 return
-            fn()
+            with store.team_lock():
+                if room is not None and not room.can_teams_advance:
+                    raise InputProblem("The facilitator advances the weeks in this room.")
+                before = len(session.log)
+                fn()
+                store.team_acted(before)
             store.ws_version.value += 1
 
         return store.once(f"workshop:{key}", go)
@@ -239,11 +264,14 @@ def WorkshopView(store: Store):
     def restart() -> None:
         store.set_ws_session(session.restart())
 
-    can_undo = bool(session.log) and session.log[-1].week == session.week
+    can_undo = (
+        bool(session.log) and session.log[-1].week == session.week and not is_event(session.log[-1])
+    )
+    paced = room is not None and not room.can_teams_advance
 
     @guarded(report)
     def undo() -> None:
-        if not (session.log and session.log[-1].week == session.week):
+        if not can_undo:
             return
         # the same seed, every decision but the last one: as if it had not been taken
         new = session.replay(until=session.week, skip=len(session.log) - 1)
@@ -290,24 +318,24 @@ def WorkshopView(store: Store):
                         icon_name="mdi-skip-next",
                         color="primary",
                         on_click=act("next", session.step),
-                        disabled=finished,
+                        disabled=finished or paced,
                     )
                     solara.Button(
                         "+4 weeks",
                         on_click=act("plus4", lambda: session.step(4)),
-                        disabled=finished,
+                        disabled=finished or paced,
                     )
                     solara.Button(
                         "To the end",
                         icon_name="mdi-skip-forward",
                         on_click=act("end", session.run_to_end),
-                        disabled=finished,
+                        disabled=finished or paced,
                     )
                     solara.Button(
                         "Replay (same seed)",
                         icon_name="mdi-replay",
                         on_click=store.once("workshop:replay", replay),
-                        disabled=not (session.log or session.script),
+                        disabled=not (session.log or session.script) or room is not None,
                     )
                     solara.Button(
                         "Undo last decision",
@@ -320,6 +348,7 @@ def WorkshopView(store: Store):
                         "Restart",
                         icon_name="mdi-restore",
                         on_click=store.once("workshop:restart", restart),
+                        disabled=room is not None,
                         text=True,
                     )
                     solara.Text(
