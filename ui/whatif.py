@@ -649,10 +649,13 @@ def WhatIfView(store: Store):
     draft = store.draft.value
     scenario, problems = solara.use_memo(draft.build, [draft])
     by_field = problems_by_field(problems)
+    from ui.plans_view import PlansPanel
+
     ctx = EditContext(draft, by_field, guarded(store.error.set)(store.edit), scenario)
     with solara.Row(style={"align-items": "flex-start", "gap": "12px"}, classes=["whatif"]):
         with solara.Column(gap="8px", style={"flex": "0 0 410px", "max-width": "410px"}):
             SourcePanel(store, problems)
+            PlansPanel(store)
             ScenarioEditor(ctx)
         with solara.Column(gap="8px", style={"flex": "1 1 600px", "min-width": "0"}):
             RunBar(store, scenario is not None)
