@@ -52,6 +52,17 @@ def new_id(length: int = 10) -> str:
     return "".join(secrets.choice(ID_LETTERS) for _ in range(length))
 
 
+def check_db(path: str | None) -> str | None:
+    """A message when the UI database at `path` (default location if None) cannot be
+    opened or written, else None."""
+    target = Path(path).expanduser() if path else default_path()
+    try:
+        UiDb(target).save_query("_check", "")
+    except (OSError, sqlite3.Error) as exc:
+        return f"cannot use the UI database {target}: {exc} (choose another with --db PATH)"
+    return None
+
+
 class PlanNameError(ValueError):
     """A plan name that cannot be used (empty, too long, taken)."""
 

@@ -69,7 +69,7 @@ def use_poll_probe(probe: Callable[[], Any]) -> Any:
 
 
 @solara.component
-def RoomDebrief(room: Room):
+def RoomDebrief(room: Room, version: int = 0):
     """Effects of every team's decisions over DEBRIEF_RUNS seeds (worker processes)."""
 
     def job() -> Any:
@@ -207,7 +207,7 @@ def Dashboard(store: Store, room: Room):
         with solara.Card(margin=0, style={**CARD_STYLE, "flex": "2 1 260px"}):
             solara.Text("What just happened", style={"font-weight": "600"})
             solara.HTML(unsafe_innerHTML=feed_html(room, limit=10))
-    RoomDebrief(room)
+    RoomDebrief(room, version)
 
 
 @solara.component

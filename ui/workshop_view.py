@@ -45,7 +45,8 @@ def log_html(session: WorkshopSession) -> str:
 
 
 @solara.component
-def Setup(store: Store):
+def Setup(store: Store, version: object = None):
+    """Session settings, or the team's room panel (`version`: redraw on room changes)."""
     presets = plan_presets()
     report = store.ws_error.set
 
@@ -308,7 +309,7 @@ def WorkshopView(store: Store):
     finished = session.finished
     with solara.Row(style={"align-items": "flex-start", "gap": "12px"}, classes=["workshop"]):
         with solara.Column(gap="8px", style={"flex": "0 0 360px", "max-width": "360px"}):
-            Setup(store)
+            Setup(store, version)
             Levers(store, session, version)
         with solara.Column(gap="8px", style={"flex": "1 1 600px", "min-width": "0"}):
             with solara.Card(margin=0, style=CARD_STYLE):
