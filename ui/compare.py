@@ -20,7 +20,7 @@ from ui.plans import saved_plans
 from ui.state import fmt_eur, fmt_num, fmt_pct, plan_presets
 from ui.store import Store
 from ui.whatif import CARD_STYLE, TABLE_CSS, ChartCard, safe_png
-from ui.widgets import Download, Heading, Para
+from ui.widgets import Download, Heading, LazyData, Para
 
 log = logging.getLogger("adoptsim.ui")
 
@@ -150,8 +150,12 @@ def CompareResults(result: CompareResult, reference: str):
                 "Per-run summaries (CSV)",
                 "text/csv",
             )
-            report = solara.use_memo(lambda: comparison_report(result, reference), [result, ref])
-            Download(report, "comparison_report.html", "Report (HTML)", "text/html")
+            report = solara.use_memo(LazyData, [])
+            report.make = lambda: comparison_report(result, ref)
+            solara.FileDownload(
+                report, filename="comparison_report.html", label="Report (HTML)",
+                icon_name="mdi-download", mime_type="text/html",
+            )  # fmt: skip
     Glossary()
 
 

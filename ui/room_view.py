@@ -18,7 +18,7 @@ from ui.room_tables import effects_html, feed_html, leaderboard_html, room_csv, 
 from ui.state import fmt_eur
 from ui.store import Store, guarded
 from ui.whatif import CARD_STYLE, TABLE_CSS, ChartCard, safe_png
-from ui.widgets import Heading, Para
+from ui.widgets import Heading, LazyData, Para
 
 ROOM_CSS = """
 .room-feed { margin: 0; padding-left: 16px; font-size: 13px; }
@@ -36,17 +36,6 @@ def countdown(room: Room) -> str:
     if left is None:
         return ""
     return f"{int(left) // 60}:{int(left) % 60:02d} left in this round"
-
-
-class LazyData:
-    """A download's data, computed only when the button is clicked (same object across
-    renders, so the button keeps its state)."""
-
-    def __init__(self) -> None:
-        self.make: Callable[[], Any] = lambda: b""
-
-    def __call__(self) -> Any:
-        return self.make()
 
 
 @solara.component
