@@ -61,9 +61,12 @@ def shoot(url: str, out: Path) -> None:
                 page.locator(f"img.chart-workshop.week-{week}").wait_for()
         host.get_by_role("button", name="A rumour spreads").click()
         host.locator(".room-mode").get_by_role("button", name="facilitator").click()
-        host.get_by_role("button", name="Next week for all teams").click()
-        for page in teams.values():
-            page.locator("img.chart-workshop.week-4").wait_for()
+        for week in range(4, 17):  # the facilitator leads to week 16
+            host.get_by_role("button", name="Next week for all teams").click()
+            for page in teams.values():
+                page.locator(f"img.chart-workshop.week-{week}").wait_for()
+            if week == 10:
+                host.get_by_role("button", name="The works council objects").click()
         host.wait_for_timeout(1500)
         host.screenshot(path=str(out / "room_facilitator.png"), full_page=True)
         alpha = teams["Alpha"]

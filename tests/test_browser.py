@@ -513,6 +513,7 @@ def test_room_facilitator_and_three_teams(chromium, ui_server, tmp_path):
         expect(projector.locator(".projector-week")).to_contain_text("Week 4")
         expect(projector.locator(".room-feed")).to_contain_text("advanced every team")
         expect(projector.locator("table.leaderboard tr")).to_have_count(4)
+        expect(projector.locator("table.leaderboard")).not_to_contain_text("last decision")
         fits = projector.evaluate(
             "() => document.documentElement.scrollHeight <= window.innerHeight + 1"
             " && document.documentElement.scrollWidth <= window.innerWidth + 1"

@@ -18,8 +18,6 @@ PROJECTOR_CSS = """
 .projector { font-size: 22px; height: 100vh; box-sizing: border-box; overflow: hidden; }
 .projector .kpi td { font-size: 19px; padding: 2px 12px 2px 0; }
 .projector .kpi th { font-size: 14px; }
-.projector .leaderboard th:nth-child(n+6), .projector .leaderboard td:nth-child(n+6) {
-  display: none; }
 .projector .room-feed { font-size: 19px; } .projector .room-feed .when { font-size: 14px; }
 .projector img.chart-room { width: 100%; height: auto; max-height: 52vh; object-fit: contain; }
 """
@@ -77,6 +75,6 @@ def ProjectorBoard(room: Room):
                 solara.HTML(unsafe_innerHTML=feed_html(room, limit=FEED_LINES))
             with solara.Column(style={"flex": "1 1 40%", "min-width": "0"}):
                 solara.HTML(
-                    unsafe_innerHTML=leaderboard_html(room, limit=MAX_ROWS),
+                    unsafe_innerHTML=leaderboard_html(room, limit=MAX_ROWS, compact=True),
                     classes=["projector-board"],
                 )

@@ -13,7 +13,11 @@ from ui.state import fmt_eur, fmt_pct
 from ui.workshop import is_event
 
 
-def leaderboard_html(room: Room, kpi: str | None = None, limit: int | None = None) -> str:
+def leaderboard_html(
+    room: Room, kpi: str | None = None, limit: int | None = None, compact: bool = False
+) -> str:
+    """The ranked teams; `compact` (projector): rank, team, week, active use,
+    resistance, budget left."""
     df = room.leaderboard(kpi)
     if df.empty:
         return "<p class='no-teams' style='color:#777'>No team has joined yet.</p>"
@@ -33,13 +37,18 @@ def leaderboard_html(room: Room, kpi: str | None = None, limit: int | None = Non
             ("v", str(r.decisions)),
             ("", html.escape(r.last_decision)),
         ]
+        if compact:
+            cells = [cells[i] for i in COMPACT]
         rows.append("<tr>" + "".join(f"<td class='{c}'>{x}</td>" for c, x in cells) + "</tr>")
-    head = (
-        "<tr><th>#</th><th>team</th><th>week</th><th>active use</th><th>resistant</th>"
-        "<th>ROI</th><th>spent</th><th>budget left</th><th>decisions</th>"
-        "<th>last decision</th></tr>"
-    )
+    names = ["#", "team", "week", "active use", "resistant", "ROI", "spent", "budget left",
+             "decisions", "last decision"]  # fmt: skip
+    if compact:
+        names = [names[i] for i in COMPACT]
+    head = "<tr>" + "".join(f"<th>{n}</th>" for n in names) + "</tr>"
     return f"<table class='kpi leaderboard'>{head}{''.join(rows)}</table>"
+
+
+COMPACT = (0, 1, 2, 3, 4, 7)  # the projector's columns
 
 
 def feed_html(room: Room, limit: int = 6) -> str:
