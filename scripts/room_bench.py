@@ -53,7 +53,11 @@ def server(db: Path):
     cmd = [sys.executable, "-m", "experiments", "app", "--host", "127.0.0.1",
            "--port", str(port), "--db", str(db)]  # fmt: skip
     proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True
+        cmd,
+        cwd=ROOT,
+        stdout=open(os.environ.get("ROOM_BENCH_LOG", os.devnull), "wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -124,12 +128,14 @@ async def bench(url: str, teams: int, rounds: int) -> dict:
         await asyncio.gather(*(join(p, code, f"Team {i + 1}") for i, p in enumerate(pages)))
         steps: list[float] = []
         for week in range(1, rounds + 1):
+            await asyncio.sleep(1.0)  # a repeat click within 0.5 s counts as a double-click
             steps += await asyncio.gather(*(next_week(p, week) for p in pages))
         # the facilitator advances everyone
         await host.locator(".room-mode").get_by_role("button", name="facilitator").click()
         await asyncio.sleep(1.0)
         all_steps = []
         for week in range(rounds + 1, rounds + 3):
+            await asyncio.sleep(1.0)
             t0 = time.perf_counter()
             await host.get_by_role("button", name="Next week for all teams").click()
             await asyncio.gather(

@@ -52,7 +52,8 @@ class Room:
     timer_minutes: float = 3.0
     feed: list[tuple[float, str]] = field(default_factory=list)
     teams: dict[str, WorkshopSession] = field(default_factory=dict)
-    version: int = 0
+    version: int = 0  # bumped at every change (the facilitator's pages follow it)
+    broadcast: int = 0  # bumped at changes every team must see (team pages follow it)
     effects: pd.DataFrame | None = None  # the last debrief's effects (for the report)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
@@ -98,7 +99,7 @@ class Room:
             raise InputProblem(f"Unknown round mode '{mode}'; use one of {', '.join(MODES)}.")
         with self.lock:
             self.mode = mode
-            self.changed(f"Rounds: {MODES[mode]}.")
+            self.changed(f"Rounds: {MODES[mode]}.", everyone=True)
 
     def set_kpi(self, kpi: str) -> None:
         if kpi not in LEADERBOARD_KPIS:
@@ -114,7 +115,7 @@ class Room:
                 s.step(weeks)
             self.deadline = None
             week = max((s.week for s in self.teams.values()), default=0)
-            self.changed(f"The facilitator advanced every team to week {week}.")
+            self.changed(f"The facilitator advanced every team to week {week}.", everyone=True)
 
     def start_timer(self, minutes: float) -> None:
         if not 0 < minutes <= 120:
@@ -122,12 +123,12 @@ class Room:
         with self.lock:
             self.timer_minutes = float(minutes)
             self.deadline = time.time() + 60.0 * float(minutes)
-            self.changed(f"Round timer started: {minutes:g} min.")
+            self.changed(f"Round timer started: {minutes:g} min.", everyone=True)
 
     def stop_timer(self) -> None:
         with self.lock:
             self.deadline = None
-            self.changed("Round timer stopped.")
+            self.changed("Round timer stopped.", everyone=True)
 
     def seconds_left(self) -> float | None:
         return None if self.deadline is None else max(0.0, self.deadline - time.time())
@@ -142,9 +143,9 @@ class Room:
             if self.mode == "facilitator":
                 for s in self.teams.values():
                     s.step()
-                self.changed("Time is up: every team advanced one week.")
+                self.changed("Time is up: every team advanced one week.", everyone=True)
             else:
-                self.changed("Time is up for this round.")
+                self.changed("Time is up for this round.", everyone=True)
             return True
 
     def play_event(self, key: str) -> list[str]:
@@ -157,13 +158,15 @@ class Room:
                 if s.finished:
                     continue
                 out.append(f"{name}: {s.apply(key).outcome}")
-            self.changed(f"Event card: {EVENTS[key].label} (all teams).")
+            self.changed(f"Event card: {EVENTS[key].label} (all teams).", everyone=True)
         return out
 
     # ------------------------------------------------------------ state
-    def changed(self, text: str) -> None:
-        """Record a change: version, event feed, database (caller holds the lock)."""
+    def changed(self, text: str, everyone: bool = False) -> None:
+        """Record a change: version, event feed, database (caller holds the lock);
+        `everyone`: a change every team's page must show (rounds, timer, event cards)."""
         self.version += 1
+        self.broadcast += int(everyone)
         self.feed = [*self.feed, (time.time(), text)][-MAX_FEED:]
         ui_db().save_room(self.code, self.to_dict())
 

@@ -44,7 +44,7 @@ def RoomTimer(room: Room, big: bool = False):
 
     def probe() -> tuple[int, str]:
         room.check_timer()
-        return room.version, countdown(room)
+        return room.broadcast, countdown(room)
 
     _, text = use_poll_probe(probe)
     size = "30px" if big else "15px"

@@ -10,6 +10,7 @@ import solara
 
 from model import load_scenario
 from ui.charts import network_figure, network_layout, workshop_figure
+from ui.png_cache import cached, scenario_key
 from ui.poll import use_poll
 from ui.room_tables import feed_html
 from ui.room_view import ROOM_CSS, RoomTimer
@@ -236,7 +237,7 @@ def WorkshopView(store: Store):
     team = store.room_team.value
     room = team[0] if team is not None else None
     # a team page redraws when the room changed (an event card, the facilitator's week)
-    room_version = use_poll(lambda: room.version if room is not None else 0, key=id(room))
+    room_version = use_poll(lambda: room.broadcast if room is not None else 0, key=id(room))
     version = (store.ws_version.value, room_version)
     reveal = store.ws_reveal.value
     colour_by = store.ws_colour_by.value
@@ -279,13 +280,18 @@ def WorkshopView(store: Store):
         new.script = list(session.script)
         store.set_ws_session(new)
 
+    run_key = solara.use_memo(lambda: scenario_key(session.scenario), [session])
+    key = (run_key, session.seed, tuple((d.week, d.lever) for d in session.log), session.week)
     trend = solara.use_memo(
-        lambda: safe_png(
-            workshop_figure,
-            session.weekly(),
-            session.weeks,
-            list(session.log),
-            session.scenario.goals.target_active_share,
+        lambda: cached(
+            ("workshop", key),
+            lambda: safe_png(
+                workshop_figure,
+                session.weekly(),
+                session.weeks,
+                list(session.log),
+                session.scenario.goals.target_active_share,
+            ),
         ),
         [session, version],
     )
@@ -304,7 +310,10 @@ def WorkshopView(store: Store):
             sim.week,
         )
 
-    net = solara.use_memo(network, [session, version, reveal, colour_by])
+    net = solara.use_memo(
+        lambda: cached(("workshop-network", key, reveal, colour_by), network),
+        [session, version, reveal, colour_by],
+    )
     solara.Style(TABLE_CSS)
     finished = session.finished
     with solara.Row(style={"align-items": "flex-start", "gap": "12px"}, classes=["workshop"]):
