@@ -9,15 +9,16 @@ import reacton.core
 import solara
 
 from model import load_scenario
-from ui.charts import network_figure, network_layout, workshop_figure
+from ui.charts import network_figure, network_layout
 from ui.png_cache import cached, scenario_key
 from ui.poll import use_poll
 from ui.room_tables import feed_html
 from ui.room_view import ROOM_CSS, RoomTimer
 from ui.state import fmt_eur, fmt_pct, plan_presets
 from ui.store import InputProblem, Store, guarded
+from ui.svg_chart import svg_img, workshop_svg
 from ui.whatif import CARD_STYLE, TABLE_CSS, ChartCard, html_table, safe_png
-from ui.widgets import Heading, Para
+from ui.widgets import Download, Heading, Para
 from ui.workshop import WorkshopSession, default_budget, is_event
 
 
@@ -284,35 +285,53 @@ def WorkshopView(store: Store):
     key = (run_key, session.seed, tuple((d.week, d.lever) for d in session.log), session.week)
     trend = solara.use_memo(
         lambda: cached(
-            ("workshop", key),
-            lambda: safe_png(
-                workshop_figure,
+            ("workshop-svg", key),
+            lambda: workshop_svg(
                 session.weekly(),
                 session.weeks,
-                list(session.log),
+                [d.week for d in session.log],
                 session.scenario.goals.target_active_share,
             ),
         ),
         [session, version],
     )
+    # the network is drawn in a background thread from a copy of this week's state
+    sim = session.sim
+    snapshot = solara.use_memo(
+        lambda: (
+            sim.adj,
+            sim.state.stage.copy(),
+            sim.state.attitude.copy(),
+            sim.state.champion.copy(),
+            sim.state.concerns.copy() if reveal else None,
+            sim.week,
+        ),
+        [session, version, reveal],
+    )
 
     def network():
-        sim = session.sim
-        layout = network_layout(sim.adj, seed=0)
+        adj, stage, attitude, champion, concerns, week = snapshot
         return safe_png(
             network_figure,
-            layout,
-            sim.state.stage,
-            sim.state.attitude,
-            sim.state.champion,
-            sim.state.concerns if reveal else None,
+            network_layout(adj, seed=0),
+            stage,
+            attitude,
+            champion,
+            concerns,
             colour_by,
-            sim.week,
+            week,
         )
 
-    net = solara.use_memo(
+    net_job = solara.use_thread(
         lambda: cached(("workshop-network", key, reveal, colour_by), network),
-        [session, version, reveal, colour_by],
+        dependencies=[snapshot, colour_by],
+        intrusive_cancel=False,
+    )
+    net = net_job.value or (None, "drawing ...")
+    net_busy = net_job.state in (
+        solara.ResultState.STARTING,
+        solara.ResultState.RUNNING,
+        solara.ResultState.WAITING,
     )
     solara.Style(TABLE_CSS)
     finished = session.finished
@@ -375,13 +394,17 @@ def WorkshopView(store: Store):
                 if store.ws_error.value:
                     solara.Error(store.ws_error.value)
             with solara.Row(style={"flex-wrap": "wrap", "gap": "8px"}):
-                ChartCard(
-                    "Adoption and concerns so far",
-                    *trend,
-                    "workshop_trend.png",
-                    ["chart-workshop", f"week-{session.week}"],
-                    flex="3 1 520px",
-                )
+                with solara.Card(
+                    margin=0, style={**CARD_STYLE, "flex": "3 1 520px", "min-width": "0"}
+                ):
+                    with solara.Row(
+                        style={"align-items": "center", "justify-content": "space-between"}
+                    ):
+                        solara.Text("Adoption and concerns so far", style={"font-weight": "600"})
+                        Download(trend, "workshop_trend.svg", "SVG", "image/svg+xml")
+                    solara.HTML(
+                        unsafe_innerHTML=svg_img(trend, ["chart-workshop", f"week-{session.week}"])
+                    )
 
                 def toolbar() -> None:
                     solara.Switch(
@@ -402,6 +425,7 @@ def WorkshopView(store: Store):
                     ["chart-workshop-network", "concerns" if reveal else "plain"],
                     toolbar=toolbar,
                     flex="2 1 380px",
+                    busy=net_busy,
                 )
             with solara.Card(margin=0, style=CARD_STYLE):
                 solara.Text("Decision log", style={"font-weight": "600"})
