@@ -3,7 +3,7 @@ Chromium browser context, on one `adoptsim app` server on this machine.
 
 Measures (medians and 90th percentiles, seconds):
 - page open: from navigating to the app until its first screen (the adoption chart) is
-  shown, all teams opening at the same time;
+  shown, all teams opening at the same time (or `--stagger S` seconds apart);
 - Next week: from a team's click until its chart of the new week is shown, all teams
   clicking at the same time, for several rounds;
 - facilitator's Next week for all: from the click until every team's page shows the
@@ -94,6 +94,11 @@ async def open_page(browser, url: str, viewport=(1280, 720)):
     return page, time.perf_counter() - t0
 
 
+async def open_later(browser, url: str, delay: float):
+    await asyncio.sleep(delay)
+    return await open_page(browser, url)
+
+
 async def join(page, code: str, name: str) -> None:
     await page.get_by_role("tab", name="Room").click()
     await page.get_by_label("Room code").fill(code)
@@ -114,7 +119,7 @@ async def next_week(page, week: int) -> float:
     return time.perf_counter() - t0
 
 
-async def bench(url: str, teams: int, rounds: int) -> dict:
+async def bench(url: str, teams: int, rounds: int, stagger: float = 0.0) -> dict:
     async with async_playwright() as pw:
         chromium = shutil.which("chromium") or shutil.which("chromium-browser")
         browser = await pw.chromium.launch(executable_path=chromium, args=ARGS)
@@ -122,7 +127,9 @@ async def bench(url: str, teams: int, rounds: int) -> dict:
         await host.get_by_role("tab", name="Room").click()
         await host.get_by_role("button", name="Open a room").click()
         code = (await host.locator(".room-code").inner_text()).strip()
-        opened = await asyncio.gather(*(open_page(browser, url) for _ in range(teams)))
+        opened = await asyncio.gather(
+            *(open_later(browser, url, i * stagger) for i in range(teams))
+        )
         pages = [p for p, _ in opened]
         opens = [t for _, t in opened] + [host_open]
         await asyncio.gather(*(join(p, code, f"Team {i + 1}") for i, p in enumerate(pages)))
@@ -145,6 +152,7 @@ async def bench(url: str, teams: int, rounds: int) -> dict:
         await browser.close()
     return {
         "teams": teams,
+        "stagger_s": stagger,
         "cores": os.cpu_count(),
         "page_open_s": stats(opens),
         "next_week_s": stats(steps),
@@ -156,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--teams", type=int, default=12)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument(
+        "--stagger", type=float, default=0.0, help="seconds between two teams opening the page"
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if not (1 <= args.teams <= 24 and 1 <= args.rounds <= 40):
@@ -165,11 +176,14 @@ def main(argv: list[str] | None = None) -> int:
         print("room_bench: no Chromium found (apt-get install chromium)", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp, server(Path(tmp) / "ui.sqlite3") as url:
-        result = asyncio.run(bench(url, args.teams, args.rounds))
+        result = asyncio.run(bench(url, args.teams, args.rounds, args.stagger))
     if args.json:
         print(json.dumps(result))
         return 0
-    print(f"room with {result['teams']} teams and a facilitator, {result['cores']} cores")
+    print(
+        f"room with {result['teams']} teams and a facilitator, {result['cores']} cores; "
+        f"teams open {args.stagger:g} s apart; load average {os.getloadavg()[0]:.1f}"
+    )
     for key, label, target in (
         ("page_open_s", "page open", "<= 3 s"),
         ("next_week_s", "Next week (all teams at once)", "<= 1 s"),

@@ -295,43 +295,23 @@ def WorkshopView(store: Store):
         ),
         [session, version],
     )
-    # the network is drawn in a background thread from a copy of this week's state
-    sim = session.sim
-    snapshot = solara.use_memo(
-        lambda: (
-            sim.adj,
-            sim.state.stage.copy(),
-            sim.state.attitude.copy(),
-            sim.state.champion.copy(),
-            sim.state.concerns.copy() if reveal else None,
-            sim.week,
-        ),
-        [session, version, reveal],
-    )
 
     def network():
-        adj, stage, attitude, champion, concerns, week = snapshot
+        sim = session.sim
         return safe_png(
             network_figure,
-            network_layout(adj, seed=0),
-            stage,
-            attitude,
-            champion,
-            concerns,
+            network_layout(sim.adj, seed=0),
+            sim.state.stage,
+            sim.state.attitude,
+            sim.state.champion,
+            sim.state.concerns if reveal else None,
             colour_by,
-            week,
+            sim.week,
         )
 
-    net_job = solara.use_thread(
+    net = solara.use_memo(
         lambda: cached(("workshop-network", key, reveal, colour_by), network),
-        dependencies=[snapshot, colour_by],
-        intrusive_cancel=False,
-    )
-    net = net_job.value or (None, "drawing ...")
-    net_busy = net_job.state in (
-        solara.ResultState.STARTING,
-        solara.ResultState.RUNNING,
-        solara.ResultState.WAITING,
+        [session, version, reveal, colour_by],
     )
     solara.Style(TABLE_CSS)
     finished = session.finished
@@ -425,7 +405,6 @@ def WorkshopView(store: Store):
                     ["chart-workshop-network", "concerns" if reveal else "plain"],
                     toolbar=toolbar,
                     flex="2 1 380px",
-                    busy=net_busy,
                 )
             with solara.Card(margin=0, style=CARD_STYLE):
                 solara.Text("Decision log", style={"font-weight": "600"})
