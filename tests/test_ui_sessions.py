@@ -190,3 +190,20 @@ def test_bad_room_input_is_a_message():
         find_room("nope")
     with pytest.raises(InputProblem, match="Unknown event card"):
         room.play_event("meteor")
+
+
+def test_app_refuses_a_database_it_cannot_write(tmp_path):
+    import socket
+    import subprocess
+    import sys
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "experiments", "app", "--port", str(port),
+           "--host", "127.0.0.1", "--db", str(blocker / "ui.sqlite3")]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "cannot use the UI database" in done.stderr and "Traceback" not in done.stderr
