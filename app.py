@@ -17,7 +17,13 @@ from ui.compare import CompareView
 from ui.projector import ProjectorView, projector_code
 from ui.room_view import RoomView
 from ui.store import Store
-from ui.url_state import StateAddress, restore_from_url, tab_from, workspace_search
+from ui.url_state import (
+    StateAddress,
+    join_code,
+    restore_from_url,
+    tab_from,
+    workspace_search,
+)
 from ui.whatif import WhatIfView
 from ui.workshop_view import WorkshopView
 
@@ -44,6 +50,7 @@ def MainPage(address: str):
     def make_store() -> Store:
         store = Store()
         store.workspace = workspace
+        store.join_code = join_code(address)
         restore_from_url(store, search, store.error.set)  # state survives F5 and restarts
         return store
 

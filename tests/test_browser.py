@@ -471,12 +471,20 @@ def test_room_facilitator_and_three_teams(chromium, ui_server, tmp_path):
         code = host.locator(".room-code").inner_text().strip()
         assert len(code) == 4
         teams = {}
+        expect(host.locator(".join-link")).to_contain_text(f"?join={code}")
         for name in ("Alpha", "Beta", "Gamma"):
-            page = stack.enter_context(watched_page(chromium, ui_server, (1280, 720)))
+            if name == "Gamma":  # the join link: the Room tab with the code filled in
+                link = f"{ui_server}?join={code.lower()}"
+                page = stack.enter_context(watched_page(chromium, link, (1280, 720), ".room-join"))
+                expect(page.get_by_label("Room code")).to_have_value(code)
+            else:
+                page = stack.enter_context(watched_page(chromium, ui_server, (1280, 720)))
             join_room(page, code, name)
             teams[name] = page
         board = host.locator("table.leaderboard")
         for rnd in range(1, 5):
+            # the same button again within 0.5 s would be a double-click (ignored)
+            host.wait_for_timeout(600)
             if rnd == 3:  # from now on the facilitator advances everyone
                 host.locator(".room-mode").get_by_role("button", name="facilitator").click()
                 for page in teams.values():
@@ -544,7 +552,8 @@ def download(page, button: str) -> str:
 
 
 def join_room(page, code: str, name: str) -> None:
-    page.get_by_role("tab", name="Room").click()
+    if not page.locator(".room-join").count():
+        page.get_by_role("tab", name="Room").click()
     page.get_by_label("Room code").fill(code)
     page.get_by_label("Team name").fill(name)
     join = page.get_by_role("button", name="Join")

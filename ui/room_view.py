@@ -130,6 +130,9 @@ def Dashboard(store: Store, room: Room):
             f"style='font-size:34px;font-weight:700;letter-spacing:4px'>{room.code}"
             f"</span> &nbsp; <a href='?projector={room.code}' target='_blank' "
             "class='projector-link'>open the projector view</a></div>"
+            "<div style='font-size:13px'>Teams open this page's address with "
+            f"<code class='join-link'>?join={room.code}</code> at the end: the Room tab "
+            "opens with the code filled in.</div>"
             f"<div style='font-size:13px;color:#555'>{room.preset}, seed {room.seed}, budget "
             f"{fmt_eur(room.budget_eur)}; {len(room.teams)} team(s); round (median week) "
             f"{room.week()}</div>"
@@ -231,7 +234,7 @@ def Facilitator(store: Store):
 @solara.component
 def JoinRoom(store: Store, on_joined: Callable[[], None]):
     report = store.ws_error.set
-    code, set_code = solara.use_state("")
+    code, set_code = solara.use_state(store.join_code)
     team, set_team = solara.use_state("")
 
     @guarded(report)

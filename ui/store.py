@@ -109,6 +109,7 @@ class Store:
         self.ws_error: solara.Reactive[str | None] = solara.reactive(None)
         # Room: (room, team name) when this tab plays as a team in a workshop room
         self.room_team: solara.Reactive[Any] = solara.reactive(None)
+        self.join_code = ""  # the code of a join link (?join=CODE), filled in for the team
         self.room_hosted: solara.Reactive[Any] = solara.reactive(None)  # room it facilitates
         # named plans of this workspace (bumped when the list changed)
         self.plans_version = solara.reactive(0)

@@ -162,8 +162,20 @@ def room_params(store: Any) -> dict[str, str]:
     return {"host": hosted.code} if hosted is not None else {}
 
 
-def tab_from(search: str | None) -> int:
+ROOM_TAB = 3
+
+
+def join_code(search: str | None) -> str:
+    """The room code of a team's join link (`?join=CODE`), or ''."""
     q = parse_qs((search or "").lstrip("?"))
+    return q.get("join", [""])[0].strip().upper()[:8]
+
+
+def tab_from(search: str | None) -> int:
+    """The tab to open: `tab=N`, the Room tab for a join link, else What-if."""
+    q = parse_qs((search or "").lstrip("?"))
+    if "join" in q and "tab" not in q:
+        return ROOM_TAB
     try:
         return max(0, min(3, int(q.get("tab", ["0"])[0])))
     except ValueError:
