@@ -87,14 +87,17 @@ def line_chart_svg(
 
 
 def workshop_svg(weekly: pd.DataFrame, weeks: int, decision_weeks: list[int], goal: float) -> str:
-    """The Workshop trend: active use, trial, resistance and the four concerns so far."""
+    """The Workshop trend: active use, trial, resistance and the four concerns so far
+    (concerns dotted, so none is told from a usage line by colour alone)."""
     lines = [
         Line("active use", weekly["active_share"].to_numpy(), STAGE_COLOURS["active"], 2.5),
         Line("trial", weekly["trial_share"].to_numpy(), STAGE_COLOURS["trial"], 1.8),
         Line("resistant (all staff)", weekly["resistant_share"].to_numpy(), "black", 2.0, "6,3"),
     ]
     lines += [
-        Line(f"{c} concern", weekly[f"concern_{c}_share"].to_numpy(), CONCERN_COLOURS[c], 1.2)
+        Line(
+            f"{c} concern", weekly[f"concern_{c}_share"].to_numpy(), CONCERN_COLOURS[c], 1.4, "2,2"
+        )  # fmt: skip
         for c in CONCERNS
     ]
     week = int(weekly["week"].iloc[-1])
