@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install app run test lint bench calibrate clean
+.PHONY: install app run test lint bench bench-room calibrate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/adoptsim bench
+
+# a workshop room with 12 teams and a facilitator in Chromium (needs `chromium`)
+bench-room: $(STAMP)
+	$(BIN)/python scripts/room_bench.py
 
 calibrate: $(STAMP)
 	$(BIN)/adoptsim calibrate

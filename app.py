@@ -1,7 +1,9 @@
 """adoptsim web UI (Solara): `make app`, `adoptsim app` or `solara run app.py`.
 
 Four views, one tab each: What-if (strategists), Compare (plans side by side with
-uncertainty bands), Workshop (trainers) and Room (a workshop for several teams).
+uncertainty bands), Workshop (trainers) and Room (a workshop for several teams), and
+the room's projector view (`?projector=CODE`). State is kept in the UI database
+(`ui.db`) behind the page address.
 Everything renders offline: charts are matplotlib PNGs, tables plain HTML. The code
 lives in the `ui` package.
 """
@@ -13,9 +15,16 @@ import solara.lab
 
 from model.jit import ensure_compiled
 from ui.compare import CompareView
+from ui.projector import ProjectorView, projector_code
 from ui.room_view import RoomView
 from ui.store import Store
-from ui.url_state import StateAddress, restore_from_url, tab_from
+from ui.url_state import (
+    StateAddress,
+    join_code,
+    restore_from_url,
+    tab_from,
+    workspace_search,
+)
 from ui.whatif import WhatIfView
 from ui.workshop_view import WorkshopView
 
@@ -29,14 +38,27 @@ WORKSHOP_TAB = 2
 @solara.component
 def Page():
     router = solara.use_router()
+    code = projector_code(router.search)
+    if code is not None:  # the facilitator's projector: ?projector=CODE
+        solara.Title("adoptsim - room projector")
+        return ProjectorView(code)
+    return MainPage(router.search)
+
+
+@solara.component
+def MainPage(address: str):
+    """The four tabs, with the state the address (and its workspace) describes."""
+    search, workspace = solara.use_memo(lambda: workspace_search(address), [])
 
     def make_store() -> Store:
         store = Store()
-        restore_from_url(store, router.search, store.error.set)  # What-if edits survive F5
+        store.workspace = workspace
+        store.join_code = join_code(address)
+        restore_from_url(store, search, store.error.set)  # state survives F5 and restarts
         return store
 
     store = solara.use_memo(make_store, [])
-    first_tab = solara.use_memo(lambda: tab_from(router.search), [])
+    first_tab = solara.use_memo(lambda: tab_from(search), [])
     tab, set_tab = solara.use_state(first_tab)
     # a view is built the first time its tab is opened, then kept (with its state)
     visited, set_visited = solara.use_state(frozenset({first_tab}))

@@ -64,6 +64,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="let Solara send telemetry and download assets from its CDN (off by default)",
     )
+    p.add_argument(
+        "--db",
+        help="the UI's SQLite file (saved sessions, plans, rooms); default: $ADOPTSIM_UI_DB, "
+        "else adoptsim/ui.sqlite3 in the user's data directory",
+    )
     p.set_defaults(func=cmd_app)
 
 
@@ -228,6 +233,14 @@ def cmd_app(args: argparse.Namespace) -> int:
     ensure_compiled()  # compiles once after install (and says so); the server loads the cache
 
     env = server_environment(dict(os.environ, SOLARA_APP=str(APP)), args.allow_network)
+    if args.db:
+        env["ADOPTSIM_UI_DB"] = str(Path(args.db).expanduser().resolve())
+    from ui.db import check_db
+
+    problem = check_db(env.get("ADOPTSIM_UI_DB"))
+    if problem:
+        print(f"adoptsim app: {problem}", file=sys.stderr)
+        return 2
     cmd = [
         sys.executable,
         "-m",

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from model.jit import ensure_compiled, matvec, matvecs, njit
-from model.levers import ACTIONS, Action, Price, anticipation, hooks
+from model.levers import ACTIONS, EVENTS, Action, Price, anticipation, hooks
 from model.metrics import Ledger, Recorder
 from model.network import build_network
 from model.processes import limiting, support, use_cases
@@ -66,9 +66,11 @@ def task_fit(usefulness: float, n: int, spread: float, rng: np.random.Generator)
 
 
 def _action(name: str) -> Action:
-    if name not in ACTIONS:
+    """A lever's live action or an event card (`model.levers.events`)."""
+    found = ACTIONS.get(name) or EVENTS.get(name)
+    if found is None:
         raise ValueError(f"unknown action {name!r}; available: {', '.join(ACTIONS)}")
-    return ACTIONS[name]
+    return found
 
 
 @njit

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
 from model import Scenario, load_scenario
 from model.state import State
 from model.workforce import Workforce, sample_workforce
+
+
+@pytest.fixture(scope="session", autouse=True)
+def ui_database(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The UI's SQLite store in a temporary directory, never the user's data directory."""
+    os.environ["ADOPTSIM_UI_DB"] = str(tmp_path_factory.mktemp("uidb") / "ui.sqlite3")
 
 
 @pytest.fixture(scope="session")

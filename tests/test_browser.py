@@ -27,6 +27,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
 pytestmark = pytest.mark.browser
@@ -77,9 +78,76 @@ def outside_attempts(audit: Path) -> list[str]:
     return audit.read_text().splitlines() if audit.exists() else []
 
 
+class UiApp:
+    """`adoptsim app` (what `make app` runs) on a free port with its own UI database;
+    `restart()` stops and starts it again on the same port and database."""
+
+    def __init__(self, tmp: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.db = tmp / "ui.sqlite3"
+        self.log_path, self.audit = tmp / "server.log", tmp / "outside.log"
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("SOLARA_")}
+        self.env.pop("ADOPTSIM_UI_DB", None)  # the --db option must be enough
+        self.env.update(
+            PYTHONPATH=os.pathsep.join(
+                [str(ROOT / "tests" / "netaudit"), str(ROOT), os.environ.get("PYTHONPATH", "")]
+            ),
+            ADOPTSIM_NET_AUDIT=str(self.audit),
+        )
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        cmd = [
+            sys.executable, "-m", "experiments", "app", "--port", str(self.port),
+            "--host", "127.0.0.1", "--db", str(self.db),
+        ]  # fmt: skip
+        with self.log_path.open("ab") as log:
+            # own process group: the launcher and the server it starts stop together
+            self.proc = subprocess.Popen(
+                cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=self.env,
+                start_new_session=True,
+            )  # fmt: skip
+        deadline = time.monotonic() + 90
+        while True:
+            if self.proc.poll() is not None:
+                pytest.fail(f"the UI exited ({self.proc.returncode}):\n{self.log()}")
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                pytest.fail(f"the UI did not serve {self.url} in time:\n{self.log()}")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        proc = self.proc
+        if proc is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        self.proc = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
 @pytest.fixture(scope="module")
-def ui_server(chromium, tmp_path_factory):
-    """The UI as users start it (`adoptsim app`, what `make app` runs) on a free port.
+def ui_app(chromium, tmp_path_factory):
+    """The UI as users start it, on a free port with a database in a temporary directory.
 
     Solara's telemetry switch is *not* set here: the launcher must set it. An audit hook
     (tests/netaudit/sitecustomize.py) records every lookup of or connection to a host
@@ -87,56 +155,21 @@ def ui_server(chromium, tmp_path_factory):
     during start, runs and comparisons (checked when the module's tests are done). Its
     log is shown on failure.
     """
-    port = free_port()
-    tmp = tmp_path_factory.mktemp("solara")
-    log_path, audit = tmp / "server.log", tmp / "outside.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOLARA_")}
-    env.update(
-        PYTHONPATH=os.pathsep.join(
-            [str(ROOT / "tests" / "netaudit"), str(ROOT), os.environ.get("PYTHONPATH", "")]
-        ),
-        ADOPTSIM_NET_AUDIT=str(audit),
-    )
-    cmd = [sys.executable, "-m", "experiments", "app", "--port", str(port), "--host", "127.0.0.1"]
-    with log_path.open("wb") as log:
-        # own process group: the launcher and the server it starts stop together
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
-        )
-
-        def stop() -> None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-
-        url = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"the UI exited ({proc.returncode}):\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                stop()
-                pytest.fail(f"the UI did not serve {url} in time:\n{log_path.read_text()}")
-            time.sleep(0.2)
-        try:
-            yield url
-        finally:
-            stop()
-    server_log = log_path.read_text(errors="replace")
+    app = UiApp(tmp_path_factory.mktemp("solara"))
+    app.start()
+    try:
+        yield app
+    finally:
+        app.stop()
+    server_log = app.log()
     assert "Traceback" not in server_log, server_log
-    attempts = outside_attempts(audit)
+    attempts = outside_attempts(app.audit)
     assert not attempts, "the UI reached beyond this machine:\n" + "\n".join(attempts)
+
+
+@pytest.fixture(scope="module")
+def ui_server(ui_app) -> str:
+    return ui_app.url
 
 
 def unload_beacon(url: str, failure: str | None) -> bool:
@@ -152,7 +185,7 @@ def ui(chromium, ui_server):
 
 
 @contextlib.contextmanager
-def watched_page(chromium, url: str, viewport=(1500, 1000)):
+def watched_page(chromium, url: str, viewport=(1500, 1000), ready: str = "img.chart-stages.week-0"):
     """A page in its own browser context (its own session); on leaving, it fails on any
     page error, console error, failed request, HTTP error or traceback."""
     width, height = viewport
@@ -182,8 +215,7 @@ def watched_page(chromium, url: str, viewport=(1500, 1000)):
         ),
     )
     page.goto(url)
-    page.get_by_role("tab", name="What-if").wait_for()
-    page.locator("img.chart-stages.week-0").wait_for()
+    page.locator(ready).first.wait_for()
     yield page
     body = page.inner_text("body")
     context.close()
@@ -427,9 +459,11 @@ def test_whatif_adoption_chart_in_the_first_screen(ui):
     assert box is not None and box["y"] + 0.5 * box["height"] < viewport["height"], box
 
 
-def test_room_facilitator_and_three_teams(chromium, ui_server):
+def test_room_facilitator_and_three_teams(chromium, ui_server, tmp_path):
     """A facilitator opens a room; three teams join from their own browser contexts and
-    play rounds; the facilitator's leaderboard shows every team's week and decisions."""
+    play four rounds (two on their own, two advanced by the facilitator); the live
+    leaderboard follows; an event card reaches every team; the projector fits 1280x720;
+    the debrief runs on 20 seeds; the room is exported as CSV and HTML."""
     with contextlib.ExitStack() as stack:
         host = stack.enter_context(watched_page(chromium, ui_server, (1280, 720)))
         host.get_by_role("tab", name="Room").click()
@@ -437,38 +471,157 @@ def test_room_facilitator_and_three_teams(chromium, ui_server):
         code = host.locator(".room-code").inner_text().strip()
         assert len(code) == 4
         teams = {}
+        expect(host.locator(".join-link")).to_contain_text(f"?join={code}")
         for name in ("Alpha", "Beta", "Gamma"):
-            page = stack.enter_context(watched_page(chromium, ui_server))
-            page.get_by_role("tab", name="Room").click()
-            page.get_by_label("Room code").fill(code)
-            page.get_by_label("Team name").fill(name)
-            join = page.get_by_role("button", name="Join")
-            expect(join).to_be_enabled()  # the server has both entries
-            join.click()
-            expect(page.get_by_text(f"Team {name} in room {code}")).to_be_visible()
+            if name == "Gamma":  # the join link: the Room tab with the code filled in
+                link = f"{ui_server}?join={code.lower()}"
+                page = stack.enter_context(watched_page(chromium, link, (1280, 720), ".room-join"))
+                expect(page.get_by_label("Room code")).to_have_value(code)
+            else:
+                page = stack.enter_context(watched_page(chromium, ui_server, (1280, 720)))
+            join_room(page, code, name)
             teams[name] = page
-        for rnd in range(1, 5):  # four rounds; Alpha books a town hall in round 1
+        board = host.locator("table.leaderboard")
+        for rnd in range(1, 5):
+            # the same button again within 0.5 s would be a double-click (ignored)
+            host.wait_for_timeout(600)
+            if rnd == 3:  # from now on the facilitator advances everyone
+                host.locator(".room-mode").get_by_role("button", name="facilitator").click()
+                for page in teams.values():
+                    expect(page.locator(".facilitator-paced")).to_be_visible()
+                    expect(page.get_by_role("button", name="Next week")).to_be_disabled()
+            if rnd >= 3:
+                host.get_by_role("button", name="Next week for all teams").click()
             for name, page in teams.items():
                 if name == "Alpha" and rnd == 1:
                     page.get_by_role("button", name="Run a storytelling town hall").click()
                     expect(page.locator("table.decision-log")).to_contain_text("town hall")
-                if name == "Gamma" and rnd == 4:
-                    continue  # Gamma is a round behind
-                page.get_by_role("button", name="Next week").click()
-                page.locator(f"img.chart-workshop.week-{rnd}").wait_for()
-            host.get_by_role("button", name="Refresh").click()
-            board = host.locator("table.leaderboard")
-            weeks = {"Alpha": rnd, "Beta": rnd, "Gamma": min(rnd, 3)}
+                if rnd < 3:
+                    if name == "Gamma" and rnd == 2:
+                        continue  # Gamma is a round behind until the facilitator leads
+                    page.get_by_role("button", name="Next week").click()
+                    page.locator(f"img.chart-workshop.week-{rnd}").wait_for()
+            weeks = {"Alpha": rnd, "Beta": rnd, "Gamma": rnd - 1 if rnd >= 2 else rnd}
             deadline = time.monotonic() + 30
-            while leaderboard_weeks(board) != weeks:  # the refreshed board arrives
+            while leaderboard_weeks(board) != weeks:  # the dashboard updates by itself
                 assert time.monotonic() < deadline, (leaderboard_weeks(board), weeks)
                 host.wait_for_timeout(200)
+            if rnd == 2:  # an event card reaches every team
+                host.get_by_role("button", name="A rumour spreads").click()
+                for page in teams.values():
+                    expect(page.locator(".team-feed")).to_contain_text("A rumour spreads")
+                    expect(page.locator("table.decision-log")).to_contain_text("A rumour spreads")
+        for name, page in teams.items():
+            page.locator(f"img.chart-workshop.week-{4 if name != 'Gamma' else 3}").wait_for()
         expect(board).to_contain_text("Run a storytelling town hall")
+        # the projector view: the week, the feed, the chart and the board, no scrolling
+        projector = stack.enter_context(
+            watched_page(chromium, f"{ui_server}?projector={code}", (1280, 720), "img.chart-room")
+        )
+        expect(projector.locator(".projector-week")).to_contain_text("Week 4")
+        expect(projector.locator(".room-feed")).to_contain_text("advanced every team")
+        expect(projector.locator("table.leaderboard tr")).to_have_count(4)
+        expect(projector.locator("table.leaderboard")).not_to_contain_text("last decision")
+        fits = projector.evaluate(
+            "() => document.documentElement.scrollHeight <= window.innerHeight + 1"
+            " && document.documentElement.scrollWidth <= window.innerWidth + 1"
+        )
+        assert fits, projector.evaluate("() => document.documentElement.scrollHeight")
+        # debrief over 20 seeds, then the exports
+        host.get_by_role("button", name="Estimate each decision's effect (20 seeds)").click()
+        expect(host.locator("table.debrief-effects")).to_contain_text("storytelling town hall")
+        csv = download(host, "Room (CSV)")
+        for name in teams:
+            assert f"\n{name}," in csv
+        assert "event,A rumour spreads" in csv
+        report = download(host, "Room report (HTML)")
+        assert "Run a storytelling town hall" in report and "20 seeds" in report
+
+
+def download(page, button: str) -> str:
+    """Click a download button and return the file's text; a click that lands while the
+    page is redrawing the button is repeated."""
+    for attempt in range(3):
+        try:
+            with page.expect_download(timeout=15_000 * (attempt + 1)) as dl:
+                page.get_by_role("button", name=button).click()
+            return Path(dl.value.path()).read_text()
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"no download from {button!r}")
+
+
+def join_room(page, code: str, name: str) -> None:
+    if not page.locator(".room-join").count():
+        page.get_by_role("tab", name="Room").click()
+    page.get_by_label("Room code").fill(code)
+    page.get_by_label("Team name").fill(name)
+    join = page.get_by_role("button", name="Join")
+    expect(join).to_be_enabled()  # the server has both entries
+    join.click()
+    expect(page.get_by_text(f"Team {name} in room {code}")).to_be_visible()
 
 
 def leaderboard_weeks(board) -> dict[str, int]:
     """Team -> week as the facilitator's leaderboard shows it."""
-    rows = board.locator("tr").all()[1:]
-    return {
-        r.locator("td").nth(1).inner_text(): int(r.locator("td").nth(2).inner_text()) for r in rows
-    }
+    try:
+        rows = board.locator("tr").all()[1:]
+        return {
+            r.locator("td").nth(1).inner_text(timeout=2000): int(
+                r.locator("td").nth(2).inner_text(timeout=2000)
+            )
+            for r in rows
+        }
+    except Exception:  # noqa: BLE001 - the table was redrawn while being read
+        return {}
+
+
+def test_named_plans_compared_and_kept_across_a_server_restart(chromium, ui_app):
+    """Two named plans (saved, duplicated, renamed) compared with a preset; after a
+    server restart the address brings back the plans, the comparison and the Workshop."""
+    with watched_page(chromium, ui_app.url) as page:
+        page.get_by_text("Organisation", exact=True).click()
+        enter_value(
+            page,
+            "Employees",
+            "60",
+            lambda ms: expect(page.get_by_text("1 edit", exact=True)).to_be_visible(timeout=ms),
+        )
+        page.get_by_label("Plan name").fill("Lean")
+        page.get_by_role("button", name="Save as plan").click()
+        plans = page.locator(".plan-list")
+        expect(plans).to_contain_text("1 saved: Lean")
+        page.get_by_role("button", name="Duplicate").click()
+        expect(plans).to_contain_text("Lean (copy)")
+        page.get_by_label("Plan name").fill("Bold")
+        page.get_by_role("button", name="Rename to this name").click()
+        expect(plans).to_contain_text("2 saved: Bold, Lean.")
+        page.get_by_role("tab", name="Compare").click()
+        page.get_by_label("Plans (two or more)").click(force=True)
+        for name in ("plan: Bold", "plan: Lean"):
+            page.locator(".v-menu__content .v-list-item", has_text=name).click()
+        page.keyboard.press("Escape")
+        runs = page.get_by_label("Runs per plan")
+        runs.fill("4")
+        runs.press("Enter")
+        page.get_by_role("button", name="Run comparison").click()
+        page.locator(".compare-done").wait_for()
+        table = page.locator("table.compare-plans")
+        for name in ("plan: Bold", "plan: Lean", "typical_sme", "five_phase"):
+            expect(table).to_contain_text(name)
+        expect(page.get_by_role("button", name="Run comparison")).to_be_enabled()
+        assert "plan: Bold" in download(page, "Report (HTML)")
+        page.get_by_role("tab", name="Workshop").click()
+        page.get_by_role("button", name="+4 weeks").click()
+        page.locator("img.chart-workshop.week-4").wait_for()
+        page.wait_for_function("() => window.location.search.includes('ws=')")
+        address = page.url
+    ui_app.restart()
+    workspace = address.split("w=")[1].split("&")[0]
+    with watched_page(chromium, f"{ui_app.url}?w={workspace}", ready=".workshop") as page:
+        expect(page.get_by_text("Week 4 of 52")).to_be_visible()  # the Workshop, week 4
+        page.get_by_role("tab", name="What-if").click()
+        expect(page.locator(".plan-list")).to_contain_text("2 saved: Bold, Lean.")
+        expect(page.get_by_text("1 edit", exact=True)).to_be_visible()
+        page.get_by_role("tab", name="Compare").click()
+        expect(page.locator("table.compare-plans")).to_contain_text("plan: Bold")

@@ -421,32 +421,27 @@ def band_figure(result, column: str, title: str, lo: float = 5.0, hi: float = 95
     return fig
 
 
-def workshop_figure(weekly: pd.DataFrame, weeks: int, decisions: list, goal: float) -> Figure:
-    """Active use, trial and resistance so far, with the decisions marked."""
-    fig = Figure(figsize=(7.6, 3.1))
-    fig.subplots_adjust(left=0.1, right=0.74, top=0.91, bottom=0.15)
+def teams_figure(
+    curves: dict[str, pd.Series],
+    weeks: int,
+    title: str,
+    size: tuple[float, float] = (6.4, 3.2),
+    fontsize: float = 8.0,
+) -> Figure:
+    """One line per team (a weekly share so far), each team in its own colour."""
+    fig = Figure(figsize=size)
+    fig.subplots_adjust(left=0.1, right=0.78, top=0.9, bottom=0.15)
     ax = fig.subplots()
-    w = weekly["week"]
-    ax.plot(w, weekly["active_share"], color=STAGE_COLOURS["active"], lw=2, label="active use")
-    ax.plot(w, weekly["trial_share"], color=STAGE_COLOURS["trial"], lw=1.4, label="trial")
-    ax.plot(
-        w, weekly["resistant_share"], color="black", ls="--", lw=1.6, label="resistant (all staff)"
-    )
-    for c in CONCERNS:
-        ax.plot(
-            w,
-            weekly[f"concern_{c}_share"],
-            color=CONCERN_COLOURS[c],
-            lw=0.9,
-            alpha=0.7,
-            label=f"{c} concern",
-        )
-    ax.axhline(goal, color="#1d3557", lw=1.0, ls=":")
-    for d in decisions:
-        ax.axvline(d.week, color="#1d3557", lw=0.8, alpha=0.5)
+    for j, (team, values) in enumerate(curves.items()):
+        colour = PLAN_COLOURS[j % len(PLAN_COLOURS)]
+        style = ("-", "--", ":")[(j // len(PLAN_COLOURS)) % 3]
+        ax.plot(np.arange(len(values)), values.to_numpy(float), color=colour, ls=style, lw=2,
+                label=team)  # fmt: skip
     ax.set_xlim(0, max(weeks, 1))
     _pct_axis(ax)
-    ax.set_xlabel("week (vertical lines: your decisions)")
-    ax.set_title(f"Week {int(w.iloc[-1])} of {weeks}", fontsize=10, loc="left")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5, frameon=False)
+    ax.set_xlabel("week", fontsize=fontsize)
+    ax.tick_params(labelsize=fontsize)
+    ax.set_title(title, fontsize=fontsize + 2, loc="left")
+    if curves:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=fontsize, frameon=False)
     return fig

@@ -13,12 +13,14 @@ import solara
 import solara.lab
 
 from ui.charts import PLAN_COLOURS, band_figure
+from ui.db import ui_db
 from ui.ensemble import CompareResult, differences, plan_table, plans_from_names, run_compare
 from ui.glossary import Glossary, label_cell
+from ui.plans import saved_plans
 from ui.state import fmt_eur, fmt_num, fmt_pct, plan_presets
 from ui.store import Store
 from ui.whatif import CARD_STYLE, TABLE_CSS, ChartCard, safe_png
-from ui.widgets import Download, Heading, Para
+from ui.widgets import Download, Heading, LazyData, Para
 
 log = logging.getLogger("adoptsim.ui")
 
@@ -136,15 +138,24 @@ def CompareResults(result: CompareResult, reference: str):
             style={"font-weight": "600"},
         )
         solara.HTML(unsafe_innerHTML=differences_html(diff))
+    from ui.report import comparison_report
+
     with solara.Card(margin=0, style=CARD_STYLE):
         solara.Text("Plan outcomes", style={"font-weight": "600"})
         solara.HTML(unsafe_innerHTML=plan_table_html(result))
-        Download(
-            result.runs_table().to_csv(index=False),
-            "compare_runs.csv",
-            "Per-run summaries (CSV)",
-            "text/csv",
-        )
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            Download(
+                result.runs_table().to_csv(index=False),
+                "compare_runs.csv",
+                "Per-run summaries (CSV)",
+                "text/csv",
+            )
+            report = solara.use_memo(LazyData, [])
+            report.make = lambda: comparison_report(result, ref)
+            solara.FileDownload(
+                report, filename="comparison_report.html", label="Report (HTML)",
+                icon_name="mdi-download", mime_type="text/html",
+            )  # fmt: skip
     Glossary()
 
 
@@ -153,7 +164,11 @@ def CompareView(store: Store):
     store.attach(reacton.core.get_render_context(required=False))
     draft = store.draft.value
     base, problems = solara.use_memo(draft.build, [draft])
-    choices = [EDITED, *plan_presets()]
+    saved = solara.use_memo(
+        lambda: saved_plans(ui_db(), store.workspace), [store.plans_version.value]
+    )
+    choices = [EDITED, *saved, *plan_presets()]
+    own, set_own = solara.use_state(False)
     chosen = [p for p in store.compare_plans.value if p in choices]
     reference, set_reference = solara.use_state(chosen[0] if chosen else "")
     runs = store.compare_runs.value
@@ -170,13 +185,16 @@ def CompareView(store: Store):
         )
         if isinstance(result, CompareResult) and task.is_current():
             store.compare_result.value = result
+            ui_db().save_comparison(store.workspace, result.to_dict())  # survives restarts
         return result
 
     task = solara.lab.use_task(job, dependencies=None, raise_error=False)
 
     def start() -> None:
         try:
-            plans = plans_from_names(base, chosen, edited=base, edited_label=EDITED)
+            plans = plans_from_names(
+                base, chosen, edited=base, edited_label=EDITED, saved=saved, own_organisation=own
+            )
         except Exception as exc:  # noqa: BLE001 - e.g. a preset that does not load
             log.exception("compare setup failed")
             set_message(f"Could not set up the plans: {exc}")
@@ -217,6 +235,11 @@ def CompareView(store: Store):
             )
             if len(chosen) < 2:
                 solara.Text("Pick at least two plans.", style={"color": "#b00020"})
+            solara.Switch(
+                label="each plan on its own organisation (else all on the What-if one)",
+                value=own,
+                on_value=set_own,
+            )
             with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
                 solara.Select(
                     "Reference plan",

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import reacton.ipyvuetify as rv
 import solara
 
 from model.programme import CHANNELS, FORMATS, mean_retention, training_hours_per_trainee
@@ -486,11 +487,27 @@ def section_problem_count(ctx: EditContext, prefixes: tuple[str, ...]) -> int:
 
 
 @solara.component
+def LazyDetails(summary: str, children: list = [], expand: bool = False):  # noqa: B006
+    """An expandable section whose content is built only while it is open (a page with
+    every editor built up front opens several times slower)."""
+    is_open, set_open = solara.use_state_or_update(expand)
+
+    def on_v_model(v_model: int | None) -> None:
+        set_open(v_model == 0)
+
+    with rv.ExpansionPanels(v_model=0 if is_open else None, on_v_model=on_v_model) as main:
+        with rv.ExpansionPanel():
+            rv.ExpansionPanelHeader(children=[summary])
+            rv.ExpansionPanelContent(children=children if is_open else [])
+    return main
+
+
+@solara.component
 def ScenarioEditor(ctx: EditContext):
     """All sections; a section with a problem opens and shows the count in its title."""
     for title, comp, prefixes in SECTIONS:
         n = section_problem_count(ctx, prefixes)
         summary = f"{title}  ({n} problem{'s' if n != 1 else ''})" if n else title
-        with solara.Details(summary, expand=n > 0):
+        with LazyDetails(summary, expand=n > 0):
             with solara.Column(gap="4px", style={"padding": "4px 2px 8px 2px"}):
                 comp(ctx)

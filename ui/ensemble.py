@@ -8,6 +8,7 @@ than those of two independent ensembles.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -81,6 +82,36 @@ class CompareResult:
         arr = self.weekly[plan][column]
         q = np.nanpercentile(arr, [lo, 50.0, hi], axis=0)
         return pd.DataFrame({"week": self.weeks, "lo": q[0], "median": q[1], "hi": q[2]})
+
+    def to_dict(self) -> dict:
+        """Plain data (lists, records) for the UI database; `from_dict` reverses it."""
+        return {
+            "plans": self.plans,
+            "runs": self.runs,
+            "seed": self.seed,
+            "seconds": self.seconds,
+            "weekly": {
+                p: {c: a.tolist() for c, a in cols.items()} for p, cols in self.weekly.items()
+            },
+            "summaries": {p: df.to_json(orient="records") for p, df in self.summaries.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> CompareResult:
+        return cls(
+            plans=list(data["plans"]),
+            runs=int(data["runs"]),
+            seed=int(data["seed"]),
+            weekly={
+                p: {c: np.asarray(a, dtype=float) for c, a in cols.items()}
+                for p, cols in data["weekly"].items()
+            },
+            summaries={
+                p: pd.read_json(io.StringIO(text), orient="records")
+                for p, text in data["summaries"].items()
+            },
+            seconds=float(data.get("seconds", 0.0)),
+        )
 
     def runs_table(self) -> pd.DataFrame:
         """All per-run summaries, one row per plan and run (for the CSV download)."""
@@ -207,12 +238,19 @@ def plans_from_names(
     names: list[str],
     edited: Scenario | None = None,
     edited_label: str = "edited (What-if)",
+    saved: dict[str, Scenario] | None = None,
+    own_organisation: bool = False,
 ) -> dict[str, Scenario]:
-    """Scenarios for the chosen plan names on the base organisation."""
+    """Scenarios for the chosen plan names (presets, the edited What-if scenario, saved
+    plans) on the base organisation, or each on its own (`own_organisation`)."""
     out: dict[str, Scenario] = {}
+    saved = saved or {}
     for name in names:
         if name == edited_label and edited is not None:
-            out[name] = plan_on_organisation(base, edited)
+            plan = edited
+        elif name in saved:
+            plan = saved[name]
         else:
-            out[name] = plan_on_organisation(base, load_scenario(name))
+            plan = load_scenario(name)
+        out[name] = plan if own_organisation else plan_on_organisation(base, plan)
     return out

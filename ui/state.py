@@ -214,6 +214,13 @@ class LiveRun(SimulationClock):
         self._change_roi: float | None = None
         self.compute_seconds = 0.0
 
+    @cached_property
+    def key(self) -> tuple[str, int]:
+        """Scenario digest and seed: with the week, what the charts show."""
+        from ui.png_cache import scenario_key
+
+        return scenario_key(self.scenario), self.seed
+
     def step(self, weeks: int = 1) -> None:
         t0 = time.perf_counter()
         for _ in range(weeks):

@@ -13,6 +13,7 @@ from typing import Any
 import solara
 
 from model import ScenarioError
+from ui.db import new_id
 from ui.state import DEFAULT_PRESET, Draft, LiveRun
 from ui.workshop import WorkshopSession, default_budget
 
@@ -108,7 +109,11 @@ class Store:
         self.ws_error: solara.Reactive[str | None] = solara.reactive(None)
         # Room: (room, team name) when this tab plays as a team in a workshop room
         self.room_team: solara.Reactive[Any] = solara.reactive(None)
+        self.join_code = ""  # the code of a join link (?join=CODE), filled in for the team
         self.room_hosted: solara.Reactive[Any] = solara.reactive(None)  # room it facilitates
+        # named plans of this workspace (bumped when the list changed)
+        self.plans_version = solara.reactive(0)
+        self.workspace = new_id()  # the page's workspace in the UI database (?w=ID)
         self._clicks = ClickGuard()
         self._rc: Any = None
 
@@ -133,13 +138,23 @@ class Store:
         batch held across a background thread's render can lose a redraw in reacton)."""
         return self._clicks.once(key, fn)
 
+    def team_lock(self) -> Any:
+        """The lock of the room this tab plays in (a no-op lock outside a room)."""
+        team = self.room_team.value
+        return team[0].lock if team is not None else contextlib.nullcontext()
+
+    def team_acted(self, before: int) -> None:
+        """Tell this tab's room that its team acted (its log had `before` entries)."""
+        team = self.room_team.value
+        if team is not None:
+            team[0].team_acted(team[1], before)
+
     def set_ws_session(self, session: WorkshopSession) -> None:
         """A new Workshop session (replay, restart); a team's room sees it too."""
         team = self.room_team.value
         if team is not None:
             room, name = team
-            with room.lock:
-                room.teams[name] = session
+            room.replace_team(name, session)
         with self.batch():
             self.ws_session.value = session
             self.ws_version.value += 1

@@ -1,6 +1,10 @@
-"""What-if edits and the Workshop session in the page address, so reload (F5), a
-bookmark or a link sent to a colleague brings them back:
-`?preset=NAME&edits=DATA&ws=DATA&cmp=DATA&tab=N`, DATA being JSON in URL-safe base64:
+"""What-if edits and the Workshop session in the page address, and in the UI database
+behind it, so reload (F5), a second tab, a server restart, a bookmark or a link sent to
+a colleague brings them back: `?w=ID&preset=NAME&edits=DATA&ws=DATA&cmp=DATA&tab=N`.
+`w` names the workspace in the UI database (`ui.db`), which keeps the rest of the
+address (so `?w=ID` alone restores everything), the named plans and the last
+comparison; parameters in the address win over the stored ones. A team in a room adds
+`room=CODE&team=NAME`, a facilitator `host=CODE`. DATA is JSON in URL-safe base64:
 the What-if edits (dotted key -> value), the Workshop's preset, seed, budget, week and
 decisions (week, lever), which are replayed with the same seed on load, and the Compare
 setup (plans, runs, seed; the comparison itself is rerun with a click). Only presets and their
@@ -20,6 +24,7 @@ from urllib.parse import parse_qs, urlencode
 import solara
 
 from model import load_scenario, preset_names
+from ui.db import ID_LETTERS, new_id, ui_db
 from ui.state import DEFAULT_PRESET, Draft
 from ui.workshop import LEVERS, Decision, WorkshopSession
 
@@ -114,19 +119,63 @@ def encode_state(
     ws_preset: str,
     tab: int,
     compare: tuple[list[str], int, int] = DEFAULT_COMPARE,
+    extra: dict[str, str] | None = None,
 ) -> str:
     params = {
         **draft_params(draft),
-        **workshop_params(session, ws_preset),
+        **(extra or {}),
         **compare_params(*compare),
     }
+    if not extra or "team" not in extra:  # a team's session lives in its room
+        params.update(workshop_params(session, ws_preset))
     if tab:
         params["tab"] = str(int(tab))
     return urlencode(params)
 
 
-def tab_from(search: str | None) -> int:
+WORKSPACE_KEY = "w"
+ROOM_KEYS = ("room", "team", "host")
+
+
+def valid_workspace(text: str) -> bool:
+    return 6 <= len(text) <= 32 and all(c in ID_LETTERS for c in text)
+
+
+def workspace_search(search: str | None) -> tuple[str, str]:
+    """(the state to restore as a query string, the workspace id): the workspace's
+    stored address, overridden by what the address itself carries; a new id if none."""
     q = parse_qs((search or "").lstrip("?"))
+    given = q.pop(WORKSPACE_KEY, [""])[0]
+    if not valid_workspace(given):
+        return urlencode({k: v[0] for k, v in q.items()}), new_id()
+    stored = ui_db().load_query(given) or ""
+    merged = {k: v[0] for k, v in parse_qs(stored).items()}
+    merged.update({k: v[0] for k, v in q.items()})
+    return urlencode(merged), given
+
+
+def room_params(store: Any) -> dict[str, str]:
+    team = store.room_team.value
+    if team is not None:
+        return {"room": team[0].code, "team": team[1]}
+    hosted = store.room_hosted.value
+    return {"host": hosted.code} if hosted is not None else {}
+
+
+ROOM_TAB = 3
+
+
+def join_code(search: str | None) -> str:
+    """The room code of a team's join link (`?join=CODE`), or ''."""
+    q = parse_qs((search or "").lstrip("?"))
+    return q.get("join", [""])[0].strip().upper()[:8]
+
+
+def tab_from(search: str | None) -> int:
+    """The tab to open: `tab=N`, the Room tab for a join link, else What-if."""
+    q = parse_qs((search or "").lstrip("?"))
+    if "join" in q and "tab" not in q:
+        return ROOM_TAB
     try:
         return max(0, min(3, int(q.get("tab", ["0"])[0])))
     except ValueError:
@@ -184,6 +233,38 @@ def restore_from_url(store: Any, search: str | None, report: Callable[[str | Non
     setup = decode_compare(search)
     if setup is not None:
         store.compare_plans.value, store.compare_runs.value, store.compare_seed.value = setup
+    restore_room(store, search)
+    stored = ui_db().load_comparison(store.workspace)
+    if stored is not None:
+        from ui.ensemble import CompareResult
+
+        try:
+            store.compare_result.value = CompareResult.from_dict(stored)
+        except Exception as exc:  # noqa: BLE001 - an unreadable old result: run it again
+            log.info("stored comparison not restored: %s", exc)
+
+
+def restore_room(store: Any, search: str | None) -> None:
+    """Rejoin the room the address names, as its team or its facilitator."""
+    from ui.room import find_room
+
+    q = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    try:
+        if "room" in q and "team" in q:
+            room = find_room(q["room"])
+            name = q["team"]
+            session = room.teams.get(name) or room.join(name)
+            store.room_team.value = (room, name)
+            store.ws_preset.value = room.preset
+            store.ws_seed.value = room.seed
+            store.ws_budget.value = room.budget_eur
+            store.ws_started.value = (room.preset, room.seed, room.budget_eur)
+            store.ws_session.value = session
+            store.ws_version.value += 1
+        if "host" in q:
+            store.room_hosted.value = find_room(q["host"])
+    except Exception as exc:  # noqa: BLE001 - e.g. a room that no longer exists
+        store.ws_error.value = f"The room in the address could not be reopened: {exc}"
 
 
 @solara.component
@@ -191,8 +272,15 @@ def StateAddress(store: Any, tab: int):
     """Keeps the address in step with the What-if draft and the Workshop session (only
     this small component re-renders on edits and Workshop steps)."""
     store.ws_version.value  # noqa: B018 - re-render after every Workshop step
+    store.room_team.value, store.room_hosted.value  # noqa: B018 - re-render on join/host
     compare = (store.compare_plans.value, store.compare_runs.value, store.compare_seed.value)
     query = encode_state(
-        store.draft.value, store.ws_session.value, store.ws_preset.value, tab, compare
+        store.draft.value,
+        store.ws_session.value,
+        store.ws_preset.value,
+        tab,
+        compare,
+        room_params(store),
     )
-    UrlState(query=query)
+    ui_db().save_query(store.workspace, query)
+    UrlState(query=urlencode({WORKSPACE_KEY: store.workspace}) + ("&" + query if query else ""))

@@ -28,6 +28,7 @@ from ui.charts import (
 from ui.discover_view import FailureFinder
 from ui.editors import ERROR_STYLE, EditContext, ScenarioEditor
 from ui.glossary import Glossary, label_cell, tooltip
+from ui.png_cache import cached
 from ui.state import (
     Draft,
     LiveRun,
@@ -492,6 +493,7 @@ def KpiDashboard(live: LiveRun, version: int):
 class Frame:
     """A consistent copy of what the charts need at one week (safe to draw in a thread)."""
 
+    key: tuple  # (the run's key, week): names the charts in the shared image cache
     name: str
     week: int
     weeks: int
@@ -512,6 +514,7 @@ class Frame:
 def frame(live: LiveRun) -> Frame:
     sim, sc = live.sim, live.scenario
     return Frame(
+        key=(live.key, sim.week),
         name=sc.name,
         week=sim.week,
         weeks=sc.weeks,
@@ -531,12 +534,21 @@ def frame(live: LiveRun) -> Frame:
 
 
 def stages_png(f: Frame) -> tuple[bytes | None, str | None]:
-    return safe_png(stages_figure, f.weekly, f.weeks, f.goal, f.goal_week, f.phases, f.planned)
+    return cached(
+        ("stages", f.key),
+        lambda: safe_png(
+            stages_figure, f.weekly, f.weeks, f.goal, f.goal_week, f.phases, f.planned
+        ),
+    )
 
 
 def detail_pngs(f: Frame, colour_by: str) -> dict[str, tuple[bytes | None, str | None]]:
     """The charts drawn after the main one (in a background thread): groups,
-    resistance map and network."""
+    resistance map and network (shared by sessions showing the same run and week)."""
+    return cached(("details", f.key, colour_by), lambda: draw_details(f, colour_by))
+
+
+def draw_details(f: Frame, colour_by: str) -> dict[str, tuple[bytes | None, str | None]]:
     out = {
         "groups": safe_png(groups_figure, f.groups, f.weeks),
         "resistance": safe_png(resistance_figure, f.concerns, f.department, f.attitude, f.week),
@@ -650,10 +662,13 @@ def WhatIfView(store: Store):
     draft = store.draft.value
     scenario, problems = solara.use_memo(draft.build, [draft])
     by_field = problems_by_field(problems)
+    from ui.plans_view import PlansPanel
+
     ctx = EditContext(draft, by_field, guarded(store.error.set)(store.edit), scenario)
     with solara.Row(style={"align-items": "flex-start", "gap": "12px"}, classes=["whatif"]):
         with solara.Column(gap="8px", style={"flex": "0 0 410px", "max-width": "410px"}):
             SourcePanel(store, problems)
+            PlansPanel(store)
             ScenarioEditor(ctx)
         with solara.Column(gap="8px", style={"flex": "1 1 600px", "min-width": "0"}):
             RunBar(store, scenario is not None)

@@ -31,6 +31,17 @@ class _Latest:
         return self.value
 
 
+class LazyData:
+    """A download's data computed only when its button is clicked (the same object
+    across renders, so the button keeps its state); set `make` on every render."""
+
+    def __init__(self) -> None:
+        self.make: Any = lambda: b""
+
+    def __call__(self) -> Any:
+        return self.make()
+
+
 @solara.component
 def Download(
     data: str | bytes, filename: str, label: str, mime_type: str = "application/octet-stream"

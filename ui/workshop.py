@@ -19,11 +19,11 @@ import pandas as pd
 
 from model import Scenario
 from model.engine import Simulation
-from model.levers import ACTIONS
+from model.levers import ACTIONS, EVENTS
 from model.workforce import CONCERNS
 from ui.sim_view import SimulationClock
 
-LEVERS = ACTIONS  # the Workshop's levers are the engine's live actions
+LEVERS = {**ACTIONS, **EVENTS}  # the engine's live actions, and the event cards a room plays
 
 MAX_LEAVE_ONE_OUT = 12
 
@@ -124,7 +124,7 @@ class WorkshopSession(SimulationClock):
     def apply(self, key: str, check: bool = True) -> Decision:
         """Pull a lever now (before the next week is simulated)."""
         lv = LEVERS[key]
-        if check:
+        if check and key not in EVENTS:
             st = next(s for s in self.status() if s.key == key)
             if not st.enabled:
                 raise ValueError(f"{lv.label}: {st.reason}")
@@ -231,6 +231,8 @@ def make_debrief(session: WorkshopSession) -> Debrief:
         concern_peaks.append((c, float(col.max()), int(np.argmax(col))))
     rows = []
     for i, d in enumerate(session.log[:MAX_LEAVE_ONE_OUT]):
+        if is_event(d):
+            continue
         without = session.replay(until=session.weeks, skip=i)
         ww = without.weekly()
         rows.append(
@@ -277,6 +279,11 @@ def make_debrief(session: WorkshopSession) -> Debrief:
         effects=effects,
         lines=lines,
     )
+
+
+def is_event(d: Decision) -> bool:
+    """Whether a logged entry is an event card the facilitator played (not a decision)."""
+    return d.lever in EVENTS
 
 
 def session_cost_of(session: WorkshopSession, i: int) -> float:

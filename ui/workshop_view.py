@@ -9,12 +9,17 @@ import reacton.core
 import solara
 
 from model import load_scenario
-from ui.charts import network_figure, network_layout, workshop_figure
+from ui.charts import network_figure, network_layout
+from ui.png_cache import cached, scenario_key
+from ui.poll import use_poll
+from ui.room_tables import feed_html
+from ui.room_view import ROOM_CSS, RoomTimer
 from ui.state import fmt_eur, fmt_pct, plan_presets
 from ui.store import InputProblem, Store, guarded
+from ui.svg_chart import svg_img, workshop_svg
 from ui.whatif import CARD_STYLE, TABLE_CSS, ChartCard, html_table, safe_png
-from ui.widgets import Heading, Para
-from ui.workshop import WorkshopSession, default_budget
+from ui.widgets import Download, Heading, Para
+from ui.workshop import WorkshopSession, default_budget, is_event
 
 
 def lever_price(one_off: float, weekly: float) -> str:
@@ -42,7 +47,8 @@ def log_html(session: WorkshopSession) -> str:
 
 
 @solara.component
-def Setup(store: Store):
+def Setup(store: Store, version: object = None):
+    """Session settings, or the team's room panel (`version`: redraw on room changes)."""
     presets = plan_presets()
     report = store.ws_error.set
 
@@ -82,6 +88,16 @@ def Setup(store: Store):
                 f"{room.preset}, seed {room.seed}, budget {fmt_eur(room.budget_eur)}: the "
                 "same for every team. The facilitator sees your week, results and decisions."
             )
+            if not room.can_teams_advance:
+                Para(
+                    "The facilitator advances the weeks for every team.",
+                    classes=["facilitator-paced"],
+                    style={"color": "#1d3557", "font-weight": "600"},
+                )
+            RoomTimer(room)
+            solara.Style(ROOM_CSS)
+            solara.Text("What just happened in the room", style={"font-weight": "600"})
+            solara.HTML(unsafe_innerHTML=feed_html(room, limit=3), classes=["team-feed"])
             solara.Button("Leave the room", text=True, on_click=leave)
         return
     with solara.Card(margin=0, style=CARD_STYLE):
@@ -127,10 +143,13 @@ def Levers(store: Store, session: WorkshopSession, version: int):
         def go() -> None:
             if session.finished:
                 return
-            st = next(s for s in session.status() if s.key == key)
-            if not st.enabled:
-                raise InputProblem(f"{st.label}: {st.reason}")
-            session.apply(key)
+            with store.team_lock():
+                st = next(s for s in session.status() if s.key == key)
+                if not st.enabled:
+                    raise InputProblem(f"{st.label}: {st.reason}")
+                before = len(session.log)
+                session.apply(key)
+                store.team_acted(before)
             store.ws_version.value += 1
 
         go()
@@ -216,7 +235,11 @@ def Debrief(session: WorkshopSession, version: int):
 def WorkshopView(store: Store):
     store.attach(reacton.core.get_render_context(required=False))
     session = store.ws_session.value
-    version = store.ws_version.value
+    team = store.room_team.value
+    room = team[0] if team is not None else None
+    # a team page redraws when the room changed (an event card, the facilitator's week)
+    room_version = use_poll(lambda: room.broadcast if room is not None else 0, key=id(room))
+    version = (store.ws_version.value, room_version)
     reveal = store.ws_reveal.value
     colour_by = store.ws_colour_by.value
     report = store.ws_error.set
@@ -226,7 +249,12 @@ def WorkshopView(store: Store):
         def go() -> None:
             if session.finished:
                 return
-            fn()
+            with store.team_lock():
+                if room is not None and not room.can_teams_advance:
+                    raise InputProblem("The facilitator advances the weeks in this room.")
+                before = len(session.log)
+                fn()
+                store.team_acted(before)
             store.ws_version.value += 1
 
         return store.once(f"workshop:{key}", go)
@@ -239,34 +267,40 @@ def WorkshopView(store: Store):
     def restart() -> None:
         store.set_ws_session(session.restart())
 
-    can_undo = bool(session.log) and session.log[-1].week == session.week
+    can_undo = (
+        bool(session.log) and session.log[-1].week == session.week and not is_event(session.log[-1])
+    )
+    paced = room is not None and not room.can_teams_advance
 
     @guarded(report)
     def undo() -> None:
-        if not (session.log and session.log[-1].week == session.week):
+        if not can_undo:
             return
         # the same seed, every decision but the last one: as if it had not been taken
         new = session.replay(until=session.week, skip=len(session.log) - 1)
         new.script = list(session.script)
         store.set_ws_session(new)
 
+    run_key = solara.use_memo(lambda: scenario_key(session.scenario), [session])
+    key = (run_key, session.seed, tuple((d.week, d.lever) for d in session.log), session.week)
     trend = solara.use_memo(
-        lambda: safe_png(
-            workshop_figure,
-            session.weekly(),
-            session.weeks,
-            list(session.log),
-            session.scenario.goals.target_active_share,
+        lambda: cached(
+            ("workshop-svg", key),
+            lambda: workshop_svg(
+                session.weekly(),
+                session.weeks,
+                [d.week for d in session.log],
+                session.scenario.goals.target_active_share,
+            ),
         ),
         [session, version],
     )
 
     def network():
         sim = session.sim
-        layout = network_layout(sim.adj, seed=0)
         return safe_png(
             network_figure,
-            layout,
+            network_layout(sim.adj, seed=0),
             sim.state.stage,
             sim.state.attitude,
             sim.state.champion,
@@ -275,12 +309,15 @@ def WorkshopView(store: Store):
             sim.week,
         )
 
-    net = solara.use_memo(network, [session, version, reveal, colour_by])
+    net = solara.use_memo(
+        lambda: cached(("workshop-network", key, reveal, colour_by), network),
+        [session, version, reveal, colour_by],
+    )
     solara.Style(TABLE_CSS)
     finished = session.finished
     with solara.Row(style={"align-items": "flex-start", "gap": "12px"}, classes=["workshop"]):
         with solara.Column(gap="8px", style={"flex": "0 0 360px", "max-width": "360px"}):
-            Setup(store)
+            Setup(store, version)
             Levers(store, session, version)
         with solara.Column(gap="8px", style={"flex": "1 1 600px", "min-width": "0"}):
             with solara.Card(margin=0, style=CARD_STYLE):
@@ -290,24 +327,24 @@ def WorkshopView(store: Store):
                         icon_name="mdi-skip-next",
                         color="primary",
                         on_click=act("next", session.step),
-                        disabled=finished,
+                        disabled=finished or paced,
                     )
                     solara.Button(
                         "+4 weeks",
                         on_click=act("plus4", lambda: session.step(4)),
-                        disabled=finished,
+                        disabled=finished or paced,
                     )
                     solara.Button(
                         "To the end",
                         icon_name="mdi-skip-forward",
                         on_click=act("end", session.run_to_end),
-                        disabled=finished,
+                        disabled=finished or paced,
                     )
                     solara.Button(
                         "Replay (same seed)",
                         icon_name="mdi-replay",
                         on_click=store.once("workshop:replay", replay),
-                        disabled=not (session.log or session.script),
+                        disabled=not (session.log or session.script) or room is not None,
                     )
                     solara.Button(
                         "Undo last decision",
@@ -320,6 +357,7 @@ def WorkshopView(store: Store):
                         "Restart",
                         icon_name="mdi-restore",
                         on_click=store.once("workshop:restart", restart),
+                        disabled=room is not None,
                         text=True,
                     )
                     solara.Text(
@@ -336,13 +374,17 @@ def WorkshopView(store: Store):
                 if store.ws_error.value:
                     solara.Error(store.ws_error.value)
             with solara.Row(style={"flex-wrap": "wrap", "gap": "8px"}):
-                ChartCard(
-                    "Adoption and concerns so far",
-                    *trend,
-                    "workshop_trend.png",
-                    ["chart-workshop", f"week-{session.week}"],
-                    flex="3 1 520px",
-                )
+                with solara.Card(
+                    margin=0, style={**CARD_STYLE, "flex": "3 1 520px", "min-width": "0"}
+                ):
+                    with solara.Row(
+                        style={"align-items": "center", "justify-content": "space-between"}
+                    ):
+                        solara.Text("Adoption and concerns so far", style={"font-weight": "600"})
+                        Download(trend, "workshop_trend.svg", "SVG", "image/svg+xml")
+                    solara.HTML(
+                        unsafe_innerHTML=svg_img(trend, ["chart-workshop", f"week-{session.week}"])
+                    )
 
                 def toolbar() -> None:
                     solara.Switch(

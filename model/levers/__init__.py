@@ -24,6 +24,7 @@ from model.levers import (
     works_council,
 )
 from model.levers.base import HOOKS, Action, Lever, Price
+from model.levers.events import EVENTS
 
 LEVERS: tuple[Lever, ...] = (
     rollout.LEVER,
@@ -41,6 +42,7 @@ LEVERS: tuple[Lever, ...] = (
 )
 
 ACTIONS: dict[str, Action] = {a.name: a for lever in LEVERS for a in lever.actions}
+# event cards (model.levers.events): applied like actions, never offered as levers
 
 
 def hooks(name: str) -> tuple:
@@ -48,4 +50,4 @@ def hooks(name: str) -> tuple:
     return tuple(h for lever in LEVERS if (h := lever.hook(name)) is not None)
 
 
-__all__ = ["ACTIONS", "HOOKS", "LEVERS", "Action", "Lever", "Price", "hooks"]
+__all__ = ["ACTIONS", "EVENTS", "HOOKS", "LEVERS", "Action", "Lever", "Price", "hooks"]
