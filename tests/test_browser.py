@@ -59,6 +59,13 @@ def chromium_path() -> str:
     )
 
 
+def port_open(port: int) -> bool:
+    """Whether something accepts connections on this machine's `port`."""
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -136,6 +143,11 @@ class UiApp:
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         self.proc = None
+        # the server may outlive the launcher while it shuts down: wait until the port
+        # is closed, or a restart would find the old server still answering
+        deadline = time.monotonic() + 30
+        while port_open(self.port) and time.monotonic() < deadline:
+            time.sleep(0.2)
 
     def restart(self) -> None:
         self.stop()
