@@ -248,6 +248,29 @@ class TransparencyParams(_Frozen):
     exposure: float = P(0.25, "measures", "assumption", doc="load of one update (fatigue)")
 
 
+class EventParams(_Frozen):
+    """Workshop event cards (model/levers/events.py): a visible, not overwhelming,
+    setback; they enter no preset or calibration target."""
+
+    rumour_aggravation: float = P(
+        0.5, "share of the way to the concern ceiling", "assumption",
+        doc="job fear added by a rumour among those who hear it",
+    )  # fmt: skip
+    rumour_trust_loss: float = P(0.1, "share of trust", "assumption")
+    rumour_reach_unaware: float = P(
+        1 / 3, "share of staff", "assumption", doc="who hears the rumour without knowing the tool"
+    )
+    objection_aggravation: float = P(
+        0.5, "share of the way to the concern ceiling", "assumption",
+        doc="control fear added when the works council objects (twice for its members)",
+    )  # fmt: skip
+    objection_trust_loss: float = P(0.05, "share of trust", "assumption")
+    leaver_shift: float = P(
+        -0.3, "attitude", "assumption", lo=-1.0, hi=0.0,
+        doc="attitude shift of a leaving champion's network neighbours",
+    )  # fmt: skip
+
+
 class TrainingParams(_Frozen):
     """Training (model/levers/training.py)."""
 
@@ -867,6 +890,7 @@ class Parameters(_Frozen):
     rollout: RolloutParams = Field(default_factory=RolloutParams)
     barriers: BarrierParams = Field(default_factory=BarrierParams)
     criteria: CriteriaParams = Field(default_factory=CriteriaParams)
+    events: EventParams = Field(default_factory=EventParams)
 
 
 @cache

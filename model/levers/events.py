@@ -3,8 +3,8 @@
 An event is an `Action` like a lever's, taken through `Simulation.apply` (so it draws
 from the action generator and replays exactly), but it costs nothing and is not offered
 to the players: `Simulation.actions()` lists levers only. Each event acts through the
-same concern and attitude functions the levers use. The sizes are workshop assumptions
-(a visible, not overwhelming, setback), not calibrated figures.
+same concern and attitude functions the levers use. The sizes are the parameters under
+`parameters.events` (workshop assumptions, not calibrated figures).
 """
 
 from __future__ import annotations
@@ -20,12 +20,6 @@ from model.state import CONTROL, EXISTENTIAL
 if TYPE_CHECKING:
     from model.engine import Simulation
 
-RUMOUR_AGGRAVATION = 0.5  # share of the way to the concern ceiling (assumption)
-RUMOUR_TRUST_LOSS = 0.1  # share of trust lost by those who hear it (assumption)
-OBJECTION_AGGRAVATION = 0.5  # control concern, towards its ceiling (assumption)
-OBJECTION_TRUST_LOSS = 0.05
-LEAVER_SHIFT = -0.3  # attitude shift of the leaver's network neighbours (assumption)
-
 
 def _free(sim: Simulation, **kw: object) -> Price:
     return Price()
@@ -33,10 +27,10 @@ def _free(sim: Simulation, **kw: object) -> Price:
 
 def _rumour(sim: Simulation, rng: np.random.Generator) -> str:
     """Job fears rise among those who have heard of the tool (and a third of the rest)."""
-    st = sim.state
-    hears = (st.aware >= 0.5) | (rng.random(sim.wf.n) < 1 / 3)
-    aggravate(st, RUMOUR_AGGRAVATION * hears, sim.p, EXISTENTIAL)
-    st.trust -= RUMOUR_TRUST_LOSS * hears * st.trust
+    st, e = sim.state, sim.p.events
+    hears = (st.aware >= 0.5) | (rng.random(sim.wf.n) < e.rumour_reach_unaware)
+    aggravate(st, e.rumour_aggravation * hears, sim.p, EXISTENTIAL)
+    st.trust -= e.rumour_trust_loss * hears * st.trust
     return f"a rumour about job cuts reached {int(hears.sum())} employees"
 
 
@@ -54,17 +48,17 @@ def _champion_leaves(sim: Simulation, rng: np.random.Generator) -> str:
     st.weight[leaver] = 0.0
     st.support[leaver] = 0.0
     neighbours = sim.adj.indices[sim.adj.indptr[leaver] : sim.adj.indptr[leaver + 1]]
-    st.shift[neighbours] += LEAVER_SHIFT
+    st.shift[neighbours] += sim.p.events.leaver_shift
     sim.prog.rebuild_influence = True
     return f"the key {who} (employee {leaver}) left; {neighbours.size} colleagues are unsettled"
 
 
 def _works_council_objects(sim: Simulation, rng: np.random.Generator) -> str:
     """Control concerns rise and trust falls (members most), whatever the plan."""
-    st = sim.state
-    amount = np.where(sim.wf.works_council, 2 * OBJECTION_AGGRAVATION, OBJECTION_AGGRAVATION)
+    st, e = sim.state, sim.p.events
+    amount = np.where(sim.wf.works_council, 2, 1) * e.objection_aggravation
     aggravate(st, np.minimum(amount, 1.0), sim.p, CONTROL)
-    st.trust -= OBJECTION_TRUST_LOSS * st.trust
+    st.trust -= e.objection_trust_loss * st.trust
     return "the works council objects to monitoring by the tool: control fears rise"
 
 
