@@ -728,11 +728,6 @@ class Parameters(_Frozen):
     )
     intent_slope: float = P(6.0, "1/attitude", "assumption", hi=100.0)
     retry_factor: float = P(0.3, "x trial hazard", "assumption", doc="lapsed users try again")
-    efficacy_floor: float = P(
-        1.0, "x trial hazard", "fit",
-        doc="self-efficacy: the trial hazard of someone without competence, rising to 1 at"
-        " basic competence (perceived behavioural control, TPB; UTAUT effort expectancy)",
-    )  # fmt: skip
     value_friction: float = P(0.35, "value", "assumption", hi=100.0, doc="cost of a hard tool")
     value_overload: float = P(0.25, "value per unit of held overload", "assumption", hi=100.0)
     value_quality: float = P(0.2, "value per unit of held quality doubt", "assumption", hi=100.0)

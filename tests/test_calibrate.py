@@ -475,3 +475,22 @@ def test_failed_with_counts_the_barrier_among_failed_runs(tmp_path, capsys, barr
     expected = sum(barrier in s["barriers"] for s in failed) / len(failed)
     assert result["model"] == pytest.approx(expected)
     assert result["pass"] == (abs(expected - 0.5) <= 0.5) and code == (0 if result["pass"] else 1)
+
+
+def test_fit_constraints_are_one_sided_and_keep_the_culture_order():
+    """The joint fit's mechanism checks cost nothing while they hold and grow with the
+    breach: five_phase's culture gap below its minimum, a culture more open than the
+    one DOMAIN ranks above it."""
+    from experiments import fit
+
+    order = {"innovation": 1.0, "performance": 0.8, "harmony": 0.6, "hierarchy": 0.4}
+    values = {f"culture.{c}.openness": v for c, v in order.items()}
+    held = fit.constraint_residuals(fit.constraint_values(fit.GAP_MIN + 0.01, values))
+    assert held == [0.0] * len(fit.CONSTRAINT_IDS)
+    values["culture.harmony.openness"] = 0.9  # harmony above performance
+    small, large = (
+        fit.constraint_residuals(fit.constraint_values(fit.GAP_MIN - d, values))
+        for d in (0.01, 0.05)
+    )
+    assert 0 < small[0] < large[0]
+    assert small[2] == pytest.approx(0.1 / fit.ORDER_TOL) and small[1] == small[3] == 0.0

@@ -17,17 +17,7 @@ from model.jit import matvecs, njit, per_employee
 from model.parameters import CultureParams, Parameters
 from model.processes.concerns import band
 from model.scenario import Tool
-from model.state import (
-    ACTIVE,
-    COMPETENCE_CUTS,
-    EXISTENTIAL,
-    LAPSED,
-    NON_USER,
-    OVERLOAD,
-    QUALITY,
-    TRIAL,
-    State,
-)
+from model.state import ACTIVE, EXISTENTIAL, LAPSED, NON_USER, OVERLOAD, QUALITY, TRIAL, State
 
 
 def time_value(tool: Tool, p: Parameters) -> float:
@@ -195,11 +185,9 @@ def _try(
     stage: np.ndarray,
     weeks_in_stage: np.ndarray,
     ever_user: np.ndarray,
-    competence: np.ndarray,
 ) -> np.ndarray:
     """c: intent slope, intent threshold, consensus, consensus share, deference,
-    trial rate x experimentation, trial social, mandate rate, retry factor, efficacy
-    floor, basic competence."""
+    trial rate x experimentation, trial social, mandate rate, retry factor."""
     n = u.size
     starts = np.zeros(n, dtype=np.bool_)
     for i in range(n):
@@ -212,9 +200,7 @@ def _try(
         social = (1.0 - c[2]) + c[2] * min(using_share[i] / c[3], 1.0)
         led = (1.0 - c[4]) + c[4] * managers_using[i]
         hazard = c[5] * intent * (1.0 + c[6] * exposure)
-        # self-efficacy: who does not yet feel able to work with the tool holds back
-        able = c[9] + (1.0 - c[9]) * min(competence[i] / c[10], 1.0)
-        hazard = hazard * social * led * able
+        hazard = hazard * social * led
         if mandate:
             hazard = hazard + c[7] * aware[i] * (0.5 + 0.5 * willing)
         if st == LAPSED:
@@ -242,9 +228,7 @@ def try_tool(
 
     Culture acts on the decision: where consensus matters (harmony), part of the hazard
     waits until colleagues use the tool; where people defer to managers (hierarchy),
-    part waits until the managers of one's department use it. Self-efficacy: below basic
-    competence the hazard falls towards `efficacy_floor` (who does not feel able to work
-    with the tool holds back; training lifts this). Process integration
+    part waits until the managers of one's department use it. Process integration
     (`mandate`) makes use part of the job: aware employees are asked to use the tool,
     and comply the more the less they resist.
     """
@@ -255,13 +239,12 @@ def try_tool(
         [
             p.intent_slope, p.intent_threshold, cp.consensus, p.consensus_share, cp.deference,
             p.trial_rate * cp.experimentation, p.trial_social, p.mandate_rate, p.retry_factor,
-            p.efficacy_floor, COMPETENCE_CUTS[0],
         ]
     )  # fmt: skip
     s = state
     return _try(
         u, per_employee(eligible, n, np.bool_), share, count, lead, bool(mandate), c,
-        s.attitude, s.aware, s.stage, s.weeks_in_stage, s.ever_user, s.competence,
+        s.attitude, s.aware, s.stage, s.weeks_in_stage, s.ever_user,
     )  # fmt: skip
 
 
