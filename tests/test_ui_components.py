@@ -353,7 +353,7 @@ def test_workshop_session(render):
     button(root, "+4 weeks").click()
     eventually(lambda: _contains_html(root, "class='chart chart-workshop week-5'"))
     store.ws_reveal.value = True
-    eventually(lambda: _has_image(root, "chart-workshop-network", "concerns"))
+    eventually(lambda: _contains_html(root, "class='chart chart-workshop-network concerns'"))
     button(root, "To the end").click()
     eventually(lambda: _contains(root, "Resistance peaked"))
     assert "Debrief" in page_text(root)

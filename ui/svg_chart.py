@@ -1,7 +1,7 @@
-"""A light line chart drawn as SVG text: shares (0-100%) over weeks, for pages that are
-redrawn every week by many teams at once (a Workshop team's trend). It costs a few
-milliseconds where a matplotlib PNG costs a tenth of a second, and it scales with the
-page. Colours as in `ui.charts`."""
+"""Light charts drawn as SVG text, for pages that are redrawn every week by many teams at
+once (a Workshop team's trend and influence network). They cost a few milliseconds
+where a matplotlib PNG costs a tenth of a second, and they scale with the page. Colours
+as in `ui.charts`."""
 
 from __future__ import annotations
 
@@ -11,9 +11,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
+from matplotlib.colors import to_hex
 
 from model.workforce import CONCERNS
-from ui.charts import CONCERN_COLOURS, STAGE_COLOURS
+from ui.charts import (
+    CONCERN_COLOURS,
+    NO_CONCERN,
+    STAGE_COLOURS,
+    STAGE_NAMES,
+    NetworkLayout,
+    dominant_concern,
+)
 
 WIDTH, HEIGHT = 760, 300
 LEFT, RIGHT, TOP, BOTTOM = 46, 170, 26, 34
@@ -109,6 +118,88 @@ def workshop_svg(weekly: pd.DataFrame, weeks: int, decision_weeks: list[int], go
         goal,
         "week (vertical lines: your decisions)",
     )
+
+
+NET_W, NET_H, NET_PAD = 520, 440, 24
+STAGE_LABELS = ("not using", "trial", "active", "lapsed")
+# the attitude scale in 21 steps of the diverging map the PNG uses (-1 red ... +1 blue)
+ATTITUDE_STEPS = [to_hex(colormaps["RdBu"](k / 20)) for k in range(21)]
+
+
+def network_svg(
+    layout: NetworkLayout,
+    stage: np.ndarray,
+    attitude: np.ndarray,
+    champion: np.ndarray,
+    concerns: np.ndarray | None = None,
+    colour_by: str = "stage",
+    week: int = 0,
+) -> str:
+    """The influence network as `ui.charts.network_figure` draws it (same layout, colours,
+    champion rings and legend), as an SVG document."""
+    ids, pos = layout.nodes, layout.pos
+    lo, hi = pos.min(axis=0), pos.max(axis=0)
+    span = np.where(hi - lo > 0, hi - lo, 1.0)
+    xy = NET_PAD + (pos - lo) / span * np.array([NET_W - 2 * NET_PAD, NET_H - 2 * NET_PAD - 20])
+    xy[:, 1] += 20
+    size = np.full(ids.size, 3.0)
+    if concerns is not None:
+        dom = dominant_concern(concerns[:, ids])
+        palette = np.array([*CONCERN_COLOURS.values(), NO_CONCERN])
+        colours = palette[np.where(dom >= 0, dom, len(CONCERNS))]
+        size = 2.0 + 5.0 * np.clip(concerns[:, ids].max(axis=0) - 0.3, 0.0, 1.0)
+        legend = [*CONCERN_COLOURS.items(), ("none held", NO_CONCERN)]
+        title = "Hidden concerns"
+    elif colour_by == "attitude":
+        steps = np.rint((np.clip(attitude[ids], -1.0, 1.0) + 1.0) * 10).astype(int)
+        colours = np.array(ATTITUDE_STEPS)[steps]
+        legend = [("against", ATTITUDE_STEPS[0]), ("neutral", ATTITUDE_STEPS[10]),
+                  ("for", ATTITUDE_STEPS[20])]  # fmt: skip
+        title = "Attitude"
+    else:
+        palette = np.array([STAGE_COLOURS[s] for s in STAGE_NAMES])
+        colours = palette[stage[ids]]
+        legend = [(lab, STAGE_COLOURS[n]) for n, lab in zip(STAGE_NAMES, STAGE_LABELS, strict=True)]
+        title = "Usage stage"
+    shown = "" if ids.size == layout.total else f" ({ids.size} of {layout.total} shown)"
+    out = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {NET_W} {NET_H}' "
+        "font-family='sans-serif' font-size='11'>",
+        "<rect width='100%' height='100%' fill='white'/>",
+        f"<text x='6' y='15' font-size='13'>"
+        f"{html.escape(f'Influence network, week {week}: {title}{shown}')}</text>",
+    ]
+    if layout.edges.size:
+        a, b = xy[layout.edges[:, 0]], xy[layout.edges[:, 1]]
+        path = "".join(
+            f"M{x0:.1f} {y0:.1f}L{x1:.1f} {y1:.1f}"
+            for (x0, y0), (x1, y1) in zip(a.tolist(), b.tolist(), strict=True)
+        )
+        out.append(f"<path d='{path}' stroke='#9a9a9a' stroke-width='0.5' stroke-opacity='0.35'/>")
+    out.append("<g class='nodes'>")
+    out.extend(
+        f"<circle cx='{x:.1f}' cy='{y:.1f}' r='{r:.1f}' fill='{c}'/>"
+        for (x, y), r, c in zip(xy.tolist(), size.tolist(), colours.tolist(), strict=True)
+    )
+    out.append("</g>")
+    champs = np.flatnonzero(champion[ids])
+    out.extend(
+        f"<circle cx='{xy[i, 0]:.1f}' cy='{xy[i, 1]:.1f}' r='{size[i] + 3:.1f}' fill='none' "
+        "stroke='black' stroke-width='1.2'/>"
+        for i in champs
+    )
+    if champs.size:
+        legend = [*legend, ("champion", "")]
+    top = NET_H - 8 - 14 * len(legend)
+    out.append(f"<rect x='4' y='{top - 10}' width='110' height='{14 * len(legend) + 8}' "
+               "fill='white' fill-opacity='0.85' stroke='#ccc'/>")  # fmt: skip
+    for k, (label, colour) in enumerate(legend):
+        y = top + 14 * k
+        paint = f"fill='{colour}'" if colour else "fill='none' stroke='black'"
+        out.append(f"<circle cx='14' cy='{y:.0f}' r='4' {paint}/>")
+        out.append(f"<text x='24' y='{y + 4:.0f}'>{html.escape(label)}</text>")
+    out.append("</svg>")
+    return "".join(out)
 
 
 def svg_img(svg: str, classes: list[str]) -> str:

@@ -9,15 +9,15 @@ import reacton.core
 import solara
 
 from model import load_scenario
-from ui.charts import network_figure, network_layout
+from ui.charts import network_layout
 from ui.png_cache import cached, scenario_key
 from ui.poll import use_poll
 from ui.room_tables import feed_html
 from ui.room_view import ROOM_CSS, RoomTimer
 from ui.state import fmt_eur, fmt_pct, plan_presets
 from ui.store import InputProblem, Store, guarded
-from ui.svg_chart import svg_img, workshop_svg
-from ui.whatif import CARD_STYLE, TABLE_CSS, ChartCard, html_table, safe_png
+from ui.svg_chart import network_svg, svg_img, workshop_svg
+from ui.whatif import CARD_STYLE, TABLE_CSS, html_table
 from ui.widgets import Download, Heading, Para
 from ui.workshop import WorkshopSession, default_budget, is_event
 
@@ -296,10 +296,9 @@ def WorkshopView(store: Store):
         [session, version],
     )
 
-    def network():
+    def network() -> str:
         sim = session.sim
-        return safe_png(
-            network_figure,
+        return network_svg(
             network_layout(sim.adj, seed=0),
             sim.state.stage,
             sim.state.attitude,
@@ -310,7 +309,7 @@ def WorkshopView(store: Store):
         )
 
     net = solara.use_memo(
-        lambda: cached(("workshop-network", key, reveal, colour_by), network),
+        lambda: cached(("workshop-network-svg", key, reveal, colour_by), network),
         [session, version, reveal, colour_by],
     )
     solara.Style(TABLE_CSS)
@@ -398,14 +397,25 @@ def WorkshopView(store: Store):
                             dense=True,
                         )
 
-                ChartCard(
-                    "Influence network",
-                    *net,
-                    "workshop_network.png",
-                    ["chart-workshop-network", "concerns" if reveal else "plain"],
-                    toolbar=toolbar,
-                    flex="2 1 380px",
-                )
+                with solara.Card(
+                    margin=0, style={**CARD_STYLE, "flex": "2 1 380px", "min-width": "0"}
+                ):
+                    with solara.Row(
+                        style={
+                            "align-items": "center",
+                            "justify-content": "space-between",
+                            "flex-wrap": "wrap",
+                        }
+                    ):
+                        solara.Text("Influence network", style={"font-weight": "600"})
+                        with solara.Row(style={"align-items": "center"}):
+                            toolbar()
+                            Download(net, "workshop_network.svg", "SVG", "image/svg+xml")
+                    solara.HTML(
+                        unsafe_innerHTML=svg_img(
+                            net, ["chart-workshop-network", "concerns" if reveal else "plain"]
+                        )
+                    )
             with solara.Card(margin=0, style=CARD_STYLE):
                 solara.Text("Decision log", style={"font-weight": "600"})
                 solara.HTML(unsafe_innerHTML=log_html(session))
