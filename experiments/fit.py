@@ -86,6 +86,8 @@ JOINT: dict[str, tuple[float, float]] = {
     "gain_base": (0.0, 0.5),
     "practice_rate": (0.02, 0.2),
     "peer_learning": (0.0, 1.5),
+    "value_friction": (0.05, 0.6),
+    "unmet_support": (0.0, 0.6),
     MIX_KEY: MIX_BOUNDS,
 }
 # mechanism checks the fit must keep (docs/ODD.md 3.6, tests/test_mechanisms.py): a

@@ -691,6 +691,13 @@ class Parameters(_Frozen):
         "assumption",
         doc="one-size-fits-all training works less (direction: DOMAIN section 4)",
     )
+    generic_ceiling: float = P(
+        0.8,
+        "share of the training ceiling",
+        "assumption",
+        doc="one-size-fits-all courses teach the tool, not one's own use cases, so they "
+        "stop short of the ceiling role-specific modules reach (DOMAIN sections 4, 5)",
+    )
     tandem_bonus: float = P(
         0.35,
         "x learning, over-45s",

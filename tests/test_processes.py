@@ -169,6 +169,17 @@ def test_more_effective_hours_raise_competence_more_and_ease_overload(state):
     assert np.all(high.aware >= 0.9) and np.all(high.informed == 1.0)
 
 
+def test_generic_courses_stop_below_the_ceiling_role_specific_modules_reach(state):
+    generic, specific = _copy(state), _copy(state)
+    for _ in range(20):  # far more hours than any plan buys: both at their ceilings
+        train(generic, np.full(state.aware.size, 10.0), P)
+        train(specific, np.full(state.aware.size, 10.0), P, role_specific=True)
+    low = state.competence < P.generic_ceiling * P.training_ceiling - 1e-9
+    assert low.any()
+    np.testing.assert_allclose(generic.competence[low], P.generic_ceiling * P.training_ceiling)
+    np.testing.assert_allclose(specific.competence[low], P.training_ceiling)
+
+
 def test_untrained_are_untouched(state):
     before = _copy(state)
     train(state, np.zeros(state.aware.size), P)

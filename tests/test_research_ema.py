@@ -109,12 +109,15 @@ def test_60_experiments_through_the_workbench_then_its_prim():
     assert box.coverage >= 0.5 and box.density > low.mean()
     (stats, limits), *_ = box.inspect(style="data")
     limits.columns = ["min", "max", "qp_lower", "qp_upper"]
-    # the tool's usefulness drives use: the box restricts it to low values, significantly
-    assert "tool_usefulness" in limits.index
-    assert limits.loc["tool_usefulness", "max"] < 0.7
+    # the tool's usefulness and the culture drive use: the box cuts off the top of the
+    # usefulness range (0.2-0.9) and keeps hierarchy firms, both significantly; age is
+    # not what the box is about
+    assert limits.loc["tool_usefulness", "max"] < 0.8
     assert limits.loc["tool_usefulness", "qp_upper"] < 0.01
+    assert limits.loc["organisation_culture", "min"] == {"hierarchy"}
     qp = limits[["qp_lower", "qp_upper"]].min(axis=1)
-    assert qp.idxmin() == "tool_usefulness"
+    assert set(qp.nsmallest(2).index) == {"tool_usefulness", "organisation_culture"}
+    assert qp.nsmallest(2).max() < 0.01
 
 
 @pytest.mark.parametrize(

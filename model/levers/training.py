@@ -47,7 +47,7 @@ def _deliver(sim: Simulation) -> None:
         st.support = np.maximum(st.support, t.tandem_support * older)
     mentoring = tr.formats.get("mentoring", 0.0) / max(sum(tr.formats.values()), 1e-12)
     effective = trainees * weekly * mean_retention(sim.scenario) * fit
-    train(st, effective, p)
+    train(st, effective, p, role_specific=tr.role_specific)
     if tr.role_specific:
         st.knows_benefit += t.role_specific_benefit * trainees * (1.0 - st.knows_benefit)
     if mentoring > 0:

@@ -43,13 +43,20 @@ def _train(
         exposure[i] += hours[i] * c[4]
 
 
-def train(state: State, effective_hours: np.ndarray, p: Parameters) -> None:
-    """Apply retention-weighted training hours (already scaled by fit and format)."""
+def train(
+    state: State, effective_hours: np.ndarray, p: Parameters, *, role_specific: bool = False
+) -> None:
+    """Apply retention-weighted training hours (already scaled by fit and format).
+
+    Generic courses stop at `generic_ceiling` of the training ceiling; role-specific
+    modules reach all of it.
+    """
+    ceiling = p.training_ceiling * (1.0 if role_specific else p.generic_ceiling)
     hours = np.ascontiguousarray(effective_hours * state.receptivity, dtype=np.float64)
     gain = 1.0 - np.exp(-p.learn_per_hour * hours)
     c = np.array(
         [
-            p.training_ceiling, p.training_relief, p.training_understanding,
+            ceiling, p.training_relief, p.training_understanding,
             p.training_awareness, p.fatigue_per_training_hour,
         ]
     )  # fmt: skip
