@@ -21,7 +21,7 @@ What one run records is `run()`'s summary by default; a `Context.measure` (a pic
 module-level function, e.g. a calibration target's measurement) replaces it, so every
 multi-seed loop (batch commands, calibration, lever checks) shares this runner, its
 executors and its seeding. `execute` reports finished records and progress through
-callbacks; the store is optional.
+callbacks, and stops between chunks when asked to; the store is optional.
 """
 
 from __future__ import annotations
@@ -183,21 +183,28 @@ def execute(
     label: str = "runs",
     on_result: Callable[[list[dict[str, Any]]], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
-) -> None:
+    should_stop: Callable[[], bool] | None = None,
+) -> bool:
     """Run every task the store does not hold yet; each finished chunk goes to the store.
 
     store: a ResultStore, or None to keep nothing (the callbacks then get the records).
     on_result(records): called with each finished chunk's records, in finishing order.
     on_progress(n): called with the number of runs each finished chunk completed.
+    should_stop(): asked before the first chunk and after each finished chunk; when it
+    returns true, the executor drops the chunks not yet finished (a process pool lets
+    the running ones end first) and `execute` returns False; True when all tasks ran.
     """
     todo = batch.tasks(store.done() if store is not None else ())
     if not todo:
-        return
+        return True
+    if should_stop is not None and should_stop():
+        return False
     size = chunk_size_for(len(todo), executor.workers, chunk_size)
     chunks = chunked(todo, size)
     bar = make_bar(len(todo), progress, label, initial=batch.size - len(todo), total=batch.size)
+    results = executor.map_chunks(batch.ctx, chunks)
     try:
-        for result in executor.map_chunks(batch.ctx, chunks):
+        for result in results:
             if result.problems:
                 raise ScenarioError(result.problems)
             if store is not None:
@@ -208,9 +215,15 @@ def execute(
                 on_progress(len(result.records))
             if bar is not None:
                 bar.update(len(result.records))
+            if should_stop is not None and should_stop():
+                return False
     finally:
+        close = getattr(results, "close", None)
+        if close is not None:  # a generator: its cleanup cancels what has not started
+            close()
         if bar is not None:
             bar.close()
+    return True
 
 
 def make_bar(n: int, progress: bool, label: str, initial: int = 0, total: int | None = None):

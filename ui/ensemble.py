@@ -4,6 +4,11 @@ Every plan runs with the same R seeds, `numpy.random.SeedSequence(seed).spawn(R)
 run r of every plan sees the same workforce, network and random draws as far as the
 plans allow: differences are paired, and their confidence intervals are much narrower
 than those of two independent ensembles.
+
+The runs go through the batch runner (`experiments.runner.execute`): one design point
+per plan, run `i` seeded by `run_seed(seed, i)`, which is `seeds(seed, runs)[i]`, in the
+runner's worker processes (2 by default), not in the web server's threads. A run depends
+only on its plan and seed, so the result is the same for any number of workers.
 """
 
 from __future__ import annotations
@@ -15,8 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from experiments.executors import ProcessExecutor, SerialExecutor
+from experiments.runner import Batch, Context, Task, execute
 from experiments.stats import bounds_of, interval, paired_interval
 from model import Scenario, load_scenario, run
+
+COMPARE_WORKERS = 2  # worker processes of a comparison (1: in this process)
 
 BAND_COLUMNS = ("active_share", "resistant_share", "positive_share", "cost_cumulative_eur")
 
@@ -123,42 +132,71 @@ class CompareResult:
         return pd.DataFrame(rows)
 
 
+def compare_measure(ctx: Context, task: Task, seed_seq: np.random.SeedSequence) -> dict:
+    """One run of a compared plan (the task's plan) on its run seed: the band columns of
+    its weekly table as float arrays, and its summary."""
+    _, _, plan, _ = task
+    res = run(ctx.plans[plan], seed=seed_seq, counterfactual=ctx.counterfactual)
+    weekly = {c: res.weekly[c].to_numpy(dtype=float) for c in BAND_COLUMNS}
+    return {"weekly": weekly, "summary": res.summary}
+
+
 def run_compare(
     plans: dict[str, Scenario],
     runs: int = 20,
     seed: int = 1,
     on_progress: Callable[[float], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    workers: int = COMPARE_WORKERS,
 ) -> CompareResult | None:
-    """Run every plan `runs` times with common random numbers; None if stopped early."""
+    """Run every plan `runs` times with common random numbers; None if stopped early.
+
+    The runs go to the batch runner's worker processes (`workers`; 1 runs them in this
+    process); `should_stop` is asked between chunks of runs, `on_progress` gets the
+    percentage done after each chunk.
+    """
     import time
 
     t0 = time.perf_counter()
-    children = seeds(seed, runs)
     names = list(plans)
-    weekly: dict[str, dict[str, list[np.ndarray]]] = {
-        p: {c: [] for c in BAND_COLUMNS} for p in names
-    }
-    rows: dict[str, list[dict]] = {p: [] for p in names}
-    total = len(names) * runs
-    done = 0
-    for child in children:
-        for name in names:
-            if should_stop is not None and should_stop():
-                return None
-            res = run(plans[name], seed=child, counterfactual=False)
-            for c in BAND_COLUMNS:
-                weekly[name][c].append(res.weekly[c].to_numpy(dtype=float))
-            rows[name].append(res.summary)
-            done += 1
+    ctx = Context(
+        plans=tuple(plans[n] for n in names),
+        overrides={},
+        seed=int(seed),
+        counterfactual=False,
+        measure=compare_measure,
+    )
+    batch = Batch(ctx, [(k, {}) for k in range(len(names))], int(runs))
+    records: list[dict] = []
+    done = [0]
+
+    def progress(n: int) -> None:
+        done[0] += n
         if on_progress is not None:
-            on_progress(100.0 * done / total)
+            on_progress(100.0 * done[0] / batch.size)
+
+    executor = ProcessExecutor(workers) if workers > 1 else SerialExecutor()
+    finished = execute(
+        batch,
+        None,
+        executor,
+        on_result=records.extend,
+        on_progress=progress,
+        should_stop=should_stop,
+    )
+    if not finished:
+        return None
+    by_run = sorted(records, key=lambda r: (r["point"], r["run"]))
+    of_plan = {name: [r for r in by_run if r["point"] == k] for k, name in enumerate(names)}
     return CompareResult(
         plans=names,
         runs=runs,
         seed=seed,
-        weekly={p: {c: np.vstack(v) for c, v in cols.items()} for p, cols in weekly.items()},
-        summaries={p: pd.DataFrame(rows[p]) for p in names},
+        weekly={
+            p: {c: np.vstack([r["weekly"][c] for r in rs]) for c in BAND_COLUMNS}
+            for p, rs in of_plan.items()
+        },
+        summaries={p: pd.DataFrame([r["summary"] for r in rs]) for p, rs in of_plan.items()},
         seconds=time.perf_counter() - t0,
     )
 
