@@ -4,8 +4,10 @@ Four views, one tab each: What-if (strategists), Compare (plans side by side wit
 uncertainty bands), Workshop (trainers) and Room (a workshop for several teams), and
 the room's projector view (`?projector=CODE`). State is kept in the UI database
 (`ui.db`) behind the page address.
-Everything renders offline: charts are matplotlib PNGs, tables plain HTML. The code
-lives in the `ui` package.
+Everything renders offline: charts are drawn as SVG (vector; they scale with the page
+and stay sharp when zoomed; matplotlib draws those of What-if, Compare and the room,
+`ui/svg_chart.py` the light ones of the Workshop and the room debrief; PNG downloads
+remain), tables are plain HTML. The code lives in the `ui` package.
 """
 
 from __future__ import annotations

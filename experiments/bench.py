@@ -255,9 +255,10 @@ def bench_sobol(employees: int, n: int, workers: int) -> dict:
 
 
 def bench_ui(employees: int, repeats: int) -> dict:
-    """Seconds from pressing Run to the adoption chart's PNG (server side)."""
+    """Seconds from pressing Run to the adoption chart's SVG (server side). The page's
+    chart cache is bypassed: every repeat draws the chart as a new run would."""
     from ui.state import LiveRun
-    from ui.whatif import frame, stages_png
+    from ui.whatif import draw_stages, frame
 
     sc = scenario(employees)
     times = []
@@ -265,9 +266,9 @@ def bench_ui(employees: int, repeats: int) -> dict:
         start = time.perf_counter()
         live = LiveRun(sc)
         live.run_to_end()
-        png, problem = stages_png(frame(live))
+        chart, problem = draw_stages(frame(live))
         times.append(time.perf_counter() - start)
-        if png is None:
+        if chart is None:
             raise RuntimeError(f"adoption chart failed: {problem}")
     return {"ui_run_to_chart_s": statistics.median(times[1:])}
 

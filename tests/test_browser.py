@@ -427,6 +427,11 @@ def test_whatif_upload_click_problems_text_drop_and_busy(ui, tmp_path):
     expect(page.locator("ul.upload-problems")).to_have_count(0)
     expect(page.locator(".upload-busy")).to_have_count(0)
     assert page.evaluate("() => window.__busy")
+    # the upload survives a reload: the address names it, the UI database keeps it
+    page.wait_for_function("() => window.location.search.includes('upload=')")
+    page.reload()
+    page.locator("img.chart-stages.week-0").wait_for()
+    expect(page.get_by_text("Loaded mine.toml")).to_be_visible()
 
 
 def test_whatif_edits_survive_reload(ui):

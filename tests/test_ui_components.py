@@ -540,6 +540,22 @@ def test_whatif_draft_round_trips_through_the_address():
     assert draft.label == "five_phase" and not draft.overrides and "could not be read" in msg
 
 
+def test_an_uploaded_draft_and_its_edits_round_trip_through_the_address():
+    from ui.url_state import decode_draft, encode_draft, keep_upload
+
+    mine = load_scenario("five_phase", {"organisation.employees": 70, "tool.usefulness": 0.45})
+    d = Draft(mine, "upload: mine.toml").set("weeks", 30)
+    keep_upload(d)
+    query = encode_draft(d)
+    assert "upload=" in query and "edits=" in query
+    back, msg = decode_draft(query)
+    assert msg is None and back.label == "upload: mine.toml"
+    assert back.base == mine and back.overrides == {"weeks": 30}
+    # an address naming an upload this server does not hold: a message, no draft
+    gone, msg = decode_draft("upload=0123456789abcdef")
+    assert gone is None and "upload it again" in msg
+
+
 def test_workshop_session_round_trips_through_the_address():
     from ui.url_state import decode_workshop, encode_state, tab_from
 

@@ -140,7 +140,7 @@ def test_room_timer_advances_everyone_in_facilitator_mode():
 
 def test_room_reports_and_csv_are_offline_and_complete():
     from ui.report import room_report
-    from ui.room_debrief import estimate_effects
+    from ui.room_debrief import run_debrief
     from ui.room_tables import room_csv
 
     room = open_room("typical_sme", 1, 20_000.0)
@@ -149,7 +149,8 @@ def test_room_reports_and_csv_are_offline_and_complete():
     t.apply("concern_board")
     room.play_event("event_works_council_objects")
     t.step(2)
-    effects = estimate_effects(room.preset, room.seed, {"Team 1": list(t.log)}, runs=20, workers=1)
+    logs = {"Team 1": list(t.log)}
+    effects = run_debrief(room.preset, room.seed, logs, runs=20, workers=1).effects
     assert list(effects.decision) == ["Open a concern board"]  # event cards are not decisions
     assert effects.runs.iloc[0] == 20
     row = effects.iloc[0]

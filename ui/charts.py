@@ -1,7 +1,9 @@
-"""Matplotlib charts of the UI (they render offline as PNG images).
+"""Matplotlib charts of the UI (they render offline, as SVG in the page).
 
 Every function returns a `matplotlib.figure.Figure` built without pyplot (thread-safe);
-`to_png` turns it into the bytes shown in the page and offered for download.
+`to_svg` turns it into the vector image shown in the page (it scales with the page and
+stays sharp when zoomed), `to_png` into the raster offered for download and embedded in
+reports; `Chart` holds both ways.
 """
 
 from __future__ import annotations
@@ -9,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import io
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import matplotlib as mpl
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -25,29 +29,46 @@ from model.state import ACTIVE, LAPSED, NON_USER, TRIAL
 from model.workforce import CONCERNS
 
 STAGE_NAMES = ("non_user", "trial", "active", "lapsed")
+# Colour-blind-safe colours: Okabe and Ito's palette (its yellow left out: too faint on
+# white) followed by Paul Tol's muted wine, olive, indigo and sand and a dark brown.
+# Any two of the twelve stay apart (CIE76 distance >= 13) for normal vision and when
+# protanopia, deuteranopia or tritanopia is simulated (tests/test_palette.py).
+PLAN_COLOURS = (
+    "#0072b2",  # blue
+    "#d55e00",  # vermillion
+    "#009e73",  # bluish green
+    "#cc79a7",  # reddish purple
+    "#e69f00",  # orange
+    "#56b4e9",  # sky blue
+    "#000000",  # black
+    "#882255",  # wine
+    "#999933",  # olive
+    "#332288",  # indigo
+    "#661100",  # brown
+    "#ddcc77",  # sand
+)
+LINE_STYLES = ("-", "--", ":")
 STAGE_COLOURS = {
     "non_user": "#cfcfcf",
-    "trial": "#f4a259",
-    "active": "#2a9d8f",
-    "lapsed": "#bc4b51",
+    "trial": "#e69f00",
+    "active": "#009e73",
+    "lapsed": "#882255",
 }
+# distinct from the stage colours, so trial and a concern never share a colour
 CONCERN_COLOURS = {
-    "existential": "#d62728",
-    "overload": "#ff7f0e",
-    "control": "#9467bd",
-    "quality": "#8c564b",
+    "existential": "#d55e00",
+    "overload": "#56b4e9",
+    "control": "#332288",
+    "quality": "#999933",
 }
 NO_CONCERN = "#e8e8e8"
-PLAN_COLOURS = (
-    "#1f77b4",
-    "#d62728",
-    "#2ca02c",
-    "#9467bd",
-    "#ff7f0e",
-    "#8c564b",
-    "#e377c2",
-    "#17becf",
-)
+
+
+def series_style(j: int) -> tuple[str, str]:
+    """Colour and line style of the j-th series: twelve colours, then dashed, dotted."""
+    return PLAN_COLOURS[j % len(PLAN_COLOURS)], LINE_STYLES[(j // len(PLAN_COLOURS)) % 3]
+
+
 PHASE_LABELS = {
     "awareness": "A",
     "vision": "V",
@@ -63,6 +84,30 @@ def to_png(fig: Figure, dpi: int = DPI) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
+
+
+def to_svg(fig: Figure) -> bytes:
+    """The figure as SVG: text kept as text (sharp at any zoom), no date, stable ids."""
+    buf = io.BytesIO()
+    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "adoptsim"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A drawn chart: the SVG shown in the page, a PNG redrawn only when downloaded."""
+
+    svg: bytes
+    redraw: Callable[[], Figure]
+
+    def png(self) -> bytes:
+        return to_png(self.redraw(), dpi=2 * DPI)
+
+
+def draw_chart(make: Callable[..., Figure], *args: object) -> Chart:
+    """Draw `make(*args)` as a `Chart`."""
+    return Chart(to_svg(make(*args)), lambda: make(*args))
 
 
 def _pct_axis(ax, top: float = 1.0) -> None:
@@ -152,13 +197,8 @@ def groups_figure(tables: dict[str, pd.DataFrame], weeks: int) -> Figure:
     axes = fig.subplots(1, len(tables), sharey=True)
     for ax, (kind, df) in zip(np.atleast_1d(axes), tables.items(), strict=False):
         for j, col in enumerate(df.columns):
-            ax.plot(
-                np.arange(len(df)),
-                df[col],
-                lw=1.5,
-                label=col,
-                color=PLAN_COLOURS[j % len(PLAN_COLOURS)],
-            )
+            colour, style = series_style(j)
+            ax.plot(np.arange(len(df)), df[col], lw=1.5, label=col, color=colour, ls=style)
         ax.set_xlim(0, max(weeks, 1))
         _pct_axis(ax)
         ax.set_title(f"by {kind}", fontsize=9, loc="left")
@@ -406,9 +446,9 @@ def band_figure(result, column: str, title: str, lo: float = 5.0, hi: float = 95
     ax = fig.subplots()
     for j, plan in enumerate(result.plans):
         b = result.band(plan, column, lo, hi)
-        colour = PLAN_COLOURS[j % len(PLAN_COLOURS)]
+        colour, style = series_style(j)
         ax.fill_between(b["week"], b["lo"], b["hi"], color=colour, alpha=0.18, lw=0)
-        ax.plot(b["week"], b["median"], color=colour, lw=1.8, label=plan)
+        ax.plot(b["week"], b["median"], color=colour, ls=style, lw=1.8, label=plan)
     ax.set_xlim(0, int(result.weeks[-1]))
     _pct_axis(ax)
     ax.set_xlabel("week")
@@ -433,8 +473,7 @@ def teams_figure(
     fig.subplots_adjust(left=0.1, right=0.78, top=0.9, bottom=0.15)
     ax = fig.subplots()
     for j, (team, values) in enumerate(curves.items()):
-        colour = PLAN_COLOURS[j % len(PLAN_COLOURS)]
-        style = ("-", "--", ":")[(j // len(PLAN_COLOURS)) % 3]
+        colour, style = series_style(j)
         ax.plot(np.arange(len(values)), values.to_numpy(float), color=colour, ls=style, lw=2,
                 label=team)  # fmt: skip
     ax.set_xlim(0, max(weeks, 1))

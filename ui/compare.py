@@ -12,14 +12,14 @@ import reacton.core
 import solara
 import solara.lab
 
-from ui.charts import PLAN_COLOURS, band_figure
+from ui.charts import band_figure, series_style
 from ui.db import ui_db
 from ui.ensemble import CompareResult, differences, plan_table, plans_from_names, run_compare
 from ui.glossary import Glossary, label_cell
 from ui.plans import saved_plans
 from ui.state import fmt_eur, fmt_num, fmt_pct, plan_presets
 from ui.store import Store
-from ui.whatif import CARD_STYLE, TABLE_CSS, ChartCard, safe_png
+from ui.whatif import CARD_STYLE, TABLE_CSS, ChartCard, safe_chart
 from ui.widgets import Download, Heading, LazyData, Para
 
 log = logging.getLogger("adoptsim.ui")
@@ -51,7 +51,7 @@ def fmt_diff(x: float, kind: str) -> str:
 def plan_table_html(result: CompareResult) -> str:
     df = plan_table(result)
     head = "".join(
-        f"<th style='color:{PLAN_COLOURS[j % len(PLAN_COLOURS)]}'>{html.escape(p)}</th>"
+        f"<th style='color:{series_style(j)[0]}'>{html.escape(p)}</th>"
         for j, p in enumerate(result.plans)
     )
     rows = []
@@ -102,11 +102,11 @@ def differences_html(diff: pd.DataFrame) -> str:
 @solara.component
 def CompareResults(result: CompareResult, reference: str):
     active = solara.use_memo(
-        lambda: safe_png(band_figure, result, "active_share", "Active use of target users"),
+        lambda: safe_chart(band_figure, result, "active_share", "Active use of target users"),
         [result],
     )
     resist = solara.use_memo(
-        lambda: safe_png(band_figure, result, "resistant_share", "Resistant staff"), [result]
+        lambda: safe_chart(band_figure, result, "resistant_share", "Resistant staff"), [result]
     )
     ref = reference if reference in result.plans else result.plans[0]
     diff = solara.use_memo(lambda: differences(result, ref), [result, ref])

@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS comparisons (
     workspace TEXT PRIMARY KEY, data TEXT NOT NULL, updated REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS rooms (
     code TEXT PRIMARY KEY, data TEXT NOT NULL, updated REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS uploads (
+    id TEXT PRIMARY KEY, label TEXT NOT NULL, scenario TEXT NOT NULL, updated REAL NOT NULL);
 """
 
 
@@ -170,6 +172,19 @@ class UiDb:
     def load_comparison(self, workspace: str) -> dict[str, Any] | None:
         rows = self._exec("SELECT data FROM comparisons WHERE workspace = ?", (workspace,))
         return json.loads(rows[0][0]) if rows else None
+
+    # ------------------------------------------------------------ uploads
+    def save_upload(self, upload: str, label: str, scenario: dict[str, Any]) -> None:
+        """Keep an uploaded scenario (its validated data) under its digest `upload`."""
+        self._exec(
+            "INSERT OR REPLACE INTO uploads VALUES (?, ?, ?, ?)",
+            (upload, label, json.dumps(scenario), time.time()),
+        )
+
+    def load_upload(self, upload: str) -> tuple[str, dict[str, Any]] | None:
+        """(label, scenario data) of a kept upload, or None."""
+        rows = self._exec("SELECT label, scenario FROM uploads WHERE id = ?", (upload,))
+        return (rows[0][0], json.loads(rows[0][1])) if rows else None
 
     # ------------------------------------------------------------ rooms
     def save_room(self, code: str, data: dict[str, Any]) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import solara
 
@@ -40,13 +41,46 @@ GLOSSARY: dict[str, str] = {
     "meetings, and licences.",
     "budget": "The budget for change measures (scenario: budget.total_eur).",
     "spent on change measures": "All costs of the plan except licences, so far.",
-    "over budget": "Spent on change measures beyond the budget.",
+    "spent from the budget": "Cash paid from the budget so far: tool licences and "
+    "integration, trainers' fees and incentives. Staff time (training hours, meetings, "
+    "champions' time) is costed in the total cost but not paid from the budget.",
+    "change measures": "Cost of the change measures: every cost except tool licences, "
+    "staff time and cash alike.",
+    "spent": "What the team has paid from its workshop budget so far: the one-off prices "
+    "of its decisions plus their running costs for the weeks played.",
+    "budget left": "The workshop budget minus what is spent and what the levers already "
+    "pulled will cost every week up to the last week.",
+    "decisions": "Levers the team has pulled so far (event cards not counted).",
+    "goal reached": "Share of runs in which the plan's goal (this share of target users in "
+    "active use) was reached by its week.",
+    "resistance (lower is better)": "Share of all staff who resist the change (clearly "
+    "negative attitude); the team with the lowest share ranks first.",
+    "over budget": "Cash spent from the budget beyond it (staff time does not count).",
     "roi": "Return on investment: (benefit - total cost) / total cost. 0 = break-even.",
     "change roi": "Return of the change measures themselves: (benefit of the plan - "
     "benefit of the same roll-out without change measures - cost of the measures) / cost "
     "of the measures; computed from a second run with the same seed (after the last week).",
     "main barrier": "What keeps most non-active target users from active use at this "
     "point (e.g. acceptance, competence, integration).",
+    # cost categories (model.metrics.COST_CATEGORIES; rows of the What-if costs table)
+    "anchoring": "Cost category: the hours of the community of practice and of the "
+    "innovators (staff time), and incentives (cash).",
+    "champions": "Cost category: training the champions and their working time as "
+    "champions (staff time).",
+    "communication": "Cost category: preparing messages and town halls and the time "
+    "staff spend reading or attending them (staff time).",
+    "integration": "Cost category: integrating the tool into the organisation's systems "
+    "(cash, one-off).",
+    "leadership": "Cost category: the leaders' hours spent role-modelling the tool (staff time).",
+    "licences": "Cost category: the tool's licences (cash; they go on after the programme).",
+    "quick wins": "Cost category: onboarding the pilot users and preparing success "
+    "stories (staff time).",
+    "resistance": "Cost category: measures against resistance: the concern board, "
+    "anticipating objections, critics as advisers (staff time).",
+    "training": "Cost category: trainers' fees (cash) and the participants' hours in "
+    "training (staff time).",
+    "works council": "Cost category: negotiating the works agreement and involving the "
+    "works council (staff time).",
 }
 
 
@@ -70,6 +104,22 @@ def label_cell(label: str) -> str:
     )
 
 
+def header_tooltips(table: str) -> str:
+    """The HTML table with a tooltip on every plain `<th>` header that is a known KPI."""
+
+    def tip(m: re.Match) -> str:
+        text = m.group(1)
+        definition = tooltip(html.unescape(text))
+        if definition is None:
+            return m.group(0)
+        return (
+            f"<th class='term' title='{html.escape(definition, quote=True)}'>{text}"
+            "<sup style='color:#888'>?</sup></th>"
+        )
+
+    return re.sub(r"<th>([^<]*)</th>", tip, table)
+
+
 GLOSSARY_TERMS = (
     "net promoter score",
     "benefits realised",
@@ -80,6 +130,8 @@ GLOSSARY_TERMS = (
     "mean competence",
     "hours freed",
     "over budget",
+    "spent from the budget",
+    "change measures",
     "main barrier",
 )
 

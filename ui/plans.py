@@ -11,7 +11,7 @@ from typing import Any
 
 from model import Scenario, ScenarioError, load_scenario, preset_names
 from ui.db import UiDb
-from ui.state import Draft
+from ui.state import UPLOAD_PREFIX, Draft
 
 PLAN_PREFIX = "plan: "
 UPLOADED = "upload"
@@ -30,7 +30,7 @@ def plan_record(draft: Draft) -> tuple[str, dict[str, Any]]:
 def plan_draft(name: str, preset: str, edits: dict[str, Any]) -> Draft:
     """The What-if draft of a saved plan."""
     if preset == UPLOADED:
-        return Draft(load_scenario(edits["scenario"]), f"upload: {name}")
+        return Draft(load_scenario(edits["scenario"]), f"{UPLOAD_PREFIX}{name}")
     return Draft(load_scenario(preset), preset, dict(edits))
 
 

@@ -12,7 +12,7 @@ from ui.charts import teams_figure
 from ui.room import Room
 from ui.room_tables import feed_html, leaderboard_html
 from ui.room_view import ROOM_CSS, RoomTimer, room_of, use_poll_probe
-from ui.whatif import TABLE_CSS, safe_png
+from ui.whatif import TABLE_CSS, safe_chart
 
 PROJECTOR_CSS = """
 .projector { font-size: 22px; height: 100vh; box-sizing: border-box; overflow: hidden; }
@@ -45,7 +45,7 @@ def ProjectorBoard(room: Room):
     version = use_poll_probe(lambda: room.version)
     weeks = next(iter(room.teams.values())).weeks if room.teams else 52
     chart = solara.use_memo(
-        lambda: safe_png(
+        lambda: safe_chart(
             teams_figure,
             room.curves("active_share"),
             weeks,
@@ -67,9 +67,9 @@ def ProjectorBoard(room: Room):
             RoomTimer(room, big=True)
         with solara.Row(style={"gap": "18px", "align-items": "flex-start"}):
             with solara.Column(style={"flex": "0 0 56%", "min-width": "0"}):
-                png, error = chart
-                if png is not None:
-                    solara.Image(png, classes=["chart", "chart-room"])
+                drawn, error = chart
+                if drawn is not None:
+                    solara.Image(drawn.svg, format="svg+xml", classes=["chart", "chart-room"])
                 else:
                     solara.Warning(error or "no chart")
                 solara.HTML(unsafe_innerHTML=feed_html(room, limit=FEED_LINES))

@@ -8,6 +8,7 @@ import time
 
 import pandas as pd
 
+from ui.glossary import header_tooltips
 from ui.room import LEADERBOARD_KPIS, Room
 from ui.state import fmt_eur, fmt_pct
 from ui.workshop import is_event
@@ -45,7 +46,7 @@ def leaderboard_html(
     if compact:
         names = [names[i] for i in COMPACT]
     head = "<tr>" + "".join(f"<th>{n}</th>" for n in names) + "</tr>"
-    return f"<table class='kpi leaderboard'>{head}{''.join(rows)}</table>"
+    return header_tooltips(f"<table class='kpi leaderboard'>{head}{''.join(rows)}</table>")
 
 
 COMPACT = (0, 1, 2, 3, 4, 7)  # the projector's columns

@@ -4,6 +4,7 @@ name and play in their Workshop tab. Pages poll the room once a second."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -12,13 +13,15 @@ import solara.lab
 
 from model.levers import EVENTS
 from ui.charts import teams_figure
+from ui.glossary import tooltip
 from ui.room import LEADERBOARD_KPIS, MODES, Room, find_room, open_room
-from ui.room_debrief import DEBRIEF_RUNS, estimate_effects
+from ui.room_debrief import DEBRIEF_RUNS, Debrief, debrief_svg, run_debrief
 from ui.room_tables import effects_html, feed_html, leaderboard_html, room_csv, team_logs_html
-from ui.state import fmt_eur
+from ui.state import fmt_eur, fmt_pct
 from ui.store import Store, guarded
-from ui.whatif import CARD_STYLE, TABLE_CSS, ChartCard, safe_png
-from ui.widgets import Heading, LazyData, Para
+from ui.svg_chart import svg_img
+from ui.whatif import CARD_STYLE, TABLE_CSS, ChartCard, safe_chart
+from ui.widgets import Download, Heading, LazyData, Para
 
 ROOM_CSS = """
 .room-feed { margin: 0; padding-left: 16px; font-size: 13px; }
@@ -29,6 +32,17 @@ ROOM_CSS = """
 .kpi td.kpi-col { background: #eef5ff; }
 """
 POLL_SECONDS = 1.0
+
+
+def term_help(label: str) -> str:
+    """A '?' whose tooltip defines the KPI `label` (glossary), or nothing."""
+    tip = tooltip(label)
+    if tip is None:
+        return ""
+    return (
+        f"<span class='term rank-by-help' title='{html.escape(tip, quote=True)}' "
+        "style='color:#888;cursor:help'>?</span>"
+    )
 
 
 def countdown(room: Room) -> str:
@@ -68,7 +82,7 @@ def RoomDebrief(room: Room, version: int = 0):
         def progress(pct: float) -> None:
             task.progress = pct
 
-        return estimate_effects(room.preset, room.seed, logs, on_progress=progress)
+        return run_debrief(room.preset, room.seed, logs, on_progress=progress)
 
     task = solara.lab.use_task(job, dependencies=None, raise_error=False)
     with solara.Card(margin=0, style=CARD_STYLE, classes=["room-debrief"]):
@@ -86,15 +100,47 @@ def RoomDebrief(room: Room, version: int = 0):
         if task.error:
             solara.Error(f"The debrief failed: {task.exception}")
         if task.finished and task.value is not None:
-            effects = task.value
-            room.effects = effects
-            solara.HTML(unsafe_innerHTML=effects_html(effects))
+            debrief = task.value
+            room.effects = debrief.effects
+            solara.HTML(unsafe_innerHTML=effects_html(debrief.effects))
             Para(
                 "Effect = final share with all of the team's decisions minus a replay "
                 "without that one decision, paired over the same seeds (the room's seed "
                 "is one of many possible futures).",
                 style={"font-size": "12px", "color": "#555"},
             )
+            if not debrief.effects.empty:
+                DebriefChart(debrief)
+
+
+@solara.component
+def DebriefChart(debrief: Debrief):
+    """One decision of the debrief, chosen by the facilitator: the mean active use and
+    resistant share over the seeds, week by week, with and without it."""
+    choices = debrief.choices()
+    chosen, set_chosen = solara.use_state(choices[0])
+    row = choices.index(chosen) if chosen in choices else 0
+    svg = solara.use_memo(lambda: debrief_svg(debrief, row), [debrief, row])
+    r = debrief.effects.iloc[row]
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "8px"}):
+        solara.Select(
+            "Decision to chart (with / without)",
+            values=choices,
+            value=choices[row],
+            on_value=set_chosen,
+            classes=["debrief-choice"],
+            style={"min-width": "360px"},
+        )
+        Download(svg, f"debrief_{row + 1}.svg", "SVG", "image/svg+xml")
+    solara.HTML(unsafe_innerHTML=svg_img(svg, ["chart-debrief", f"row-{row}"]))
+    Para(
+        f"Final active use {fmt_pct(r.active_share_with, 1)} with all of {r.team}'s "
+        f"decisions, {fmt_pct(r.active_share_without, 1)} without this one; resistant "
+        f"{fmt_pct(r.resistant_share_with, 1)} / {fmt_pct(r.resistant_share_without, 1)} "
+        f"(means of {int(r.runs)} seeds; solid: active use of target users, dotted: "
+        "resistant share of all staff; blue: with, orange: without).",
+        style={"font-size": "12px", "color": "#555"},
+    )
 
 
 @solara.component
@@ -103,7 +149,7 @@ def Dashboard(store: Store, room: Room):
     version = use_poll_probe(lambda: room.version)
     minutes, set_minutes = solara.use_state(float(room.timer_minutes))
     curves = solara.use_memo(
-        lambda: safe_png(
+        lambda: safe_chart(
             teams_figure,
             room.curves("active_share"),
             next(iter(room.teams.values())).weeks if room.teams else 52,
@@ -183,6 +229,7 @@ def Dashboard(store: Store, room: Room):
         solara.Select(
             "Rank by", values=list(LEADERBOARD_KPIS), value=room.kpi, on_value=act(room.set_kpi)
         )
+        solara.HTML(unsafe_innerHTML=term_help(room.kpi))
         solara.FileDownload(
             csv_data, filename=f"room_{room.code}.csv", label="Room (CSV)",
             icon_name="mdi-download", mime_type="text/csv",

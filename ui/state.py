@@ -105,6 +105,9 @@ def messages_for(by_field: dict[str, list[str]], key: str) -> list[str]:
     return [m for k, msgs in by_field.items() if k == key or k.startswith(key + ".") for m in msgs]
 
 
+UPLOAD_PREFIX = "upload: "  # the label of a draft from an uploaded file: "upload: NAME"
+
+
 @dataclass(frozen=True)
 class Draft:
     """A base scenario and the user's edits (dotted key -> value)."""

@@ -7,9 +7,9 @@ comparison; parameters in the address win over the stored ones. A team in a room
 `room=CODE&team=NAME`, a facilitator `host=CODE`. DATA is JSON in URL-safe base64:
 the What-if edits (dotted key -> value), the Workshop's preset, seed, budget, week and
 decisions (week, lever), which are replayed with the same seed on load, and the Compare
-setup (plans, runs, seed; the comparison itself is rerun with a click). Only presets and their
-edits are kept for What-if: after an upload its part of the address is cleared
-(download the scenario TOML to keep it).
+setup (plans, runs, seed; the comparison itself is rerun with a click). An uploaded
+scenario is kept in the UI database under its digest (`upload=DIGEST`, with its edits),
+so its address works on the same server for anyone who has it.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ import solara
 
 from model import load_scenario, preset_names
 from ui.db import ID_LETTERS, new_id, ui_db
-from ui.state import DEFAULT_PRESET, Draft
+from ui.png_cache import scenario_key
+from ui.state import DEFAULT_PRESET, UPLOAD_PREFIX, Draft
 from ui.workshop import LEVERS, Decision, WorkshopSession
 
 log = logging.getLogger("adoptsim.ui")
@@ -45,11 +46,18 @@ def encode_draft(draft: Draft) -> str:
     return urlencode(draft_params(draft))
 
 
+def keep_upload(draft: Draft) -> None:
+    """Store an uploaded draft's scenario in the UI database (its address names it)."""
+    ui_db().save_upload(scenario_key(draft.base), draft.label, draft.base.model_dump(mode="json"))
+
+
 def draft_params(draft: Draft) -> dict[str, str]:
-    if draft.label not in preset_names():
-        return {}
     params: dict[str, str] = {}
-    if draft.label != DEFAULT_PRESET:
+    if draft.label.startswith(UPLOAD_PREFIX):
+        params["upload"] = scenario_key(draft.base)
+    elif draft.label not in preset_names():
+        return {}
+    elif draft.label != DEFAULT_PRESET:
         params["preset"] = draft.label
     if draft.overrides:
         params["edits"] = _pack(draft.overrides)
@@ -190,11 +198,18 @@ def decode_draft(search: str | None) -> tuple[Draft | None, str | None]:
     q = parse_qs(search.lstrip("?"))
     preset = q.get("preset", [DEFAULT_PRESET])[0]
     edits = q.get("edits", [None])[0]
-    if "preset" not in q and edits is None:
+    if "upload" in q:
+        kept = ui_db().load_upload(q["upload"][0])
+        if kept is None:
+            return None, "The address's uploaded scenario is not on this server; upload it again."
+        label, data = kept
+        draft = Draft(load_scenario(data), label)
+    elif "preset" not in q and edits is None:
         return None, None
-    if preset not in preset_names():
+    elif preset not in preset_names():
         return None, f"The address names an unknown preset '{preset}'; showing the default."
-    draft = Draft.preset(preset)
+    else:
+        draft = Draft.preset(preset)
     if edits:
         try:
             overrides: dict[str, Any] = _unpack(edits)

@@ -18,18 +18,20 @@ import solara
 from model import ScenarioError
 from model.programme import PHASES
 from ui.charts import (
+    Chart,
+    draw_chart,
     groups_figure,
     network_figure,
     network_layout,
     resistance_figure,
     stages_figure,
-    to_png,
 )
 from ui.discover_view import FailureFinder
 from ui.editors import ERROR_STYLE, EditContext, ScenarioEditor
 from ui.glossary import Glossary, label_cell, tooltip
 from ui.png_cache import cached
 from ui.state import (
+    UPLOAD_PREFIX,
     Draft,
     LiveRun,
     budget_rows,
@@ -42,7 +44,8 @@ from ui.state import (
     what_if_presets,
 )
 from ui.store import Store, guarded
-from ui.widgets import Download, Heading, Para
+from ui.url_state import keep_upload
+from ui.widgets import Download, Heading, LazyData, Para
 
 log = logging.getLogger("adoptsim.ui")
 
@@ -63,14 +66,14 @@ TABLE_CSS = """
 .kpi .within-budget td.v { color: #1b7f3b; }
 .kpi td.better { color: #1b7f3b; } .kpi td.worse { color: #b00020; }
 .kpi-card { flex: 1 1 230px; min-width: 230px; }
-img.chart { max-width: 100%; height: auto; }
+img.chart { width: 100%; height: auto; }
 """
 
 
-def safe_png(make, *args: Any) -> tuple[bytes | None, str | None]:
-    """PNG bytes of a chart, or an error text (never an exception in the page)."""
+def safe_chart(make, *args: Any) -> tuple[Chart | None, str | None]:
+    """A drawn chart, or an error text (never an exception in the page)."""
     try:
-        return to_png(make(*args)), None
+        return draw_chart(make, *args), None
     except Exception as exc:  # noqa: BLE001
         log.exception("chart failed")
         return None, f"This chart could not be drawn ({type(exc).__name__}: {exc})."
@@ -106,7 +109,9 @@ def handle_upload(store: Store, name: str, data: bytes) -> bool:
     with store.batch():
         store.upload_rejected.value = ""
         store.upload_problems.value = []
-        store.set_draft(Draft(scenario, f"upload: {name}"))
+        draft = Draft(scenario, f"{UPLOAD_PREFIX}{name}")
+        keep_upload(draft)  # reload, a second tab or a sent link bring it back
+        store.set_draft(draft)
     return True
 
 
@@ -224,8 +229,8 @@ def SourcePanel(store: Store, problems: list):
             event_rejected=on_rejected,
         )
         UploadProblems(store)
-        if draft.label.startswith("upload: "):
-            solara.Text(f"Loaded {draft.label[8:]}", style={"font-size": "13px"})
+        if draft.label.startswith(UPLOAD_PREFIX):
+            solara.Text(f"Loaded {draft.label[len(UPLOAD_PREFIX) :]}", style={"font-size": "13px"})
         desc = " ".join(draft.base.description.split())
         if desc:
             Para(
@@ -331,7 +336,7 @@ def RunBar(store: Store, valid: bool):
 @solara.component
 def ChartCard(
     title: str,
-    png: bytes | None,
+    chart: Chart | None,
     error: str | None,
     filename: str,
     classes: list[str],
@@ -339,6 +344,8 @@ def ChartCard(
     flex: str = "1 1 420px",
     busy: bool = False,
 ):
+    """A chart in a card: title, downloads (SVG, PNG), a busy bar, the chart or why not."""
+    png = solara.use_memo(LazyData, [])  # the PNG is drawn only when its button is clicked
     with solara.Card(margin=0, style={**CARD_STYLE, "flex": flex, "min-width": "0"}):
         with solara.Row(
             style={"align-items": "center", "justify-content": "space-between", "flex-wrap": "wrap"}
@@ -347,11 +354,16 @@ def ChartCard(
             with solara.Row(style={"align-items": "center"}):
                 if toolbar is not None:
                     toolbar()
-                if png is not None:
-                    Download(png, filename, "PNG", "image/png")
+                if chart is not None:
+                    Download(chart.svg, filename.replace(".png", ".svg"), "SVG", "image/svg+xml")
+                    png.make = chart.png
+                    solara.FileDownload(
+                        png, filename=filename, label="PNG", icon_name="mdi-download",
+                        mime_type="image/png",
+                    )  # fmt: skip
         solara.ProgressLinear(busy, style={"height": "3px"})
-        if png is not None:
-            solara.Image(png, classes=["chart", *classes])
+        if chart is not None:
+            solara.Image(chart.svg, format="svg+xml", classes=["chart", *classes])
         elif busy:
             solara.Text("drawing ...", style={"color": "#777"})
         else:
@@ -533,29 +545,30 @@ def frame(live: LiveRun) -> Frame:
     )
 
 
-def stages_png(f: Frame) -> tuple[bytes | None, str | None]:
-    return cached(
-        ("stages", f.key),
-        lambda: safe_png(
-            stages_figure, f.weekly, f.weeks, f.goal, f.goal_week, f.phases, f.planned
-        ),
-    )
+def draw_stages(f: Frame) -> tuple[Chart | None, str | None]:
+    """The adoption chart of a frame, drawn now."""
+    return safe_chart(stages_figure, f.weekly, f.weeks, f.goal, f.goal_week, f.phases, f.planned)
 
 
-def detail_pngs(f: Frame, colour_by: str) -> dict[str, tuple[bytes | None, str | None]]:
+def stages_chart(f: Frame) -> tuple[Chart | None, str | None]:
+    """The adoption chart of a frame, drawn once per run and week for every session."""
+    return cached(("stages", f.key), lambda: draw_stages(f))
+
+
+def detail_charts(f: Frame, colour_by: str) -> dict[str, tuple[Chart | None, str | None]]:
     """The charts drawn after the main one (in a background thread): groups,
     resistance map and network (shared by sessions showing the same run and week)."""
     return cached(("details", f.key, colour_by), lambda: draw_details(f, colour_by))
 
 
-def draw_details(f: Frame, colour_by: str) -> dict[str, tuple[bytes | None, str | None]]:
+def draw_details(f: Frame, colour_by: str) -> dict[str, tuple[Chart | None, str | None]]:
     out = {
-        "groups": safe_png(groups_figure, f.groups, f.weeks),
-        "resistance": safe_png(resistance_figure, f.concerns, f.department, f.attitude, f.week),
+        "groups": safe_chart(groups_figure, f.groups, f.weeks),
+        "resistance": safe_chart(resistance_figure, f.concerns, f.department, f.attitude, f.week),
     }
     try:
         layout = network_layout(f.adj, seed=0)
-        out["network"] = safe_png(
+        out["network"] = safe_chart(
             network_figure, layout, f.stage, f.attitude, f.champion, None, colour_by, f.week
         )
     except Exception as exc:  # noqa: BLE001
@@ -571,9 +584,11 @@ def Results(store: Store):
     version = store.version.value
     colour_by = store.colour_by.value
     current = solara.use_memo(lambda: frame(live) if live is not None else None, [live, version])
-    main = solara.use_memo(lambda: stages_png(current) if current is not None else None, [current])
+    main = solara.use_memo(
+        lambda: stages_chart(current) if current is not None else None, [current]
+    )
     details = solara.use_thread(
-        lambda: detail_pngs(current, colour_by) if current is not None else None,
+        lambda: detail_charts(current, colour_by) if current is not None else None,
         dependencies=[current, colour_by],
         intrusive_cancel=False,
     )
