@@ -36,6 +36,8 @@ from pathlib import Path
 
 from playwright.async_api import async_playwright
 
+from ui.projector import OVERFLOW_JS
+
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 TIMEOUT_MS = 120_000
@@ -158,8 +160,12 @@ async def bench(
                 *(p.locator(f"img.chart-workshop.week-{week}").wait_for() for p in pages)
             )
             all_steps.append(time.perf_counter() - t0)
+        # the projector at 1280x720 with every team on the board
+        projector, _ = await open_page(browser, f"{url}?projector={code}", ready="img.chart-room")
+        overflow = await projector.evaluate(OVERFLOW_JS)
         await browser.close()
     return {
+        "projector_overflow_px": overflow,
         "teams": teams,
         "stagger_s": stagger,
         "team_page": "What-if first screen" if whatif else "join link (?join=CODE)",
@@ -204,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
         f"  team page: {result['team_page']}; facilitator's What-if page opened in "
         f"{result['facilitator_page_open_s']:.2f} s"
     )
+    over = result["projector_overflow_px"]
+    fits = all(x <= 1 for side in over.values() for x in side)
+    print(f"  projector at 1280x720: {'fits' if fits else 'cut off'} (overflow px {over})")
     for key, label, target in (
         ("page_open_s", "page open", "<= 3 s"),
         ("next_week_s", "Next week (all teams at once)", "<= 1 s"),

@@ -30,6 +30,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
+from ui.projector import FITS_JS, OVERFLOW_JS
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -539,11 +541,7 @@ def test_room_facilitator_and_three_teams(chromium, ui_server, tmp_path):
         expect(projector.locator(".room-feed")).to_contain_text("advanced every team")
         expect(projector.locator("table.leaderboard tr")).to_have_count(4)
         expect(projector.locator("table.leaderboard")).not_to_contain_text("last decision")
-        fits = projector.evaluate(
-            "() => document.documentElement.scrollHeight <= window.innerHeight + 1"
-            " && document.documentElement.scrollWidth <= window.innerWidth + 1"
-        )
-        assert fits, projector.evaluate("() => document.documentElement.scrollHeight")
+        assert projector.evaluate(FITS_JS), projector.evaluate(OVERFLOW_JS)
         # debrief over 20 seeds, then the exports
         host.get_by_role("button", name="Estimate each decision's effect (20 seeds)").click()
         expect(host.locator("table.debrief-effects")).to_contain_text("storytelling town hall")

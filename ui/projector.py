@@ -31,6 +31,15 @@ def projector_code(search: str | None) -> str | None:
     return q["projector"][0].strip().upper() if "projector" in q else None
 
 
+# Browser checks (tests, room bench): how far the page scrolls and how much of the
+# projector's frame, which hides its overflow, is cut off (pixels, x and y)
+OVERFLOW_JS = """() => { const p = document.querySelector('.projector');
+  const d = document.documentElement;
+  return {page: [d.scrollWidth - window.innerWidth, d.scrollHeight - window.innerHeight],
+          frame: [p.scrollWidth - p.clientWidth, p.scrollHeight - p.clientHeight]}; }"""
+FITS_JS = f"() => Object.values(({OVERFLOW_JS})()).flat().every(x => x <= 1)"
+
+
 @solara.component
 def ProjectorView(code: str):
     room = solara.use_memo(lambda: room_of(code), [code])
