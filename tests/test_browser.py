@@ -533,11 +533,23 @@ def test_room_facilitator_and_three_teams(chromium, ui_server, tmp_path):
         for name, page in teams.items():
             page.locator(f"img.chart-workshop.week-{4 if name != 'Gamma' else 3}").wait_for()
         expect(board).to_contain_text("Run a storytelling town hall")
+        # the facilitator ranks by resistance: the board marks that column, the feed says so
+        host.get_by_label("Rank by").click(force=True)
+        host.locator(".v-menu__content .v-list-item", has_text="resistance").click()
+        expect(host.locator(".room-feed")).to_contain_text("ranked by resistance")
+        kpi_cell = (
+            "() => [...document.querySelectorAll('table.leaderboard tr:nth-child(2) td')]"
+            ".findIndex(td => td.classList.contains('kpi-col'))"
+        )
+        host.wait_for_function(f"() => ({kpi_cell})() === 4")  # the 'resistant' column
         # the projector view: the week, the feed, the chart and the board, no scrolling
         projector = stack.enter_context(
             watched_page(chromium, f"{ui_server}?projector={code}", (1280, 720), "img.chart-room")
         )
         expect(projector.locator(".projector-week")).to_contain_text("Week 4")
+        expect(
+            projector.get_by_text("ranked by resistance (lower is better)", exact=True)
+        ).to_be_visible()
         expect(projector.locator(".room-feed")).to_contain_text("advanced every team")
         expect(projector.locator("table.leaderboard tr")).to_have_count(4)
         expect(projector.locator("table.leaderboard")).not_to_contain_text("last decision")
@@ -626,6 +638,9 @@ def test_named_plans_compared_and_kept_across_a_server_restart(chromium, ui_app)
             expect(table).to_contain_text(name)
         expect(page.get_by_role("button", name="Run comparison")).to_be_enabled()
         assert "plan: Bold" in download(page, "Report (HTML)")
+        runs_csv = download(page, "Per-run summaries (CSV)").splitlines()
+        assert runs_csv[0].startswith("plan,run,") and len(runs_csv) == 1 + 4 * 4
+        assert sum(line.startswith("plan: Lean,") for line in runs_csv) == 4
         page.get_by_role("tab", name="Workshop").click()
         page.get_by_role("button", name="+4 weeks").click()
         page.locator("img.chart-workshop.week-4").wait_for()
@@ -640,3 +655,11 @@ def test_named_plans_compared_and_kept_across_a_server_restart(chromium, ui_app)
         expect(page.get_by_text("1 edit", exact=True)).to_be_visible()
         page.get_by_role("tab", name="Compare").click()
         expect(page.locator("table.compare-plans")).to_contain_text("plan: Bold")
+        # a plan deleted is gone from the list, and stays gone
+        page.get_by_role("tab", name="What-if").click()
+        page.locator(".v-input", has_text="Saved plan").locator(".v-select__slot").click()
+        page.locator(".v-menu__content .v-list-item", has_text="Lean").click()
+        page.get_by_role("button", name="Delete").click()
+        expect(page.locator(".plan-list")).to_contain_text("1 saved: Bold.")
+        page.reload()
+        expect(page.locator(".plan-list")).to_contain_text("1 saved: Bold.")
