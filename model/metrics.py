@@ -41,7 +41,8 @@ SUMMARY_FIELDS = (
     "main_barrier", "barriers", "budget_eur", "spent_eur", "over_budget_eur",
     "staff_time_eur", "peak_resistant_share", "horizon_years", "horizon_cost_eur",
     "horizon_benefit_direct_eur", "horizon_benefit_indirect_eur",
-    "horizon_benefit_strategic_eur", "roi_horizon",
+    "horizon_benefit_strategic_eur", "roi_horizon", "pilot_active_share",
+    "scaled_active_share",
 )  # fmt: skip
 BARRIERS = ("acceptance", "competence", "integration", "expectations", "data", "technology")
 CRITERION_PHASE = {
@@ -566,6 +567,18 @@ def horizon(weekly: pd.DataFrame, sc: Scenario, ongoing_rate: float) -> dict[str
     }
 
 
+def pilot_and_scaled(sim: Simulation) -> dict[str, float | None]:
+    """Active use at the end among the pilot's members and among the other target users
+    (both null without a pilot): a pilot can succeed while the scale-up does not."""
+    st, target = sim.state, sim.wf.is_target
+    pilot, rest = target & st.pilot, target & ~st.pilot
+    if not pilot.any():
+        return {"pilot_active_share": None, "scaled_active_share": None}
+    active = st.stage == ACTIVE
+    scaled = float(active[rest].mean()) if rest.any() else None
+    return {"pilot_active_share": float(active[pilot].mean()), "scaled_active_share": scaled}
+
+
 def summarise(sim: Simulation, weekly: pd.DataFrame) -> dict[str, Any]:
     """The run summary (DESIGN section 4) plus final_<column> for every weekly column."""
     sc = sim.scenario
@@ -615,6 +628,7 @@ def summarise(sim: Simulation, weekly: pd.DataFrame) -> dict[str, Any]:
         v = last[col]
         out[f"final_{col}"] = None if pd.isna(v) else float(v)
     out["final_phase"] = str(last["phase"])
+    out.update(pilot_and_scaled(sim))
     levels = [out[f"final_{lv}_share"] for lv in ("basic", "advanced", "expert")]
     out["final_basic_or_better_share"] = None if None in levels else float(sum(levels))
     return out

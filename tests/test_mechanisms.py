@@ -143,6 +143,32 @@ def test_culture_stays_decisive_under_a_full_programme():
     assert (inno - hier).mean() >= 0.15
 
 
+# pilot_first without the levers that guide the cultural change: no champions, no
+# leadership role-modelling, no anchoring (community, incentives, process integration,
+# innovators)
+UNGUIDED = {
+    "strategy__leadership__role_modelling": False,
+    "strategy__champions__count": 0,
+    "strategy__champions__employees_per_champion": None,
+    "strategy__anchoring__community_of_practice": False,
+    "strategy__anchoring__incentives": False,
+    "strategy__anchoring__process_integration_week": None,
+    "strategy__anchoring__employees_per_innovator": None,
+}
+
+
+def test_a_pilot_succeeds_but_its_scale_up_needs_the_cultural_change_guided():
+    """DOMAIN section 9: most successful pilots fail at scale-up when the cultural change
+    is not guided systematically (a hierarchy culture, where it matters most)."""
+    hier = {"organisation__culture": "hierarchy"}
+    pilot = _mean("pilot_first", "pilot_active_share", **hier, **UNGUIDED)
+    scaled = _mean("pilot_first", "scaled_active_share", **hier, **UNGUIDED)
+    guided = _mean("pilot_first", "scaled_active_share", **hier)
+    assert pilot.mean() >= 0.6  # the pilot works
+    assert (pilot - scaled).mean() >= 0.1  # the rest of the firm lags behind it
+    assert (guided - scaled).mean() >= 0.15  # unless the cultural change is guided
+
+
 def test_critics_convert_more_often_when_heard_answered_and_involved():
     sc = load_scenario("typical_sme")
     bare = Simulation(sc, seed=1)
