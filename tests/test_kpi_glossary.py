@@ -55,6 +55,16 @@ def test_whatif_kpi_labels_have_tooltips(monkeypatch, small, finish):
         assert f"title='{html.escape(tooltip(lab), quote=True)}'" in label_cell(lab)
 
 
+def test_a_pilot_shows_pilot_and_scale_up_use_with_a_tooltip(monkeypatch):
+    from model import load_scenario
+
+    pilot = load_scenario("pilot_first", {"organisation.employees": 60, "weeks": 30})
+    labels = whatif_labels(monkeypatch, pilot, finish=True)
+    assert "active use: pilot group / the rest" in labels
+    assert "pilot" in tooltip("active use: pilot group / the rest")
+    assert not [lab for lab in labels if tooltip(lab) is None]
+
+
 def test_every_cost_category_has_its_own_entry():
     for category in COST_CATEGORIES:
         label = category.replace("_", " ")  # as the What-if costs table shows it

@@ -14,6 +14,9 @@ GLOSSARY: dict[str, str] = {
     "the AI tool regularly in the week.",
     "active users": "Share of the target users who use the AI tool regularly in the week.",
     "peak active use": "The highest weekly share of target users in active use.",
+    "active use: pilot group / the rest": "Active use among the pilot's members and among "
+    "the other target users. A pilot often succeeds while the scale-up lags, unless "
+    "champions, leaders and anchoring guide the cultural change.",
     "goal": "The plan's goal: this share of target users in active use by this week.",
     "trying it out": "Target users in the trial stage: they have tried the tool but do "
     "not use it regularly yet.",

@@ -389,6 +389,19 @@ def KpiDashboard(live: LiveRun, version: int):
                 ("trying it out", fmt_pct(last["trial_share"])),
                 ("dropped out (lapsed)", fmt_pct(last["lapsed_share"])),
                 ("peak active use", fmt_pct(summary["peak_active_share"])),
+                *(
+                    [
+                        (
+                            "active use: pilot group / the rest",
+                            " / ".join(
+                                fmt_pct(summary[k])
+                                for k in ("pilot_active_share", "scaled_active_share")
+                            ),
+                        )
+                    ]  # fmt: skip
+                    if summary.get("pilot_active_share") is not None
+                    else []
+                ),
             ],
         ),
         (
