@@ -60,3 +60,20 @@ def test_a_small_run_reports_every_group(capsys):
 def test_bad_input_exits_2(capsys, args, needle):
     code = main(["robustness", *args, "--problem", str(ASSUMPTIONS)])
     assert code == 2 and needle in capsys.readouterr().err
+
+
+def test_the_assumption_problem_holds_only_assumptions():
+    """experiments/assumptions.toml varies the guesses: every key is an `assumption` in
+    the parameter table (a fitted parameter is identified by the targets, not guessed),
+    and every default lies inside its range."""
+    import tomllib
+
+    from experiments.params_doc import rows
+
+    table = {r.key: r for r in rows()}
+    spec = tomllib.loads(ASSUMPTIONS.read_text())
+    for p in spec["parameter"]:
+        row = table[p["key"]]
+        assert row.grounding == "assumption", (p["key"], row.grounding)
+        lo, hi = p["bounds"]
+        assert lo <= row.default <= hi, (p["key"], row.default, p["bounds"])
