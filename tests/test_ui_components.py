@@ -431,6 +431,37 @@ def test_cancelling_a_rerun_keeps_the_previous_comparison(render):
     assert store.compare_result.value is first
 
 
+def test_a_rerun_updates_the_shown_comparison_in_place(render):
+    """The results keep their place while a new comparison runs and when it ends, so
+    their widgets (e.g. a download button someone is clicking) are updated, not
+    rebuilt: a click on a rebuilt widget is lost ("no comm channel" in the browser)."""
+    from ui.compare import CompareView
+
+    store = Store()
+    store.edit("organisation.employees", 30)
+    store.edit("weeks", 20)
+    store.compare_runs.value = 2
+    root = render(CompareView(store))
+    button(root, "Run comparison").click()
+    wait_until(lambda: "common random numbers; computed" in page_text(root))
+    csv = button(root, "Per-run summaries (CSV)")
+    first = store.compare_result.value
+    store.compare_runs.value = 100  # long enough to be seen running
+
+    def runs_field_shows_100() -> None:
+        fields = [w for w in all_widgets(root) if isinstance(w, v.TextField)]
+        assert any(f.label == "Runs per plan" and str(f.v_model) == "100" for f in fields)
+
+    eventually(runs_field_shows_100)  # the button's handler now has the new value
+    button(root, "Run comparison").click()
+    wait_until(lambda: "Running 200 simulations" in page_text(root))
+    assert button(root, "Per-run summaries (CSV)") is csv  # while the new one runs
+    wait_until(lambda: store.compare_result.value is not first, timeout=120)
+    wait_until(lambda: "Running" not in page_text(root), timeout=60)
+    eventually(lambda: _contains(root, "100 runs per plan"))
+    assert button(root, "Per-run summaries (CSV)") is csv  # and when it is done
+
+
 def test_whatif_flags_a_budget_overrun(render):
     store, root = _whatif(render, "five_phase")
     store.edit("budget.total_eur", 10_000)  # licences and trainers' fees cost more

@@ -285,11 +285,13 @@ def CompareView(store: Store):
                 solara.Error(f"The comparison failed: {task.exception}")
         result = store.compare_result.value
         if isinstance(result, CompareResult):
-            if running:
-                Para(
-                    "Below: the previous comparison, until the new one is done.",
-                    style={"color": "#1d3557"},
-                )
+            # always there, empty when not running: the results below keep their place
+            # among the page's elements, so they (and their download buttons) are not
+            # rebuilt when the run ends
+            Para(
+                "Below: the previous comparison, until the new one is done." if running else "",
+                style={"color": "#1d3557"},
+            )
             ref = reference if reference in result.plans else result.plans[0]
             CompareResults(result, ref)
         elif not running:
