@@ -17,10 +17,11 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, wait
+from typing import Any
 
-from experiments.runner import ChunkResult, Context, Task, run_chunk
+from experiments.runner import Batch, ChunkResult, Context, Task, execute, run_chunk
 from model.errors import Problem, ScenarioError
 from model.jit import ensure_compiled
 
@@ -255,3 +256,33 @@ def make_executor(workers: int | None = None, scheduler: str | None = None):
     if n < 0:
         raise ScenarioError([Problem("--workers", "", n, "a number >= 0 (0 = all cores)")])
     return SerialExecutor() if n == 1 else ProcessExecutor(n)
+
+
+def collect(
+    batch: Batch,
+    workers: int,
+    on_progress: Callable[[float], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> list[dict[str, Any]] | None:
+    """Every record of `batch`, run on `workers` processes (1: in this process), sorted by
+    point and run; `on_progress` gets the percentage done; None when `should_stop` ended
+    it early. For callers that keep nothing on disk (the UI's comparisons, debriefs)."""
+    records: list[dict[str, Any]] = []
+    done = [0]
+
+    def progress(n: int) -> None:
+        done[0] += n
+        if on_progress is not None:
+            on_progress(100.0 * done[0] / batch.size)
+
+    finished = execute(
+        batch,
+        None,
+        make_executor(workers),
+        on_result=records.extend,
+        on_progress=progress,
+        should_stop=should_stop,
+    )
+    if not finished:
+        return None
+    return sorted(records, key=lambda r: (r["point"], r["run"]))

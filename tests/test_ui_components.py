@@ -402,6 +402,18 @@ def test_workshop_budget_problem_is_a_message_not_a_traceback(render, caplog):
     assert store.ws_session.value is before  # the running session is kept
 
 
+def set_compare_runs(store: Store, root: widgets.Widget, runs: int) -> None:
+    """Set Compare's runs per plan and wait until the field (and so the Run button's
+    handler) has the new value."""
+    store.compare_runs.value = runs
+
+    def field_shows_it() -> None:
+        fields = [w for w in all_widgets(root) if isinstance(w, v.TextField)]
+        assert any(f.label == "Runs per plan" and str(f.v_model) == str(runs) for f in fields)
+
+    eventually(field_shows_it)
+
+
 def test_cancelling_a_rerun_keeps_the_previous_comparison(render):
     from ui.compare import CompareView
 
@@ -413,13 +425,7 @@ def test_cancelling_a_rerun_keeps_the_previous_comparison(render):
     button(root, "Run comparison").click()
     wait_until(lambda: "common random numbers; computed" in page_text(root))
     first = store.compare_result.value
-    store.compare_runs.value = 400
-
-    def runs_field_shows_400() -> None:
-        fields = [w for w in all_widgets(root) if isinstance(w, v.TextField)]
-        assert any(f.label == "Runs per plan" and str(f.v_model) == "400" for f in fields)
-
-    eventually(runs_field_shows_400)  # the button's handler now has the new value
+    set_compare_runs(store, root, 400)
     button(root, "Run comparison").click()
     wait_until(lambda: "Running 800 simulations" in page_text(root))
     eventually(lambda: _contains(root, "the previous comparison, until the new one is done"))
@@ -446,13 +452,7 @@ def test_a_rerun_updates_the_shown_comparison_in_place(render):
     wait_until(lambda: "common random numbers; computed" in page_text(root))
     csv = button(root, "Per-run summaries (CSV)")
     first = store.compare_result.value
-    store.compare_runs.value = 100  # long enough to be seen running
-
-    def runs_field_shows_100() -> None:
-        fields = [w for w in all_widgets(root) if isinstance(w, v.TextField)]
-        assert any(f.label == "Runs per plan" and str(f.v_model) == "100" for f in fields)
-
-    eventually(runs_field_shows_100)  # the button's handler now has the new value
+    set_compare_runs(store, root, 100)  # long enough to be seen running
     button(root, "Run comparison").click()
     wait_until(lambda: "Running 200 simulations" in page_text(root))
     assert button(root, "Per-run summaries (CSV)") is csv  # while the new one runs

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from experiments.executors import ProcessExecutor, SerialExecutor
-from experiments.runner import Batch, Context, Task, execute
+from experiments.executors import collect
+from experiments.runner import Batch, Context, Task
 from experiments.stats import bounds_of, interval, paired_interval
 from model import Scenario, load_scenario, run
 
@@ -167,26 +167,9 @@ def run_compare(
         measure=compare_measure,
     )
     batch = Batch(ctx, [(k, {}) for k in range(len(names))], int(runs))
-    records: list[dict] = []
-    done = [0]
-
-    def progress(n: int) -> None:
-        done[0] += n
-        if on_progress is not None:
-            on_progress(100.0 * done[0] / batch.size)
-
-    executor = ProcessExecutor(workers) if workers > 1 else SerialExecutor()
-    finished = execute(
-        batch,
-        None,
-        executor,
-        on_result=records.extend,
-        on_progress=progress,
-        should_stop=should_stop,
-    )
-    if not finished:
+    by_run = collect(batch, workers, on_progress, should_stop)
+    if by_run is None:
         return None
-    by_run = sorted(records, key=lambda r: (r["point"], r["run"]))
     of_plan = {name: [r for r in by_run if r["point"] == k] for k, name in enumerate(names)}
     return CompareResult(
         plans=names,

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.executors import ProcessExecutor, SerialExecutor
-from experiments.runner import Batch, Context, Task, execute
+from experiments.executors import collect
+from experiments.runner import Batch, Context, Task
 from experiments.stats import paired_interval
 from model import load_scenario
 from ui.charts import PLAN_COLOURS
@@ -107,18 +107,8 @@ def run_debrief(
     ctx = Context(
         plans=(load_scenario(preset),), overrides={}, seed=int(seed), measure=replay_measure
     )
-    batch = Batch(ctx, [(0, p) for p in points], runs)
-    records: list[dict[str, Any]] = []
-    done = [0]
-
-    def progress(n: int) -> None:
-        done[0] += n
-        if on_progress is not None:
-            on_progress(100.0 * done[0] / batch.size)
-
-    executor = ProcessExecutor(workers) if workers > 1 else SerialExecutor()
-    execute(batch, None, executor, on_result=records.extend, on_progress=progress)
-    table = pd.DataFrame(records).sort_values(["point", "run"])
+    records = collect(Batch(ctx, [(0, p) for p in points], runs), workers, on_progress)
+    table = pd.DataFrame(records)
     by_point = {p: g for p, g in table.groupby("point")}
 
     def mean_curves(k: int) -> dict[str, np.ndarray]:

@@ -288,14 +288,7 @@ def JoinRoom(store: Store, on_joined: Callable[[], None]):
     def join() -> None:
         room = find_room(code)
         session = room.join(team)
-        with store.batch():
-            store.room_team.value = (room, " ".join(team.split()))
-            store.ws_preset.value = room.preset
-            store.ws_seed.value = room.seed
-            store.ws_budget.value = room.budget_eur
-            store.ws_started.value = (room.preset, room.seed, room.budget_eur)
-            store.ws_session.value = session
-            store.ws_version.value += 1
+        store.join_team(room, " ".join(team.split()), session)
         on_joined()
 
     with solara.Card(margin=0, style=CARD_STYLE, classes=["room-join"]):

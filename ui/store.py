@@ -159,6 +159,17 @@ class Store:
             self.ws_session.value = session
             self.ws_version.value += 1
 
+    def join_team(self, room: Any, name: str, session: WorkshopSession) -> None:
+        """This page plays `session` as team `name` of `room` (its preset, seed, budget)."""
+        with self.batch():
+            self.room_team.value = (room, name)
+            self.ws_preset.value = room.preset
+            self.ws_seed.value = room.seed
+            self.ws_budget.value = room.budget_eur
+            self.ws_started.value = (room.preset, room.seed, room.budget_eur)
+            self.ws_session.value = session
+            self.ws_version.value += 1
+
     # ------------------------------------------------------------------ what-if
     def set_draft(self, draft: Draft) -> None:
         """A new draft; when it is valid the run restarts at week 0 on it."""

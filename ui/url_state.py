@@ -268,14 +268,7 @@ def restore_room(store: Any, search: str | None) -> None:
         if "room" in q and "team" in q:
             room = find_room(q["room"])
             name = q["team"]
-            session = room.teams.get(name) or room.join(name)
-            store.room_team.value = (room, name)
-            store.ws_preset.value = room.preset
-            store.ws_seed.value = room.seed
-            store.ws_budget.value = room.budget_eur
-            store.ws_started.value = (room.preset, room.seed, room.budget_eur)
-            store.ws_session.value = session
-            store.ws_version.value += 1
+            store.join_team(room, name, room.teams.get(name) or room.join(name))
         if "host" in q:
             store.room_hosted.value = find_room(q["host"])
     except Exception as exc:  # noqa: BLE001 - e.g. a room that no longer exists
