@@ -253,6 +253,19 @@ def enter_value(page, label: str, value: str, until) -> None:
     until(TIMEOUT_MS)
 
 
+def set_compare_runs(page, runs: int, plans: int) -> None:
+    """Set Compare's runs per plan and wait until the server has it (the size line
+    shows it), so Run comparison does not start with the old count."""
+    enter_value(
+        page,
+        "Runs per plan",
+        str(runs),
+        lambda ms: expect(page.locator(".compare-size")).to_have_text(
+            f"{plans} plans x {runs} runs = {plans * runs} simulations", timeout=ms
+        ),
+    )
+
+
 def wait_idle(page) -> None:
     """The detail charts of the current week are drawn (nothing pending)."""
     page.locator("img.chart-network").first.wait_for()
@@ -338,9 +351,7 @@ def test_whatif_load_run_step_reset(ui):
 def test_compare_two_plans(ui):
     page = ui
     page.get_by_role("tab", name="Compare").click()
-    runs = page.get_by_label("Runs per plan")
-    runs.fill("6")
-    runs.press("Enter")
+    set_compare_runs(page, 6, plans=2)
     page.get_by_role("button", name="Run comparison").click()
     page.locator(".compare-done").wait_for()
     page.locator("img.chart-compare-active").wait_for(state="visible")
@@ -628,9 +639,7 @@ def test_named_plans_compared_and_kept_across_a_server_restart(chromium, ui_app)
         for name in ("plan: Bold", "plan: Lean"):
             page.locator(".v-menu__content .v-list-item", has_text=name).click()
         page.keyboard.press("Escape")
-        runs = page.get_by_label("Runs per plan")
-        runs.fill("4")
-        runs.press("Enter")
+        set_compare_runs(page, 4, plans=4)
         page.get_by_role("button", name="Run comparison").click()
         page.locator(".compare-done").wait_for()
         table = page.locator("table.compare-plans")

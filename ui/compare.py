@@ -267,6 +267,12 @@ def CompareView(store: Store):
                 )
                 if running:
                     solara.Button("Cancel", on_click=cancel, text=True)
+            if not running and can_run:
+                solara.Text(
+                    f"{len(chosen)} plans x {runs} runs = {len(chosen) * runs} simulations",
+                    classes=["compare-size"],
+                    style={"font-size": "13px", "color": "#444"},
+                )
             if running:
                 pct = task.progress or 0.0
                 solara.ProgressLinear(pct if pct > 0 else True)
