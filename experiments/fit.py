@@ -88,6 +88,9 @@ JOINT: dict[str, tuple[float, float]] = {
     "peer_learning": (0.0, 1.5),
     "value_friction": (0.05, 0.6),
     "unmet_support": (0.0, 0.6),
+    # the spread of the tool's fit to people's tasks (how many of their hours it
+    # addresses): wide in exposure studies (docs/calibration.md, "Task fit")
+    "task_fit_spread": (0.3, 1.5),
     MIX_KEY: MIX_BOUNDS,
 }
 # mechanism checks the fit must keep (docs/ODD.md 3.6, tests/test_mechanisms.py): a

@@ -58,11 +58,14 @@ class ActionStatus:
 
 def task_fit(usefulness: float, n: int, spread: float, rng: np.random.Generator) -> np.ndarray:
     """The tool's usefulness for each employee's tasks: the tool's usefulness times a
-    gamma-distributed fit with mean 1 and coefficient of variation `spread`, capped at 1."""
+    gamma-distributed fit with mean 1 and coefficient of variation `spread`.
+
+    Not capped: the fit also scales the hours a user saves, and the plan's business
+    case counts the mean fit (1), so a cap would bias realised benefits low."""
     if spread <= 0:
         return np.full(n, usefulness)
     shape = 1.0 / spread**2
-    return np.minimum(usefulness * rng.gamma(shape, 1.0 / shape, n), 1.0)
+    return usefulness * rng.gamma(shape, 1.0 / shape, n)
 
 
 def _action(name: str) -> Action:

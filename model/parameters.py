@@ -809,7 +809,8 @@ class Parameters(_Frozen):
         "coefficient of variation",
         "assumption",
         hi=3.0,
-        doc="how much the tool's usefulness varies between people's tasks",
+        doc="how much the tool's fit varies between people's tasks (the share of their "
+        "hours it addresses; wide in exposure studies, docs/calibration.md)",
     )
     data_floor: float = P(0.4, "reliability factor at data quality 0", "assumption")
     standalone_share: float = P(0.5, "share of value before integration", "assumption")

@@ -121,17 +121,32 @@ def _greedy_spread(
 
 
 def select_pilot(
-    kind: str, size: int, eligible: np.ndarray, attitude: np.ndarray, rng: np.random.Generator
+    kind: str,
+    size: int,
+    eligible: np.ndarray,
+    attitude: np.ndarray,
+    fit: np.ndarray,
+    rng: np.random.Generator,
 ) -> np.ndarray:
-    """Pilot users among eligible target users: most receptive, random or most resistant."""
+    """Pilot users among eligible target users: most receptive, random or most resistant.
+
+    "Most receptive" is a pilot where success is likely (DOMAIN section 2, phase 4):
+    people who are open to the tool and whose work it fits, attitude and task fit
+    weighted equally as z-scores among the eligible."""
     if kind == "none" or size <= 0:
         return np.empty(0, dtype=np.int64)
     if kind == "most_receptive":
-        return _top(attitude, eligible, size, rng)
+        return _top(_z(attitude, eligible) + _z(fit, eligible), eligible, size, rng)
     if kind == "most_resistant":
         return _top(-attitude, eligible, size, rng)
     idx = np.flatnonzero(eligible)
     return rng.choice(idx, size=min(size, idx.size), replace=False)
+
+
+def _z(x: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """x standardised over `among` (0 where it does not vary)."""
+    sd = float(x[among].std()) if among.any() else 0.0
+    return (x - x[among].mean()) / sd if sd > 0 else np.zeros_like(x, dtype=float)
 
 
 def select_advisers(

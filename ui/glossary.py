@@ -38,8 +38,10 @@ GLOSSARY: dict[str, str] = {
     "hours freed": "Working hours the tool saves its active users.",
     "benefit": "Hours freed x hourly cost: the value of the time the tool saves.",
     "benefits realised": "Realised hours freed over the hours the plan itself expected "
-    "(goal share of target users x hours saved per week x reliability, from the start of "
-    "implementation): 100% means the plan delivered the benefit it promised.",
+    "(every target user x hours saved per week x reliability, ramping up from the start "
+    "of implementation to anchoring): 100% means the plan delivered the benefit it "
+    "promised; above 100% when its users, the people the tool fits best, save more than "
+    "the average user the plan counted.",
     "total cost": "All costs of the run: change measures, staff hours in training and "
     "meetings, and licences.",
     "budget": "The budget for change measures (scenario: budget.total_eur).",

@@ -45,7 +45,9 @@ def _start_pilot(sim: Simulation) -> None:
     week, kind = _pilot_week_and_kind(sim)
     if kind == "none" or sim.week < week or not sim.once("pilot"):
         return
-    chosen = select_pilot(kind, pilot_size(sim), sim.wf.is_target, st.attitude, sim.rng)
+    chosen = select_pilot(
+        kind, pilot_size(sim), sim.wf.is_target, st.attitude, st.usefulness, sim.rng
+    )
     sim.prog.pilot_week = sim.week
     st.pilot[chosen] = True
     st.access[chosen] = True
