@@ -47,16 +47,18 @@ def csr_matvec(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, x: np.
 
 @njit
 def csr_matvecs(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, xs: np.ndarray):
-    """A x for every row x of `xs` (m, n) in one pass over A (scipy's summation order)."""
-    m = xs.shape[0]
+    """A x for every column x of `xs` (n, m) in one pass over A (scipy's summation
+    order); the result is (n, m) too. Columns, not rows: a neighbour's m values sit
+    side by side, so each tie reads one cache line instead of m."""
+    m = xs.shape[1]
     n = indptr.size - 1
-    out = np.zeros((m, n))
+    out = np.zeros((n, m))
     for i in range(n):
         for jj in range(indptr[i], indptr[i + 1]):
             j = indices[jj]
             a = data[jj]
             for r in range(m):
-                out[r, i] += a * xs[r, j]
+                out[i, r] += a * xs[j, r]
     return out
 
 
@@ -137,11 +139,12 @@ def per_employee(x: Any, n: int, dtype: type = np.float64) -> np.ndarray:
 
 
 def matvecs(a: Any, *xs: np.ndarray) -> np.ndarray:
-    """(`a @ x` for each x) in one pass over the CSR matrix `a`, as rows of an array."""
-    stacked = np.empty((len(xs), a.shape[1]))
+    """(`a @ x` for each x) in one pass over the CSR matrix `a`, as (contiguous) rows of
+    an array."""
+    stacked = np.empty((a.shape[1], len(xs)))
     for r, x in enumerate(xs):
-        stacked[r] = x
-    return csr_matvecs(a.indptr, a.indices, a.data, stacked)
+        stacked[:, r] = x
+    return np.ascontiguousarray(csr_matvecs(a.indptr, a.indices, a.data, stacked).T)
 
 
 def _kernel_modules() -> list[Path]:
