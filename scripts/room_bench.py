@@ -117,13 +117,13 @@ async def join(page, code: str, name: str) -> None:
             break
         await asyncio.sleep(0.05)
     await button.click()
-    await page.locator("img.chart-workshop.week-0").wait_for()
+    await page.locator("div.chart-workshop.week-0").wait_for()
 
 
 async def next_week(page, week: int) -> float:
     t0 = time.perf_counter()
     await page.get_by_role("button", name="Next week").click()
-    await page.locator(f"img.chart-workshop.week-{week}").wait_for()
+    await page.locator(f"div.chart-workshop.week-{week}").wait_for()
     return time.perf_counter() - t0
 
 
@@ -157,7 +157,7 @@ async def bench(
             t0 = time.perf_counter()
             await host.get_by_role("button", name="Next week for all teams").click()
             await asyncio.gather(
-                *(p.locator(f"img.chart-workshop.week-{week}").wait_for() for p in pages)
+                *(p.locator(f"div.chart-workshop.week-{week}").wait_for() for p in pages)
             )
             all_steps.append(time.perf_counter() - t0)
         # the projector at 1280x720 with every team on the board

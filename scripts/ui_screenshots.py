@@ -36,7 +36,7 @@ def join(page, code: str, name: str) -> None:
     page.get_by_label("Team name").fill(name)
     page.wait_for_timeout(300)
     page.get_by_role("button", name="Join").click()
-    page.locator("img.chart-workshop.week-0").wait_for()
+    page.locator("div.chart-workshop.week-0").wait_for()
 
 
 def shoot(url: str, out: Path) -> None:
@@ -58,13 +58,13 @@ def shoot(url: str, out: Path) -> None:
                     page.get_by_role("button", name=plays[name]).click()
                     page.locator("table.decision-log").get_by_text(plays[name]).wait_for()
                 page.get_by_role("button", name="Next week").click()
-                page.locator(f"img.chart-workshop.week-{week}").wait_for()
+                page.locator(f"div.chart-workshop.week-{week}").wait_for()
         host.get_by_role("button", name="A rumour spreads").click()
         host.locator(".room-mode").get_by_role("button", name="facilitator").click()
         for week in range(4, 17):  # the facilitator leads to week 16
             host.get_by_role("button", name="Next week for all teams").click()
             for page in teams.values():
-                page.locator(f"img.chart-workshop.week-{week}").wait_for()
+                page.locator(f"div.chart-workshop.week-{week}").wait_for()
             if week == 10:
                 host.get_by_role("button", name="The works council objects").click()
         host.wait_for_timeout(1500)

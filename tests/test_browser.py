@@ -368,7 +368,7 @@ def workshop_week1_concern_board(page) -> None:
     """Workshop tab: one week, then a concern board (logged)."""
     page.get_by_role("tab", name="Workshop").click()
     page.get_by_role("button", name="Next week").click()
-    page.locator("img.chart-workshop.week-1").wait_for()
+    page.locator("div.chart-workshop.week-1").wait_for()
     page.get_by_role("button", name="Open a concern board").click()
     expect(page.locator("table.decision-log")).to_contain_text("Open a concern board")
 
@@ -378,13 +378,25 @@ def test_workshop_step_lever_reveal_debrief(ui):
     workshop_week1_concern_board(page)
     expect(page.get_by_role("button", name="Open a concern board")).to_be_disabled()
     page.get_by_role("button", name="+4 weeks").click()
-    page.locator("img.chart-workshop.week-5").wait_for()
+    page.locator("div.chart-workshop.week-5").wait_for()
+    # the trend is in the page: pointing at week 3 reaches its band, whose tooltip
+    # gives that week's values
+    band = page.locator("div.chart-workshop.week-5 rect.week-band").nth(3)
+    expect(band.locator("title")).to_contain_text("Week 3: active use ")
+    box = band.bounding_box()
+    assert box is not None and box["width"] > 0
+    hit = page.evaluate(
+        "([x, y]) => { const e = document.elementFromPoint(x, y);"
+        " return e && e.classList.contains('week-band') ? e.textContent : null; }",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert hit is not None and hit.startswith("Week 3: "), hit
     page.get_by_text("Reveal hidden concerns").click()
     page.locator("img.chart-workshop-network.concerns").wait_for(state="visible")
     page.get_by_role("button", name="To the end").click()
     expect(page.locator(".debrief")).to_contain_text("Resistance peaked")
     page.get_by_role("button", name="Replay (same seed)").click()
-    page.locator("img.chart-workshop.week-0").wait_for()
+    page.locator("div.chart-workshop.week-0").wait_for()
 
 
 def test_workshop_double_clicks_count_once(ui):
@@ -394,9 +406,9 @@ def test_workshop_double_clicks_count_once(ui):
     log = page.locator("table.decision-log")
     expect(log).to_contain_text("storytelling town hall")
     page.get_by_role("button", name="Next week").dblclick()
-    page.locator("img.chart-workshop.week-1").wait_for()
+    page.locator("div.chart-workshop.week-1").wait_for()
     page.wait_for_timeout(1000)  # a second booking or week would show by now
-    expect(page.get_by_text("Week 1 of 52")).to_be_visible()
+    expect(page.locator(".workshop-status")).to_contain_text("Week 1 of 52")
     expect(log.locator("tr")).to_have_count(2)  # header + one decision
 
 
@@ -474,11 +486,11 @@ def test_workshop_survives_reload(ui):
     page = ui
     workshop_week1_concern_board(page)
     page.get_by_role("button", name="+4 weeks").click()
-    page.locator("img.chart-workshop.week-5").wait_for()
+    page.locator("div.chart-workshop.week-5").wait_for()
     page.wait_for_function("() => window.location.search.includes('ws=')")
     page.reload()
-    page.locator("img.chart-workshop.week-5").wait_for()  # the Workshop tab, week 5
-    expect(page.get_by_text("Week 5 of 52")).to_be_visible()
+    page.locator("div.chart-workshop.week-5").wait_for()  # the Workshop tab, week 5
+    expect(page.locator(".workshop-status")).to_contain_text("Week 5 of 52")
     expect(page.locator("table.decision-log")).to_contain_text("Open a concern board")
 
 
@@ -530,7 +542,7 @@ def test_room_facilitator_and_three_teams(chromium, ui_server, tmp_path):
                     if name == "Gamma" and rnd == 2:
                         continue  # Gamma is a round behind until the facilitator leads
                     page.get_by_role("button", name="Next week").click()
-                    page.locator(f"img.chart-workshop.week-{rnd}").wait_for()
+                    page.locator(f"div.chart-workshop.week-{rnd}").wait_for()
             weeks = {"Alpha": rnd, "Beta": rnd, "Gamma": rnd - 1 if rnd >= 2 else rnd}
             deadline = time.monotonic() + 30
             while leaderboard_weeks(board) != weeks:  # the dashboard updates by itself
@@ -542,7 +554,7 @@ def test_room_facilitator_and_three_teams(chromium, ui_server, tmp_path):
                     expect(page.locator(".team-feed")).to_contain_text("A rumour spreads")
                     expect(page.locator("table.decision-log")).to_contain_text("A rumour spreads")
         for name, page in teams.items():
-            page.locator(f"img.chart-workshop.week-{4 if name != 'Gamma' else 3}").wait_for()
+            page.locator(f"div.chart-workshop.week-{4 if name != 'Gamma' else 3}").wait_for()
         expect(board).to_contain_text("Run a storytelling town hall")
         # the facilitator ranks by resistance: the board marks that column, the feed says so
         host.get_by_label("Rank by").click(force=True)
@@ -652,13 +664,15 @@ def test_named_plans_compared_and_kept_across_a_server_restart(chromium, ui_app)
         assert sum(line.startswith("plan: Lean,") for line in runs_csv) == 4
         page.get_by_role("tab", name="Workshop").click()
         page.get_by_role("button", name="+4 weeks").click()
-        page.locator("img.chart-workshop.week-4").wait_for()
+        page.locator("div.chart-workshop.week-4").wait_for()
         page.wait_for_function("() => window.location.search.includes('ws=')")
         address = page.url
     ui_app.restart()
     workspace = address.split("w=")[1].split("&")[0]
     with watched_page(chromium, f"{ui_app.url}?w={workspace}", ready=".workshop") as page:
-        expect(page.get_by_text("Week 4 of 52")).to_be_visible()  # the Workshop, week 4
+        expect(page.locator(".workshop-status")).to_contain_text(
+            "Week 4 of 52"
+        )  # the Workshop, week 4
         page.get_by_role("tab", name="What-if").click()
         expect(page.locator(".plan-list")).to_contain_text("2 saved: Bold, Lean.")
         expect(page.get_by_text("1 edit", exact=True)).to_be_visible()

@@ -124,7 +124,7 @@ def test_facilitator_picks_the_decision_to_chart(debrief):
     box, rc = solara.render(DebriefChart(result), handle_error=False)
     try:
         page = _html(box)
-        assert "chart-debrief row-0" in page and "data:image/svg+xml;base64," in page
+        assert "chart-debrief row-0" in page and "<title>Week 0: " in page
         assert "with all of A's decisions" in page
         select = next(
             w for w in all_widgets(box) if isinstance(w, v.Select) and "with / without" in w.label

@@ -19,7 +19,7 @@ from ui.room_debrief import DEBRIEF_RUNS, Debrief, debrief_svg, run_debrief
 from ui.room_tables import effects_html, feed_html, leaderboard_html, room_csv, team_logs_html
 from ui.state import fmt_eur, fmt_pct
 from ui.store import Store, guarded
-from ui.svg_chart import svg_img
+from ui.svg_chart import svg_inline
 from ui.whatif import CARD_STYLE, TABLE_CSS, ChartCard, safe_chart
 from ui.widgets import Download, Heading, LazyData, Para
 
@@ -132,7 +132,7 @@ def DebriefChart(debrief: Debrief):
             style={"min-width": "360px"},
         )
         Download(svg, f"debrief_{row + 1}.svg", "SVG", "image/svg+xml")
-    solara.HTML(unsafe_innerHTML=svg_img(svg, ["chart-debrief", f"row-{row}"]))
+    solara.HTML(unsafe_innerHTML=svg_inline(svg, ["chart-debrief", f"row-{row}"]))
     Para(
         f"Final active use {fmt_pct(r.active_share_with, 1)} with all of {r.team}'s "
         f"decisions, {fmt_pct(r.active_share_without, 1)} without this one; resistant "

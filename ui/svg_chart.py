@@ -91,8 +91,29 @@ def line_chart_svg(
         out.append(f"<line x1='{LEFT + pw + 10}' x2='{LEFT + pw + 30}' y1='{ly}' y2='{ly}' "
                    f"stroke='{line.colour}' stroke-width='{line.width}'{dash}/>")  # fmt: skip
         out.append(f"<text x='{LEFT + pw + 36}' y='{ly + 4}'>{html.escape(line.label)}</text>")
+    out += hover_bands(lines, x, TOP, ph)
     out.append("</svg>")
     return "".join(out)
+
+
+def hover_bands(lines: list[Line], x, top: float, height: float) -> list[str]:
+    """One transparent band a week over the plot; pointing at it shows every line's value
+    that week (an SVG <title>: the browser's tooltip, with no script)."""
+    n = max((len(line.values) for line in lines), default=0)
+    half = (x(1) - x(0)) / 2
+    out = []
+    for w in range(n):
+        values = [
+            f"{line.label} {100 * float(line.values[w]):.0f}%"
+            for line in lines
+            if w < len(line.values) and np.isfinite(line.values[w])
+        ]
+        tip = html.escape(f"Week {w}: " + ", ".join(values))
+        out.append(
+            f"<rect class='week-band' x='{x(w) - half:.1f}' y='{top}' width='{2 * half:.1f}' "
+            f"height='{height}' fill='transparent'><title>{tip}</title></rect>"
+        )
+    return out
 
 
 def workshop_svg(weekly: pd.DataFrame, weeks: int, decision_weeks: list[int], goal: float) -> str:
@@ -200,6 +221,14 @@ def network_svg(
         out.append(f"<text x='24' y='{y + 4:.0f}'>{html.escape(label)}</text>")
     out.append("</svg>")
     return "".join(out)
+
+
+def svg_inline(svg: str, classes: list[str]) -> str:
+    """The SVG in the page itself (not as an image), scaling with its container, so its
+    tooltips (the values of a week) show on hover."""
+    cls = html.escape(" ".join(["chart", *classes]))
+    sized = svg.replace("<svg ", "<svg style='width:100%;height:auto;display:block' ", 1)
+    return f"<div class='{cls}' role='img' aria-label='chart'>{sized}</div>"
 
 
 def svg_img(svg: str, classes: list[str]) -> str:
