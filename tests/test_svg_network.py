@@ -54,21 +54,3 @@ def test_hidden_concerns_and_attitude_change_the_colours():
     order = np.argsort(st.attitude[layout.nodes])
     # the most negative and the most positive employee get different ends of the scale
     assert fills[order[0]] != fills[order[-1]]
-
-
-def test_pointing_at_an_employee_tells_their_state_and_hidden_concern_only_when_revealed():
-    sim = _week()
-    layout = network_layout(sim.adj, seed=0)
-    st = sim.state
-    plain = network_svg(layout, st.stage, st.attitude, st.champion, None, "stage")
-    tips = re.findall(r"<title>([^<]*)</title>", plain.split("<g class='nodes'>")[1])
-    assert len(tips) == layout.nodes.size
-    labels = ("not using", "trial", "active", "lapsed")
-    for i, tip in zip(layout.nodes.tolist(), tips, strict=True):
-        assert tip.startswith(f"Employee {i}: {labels[st.stage[i]]}, attitude ")
-        assert f"{st.attitude[i]:+.2f}" in tip and ("champion" in tip) == bool(st.champion[i])
-        assert "concern" not in tip  # hidden until revealed
-    revealed = network_svg(layout, st.stage, st.attitude, st.champion, st.concerns, "stage")
-    i = int(layout.nodes[0])
-    strongest = ("existential", "overload", "control", "quality")[int(np.argmax(st.concerns[:, i]))]
-    assert f"Employee {i}: " in revealed and f"strongest concern {strongest} " in revealed

@@ -5,6 +5,7 @@ as in `ui.charts`."""
 
 from __future__ import annotations
 
+import base64
 import html
 from dataclasses import dataclass
 
@@ -197,10 +198,9 @@ def network_svg(
         )
         out.append(f"<path d='{path}' stroke='#9a9a9a' stroke-width='0.5' stroke-opacity='0.35'/>")
     out.append("<g class='nodes'>")
-    tips = node_tips(ids, stage, attitude, champion, concerns)
     out.extend(
-        f"<circle cx='{x:.1f}' cy='{y:.1f}' r='{r:.1f}' fill='{c}'><title>{t}</title></circle>"
-        for (x, y), r, c, t in zip(xy.tolist(), size.tolist(), colours.tolist(), tips, strict=True)
+        f"<circle cx='{x:.1f}' cy='{y:.1f}' r='{r:.1f}' fill='{c}'/>"
+        for (x, y), r, c in zip(xy.tolist(), size.tolist(), colours.tolist(), strict=True)
     )
     out.append("</g>")
     champs = np.flatnonzero(champion[ids])
@@ -223,30 +223,19 @@ def network_svg(
     return "".join(out)
 
 
-def node_tips(
-    ids: np.ndarray,
-    stage: np.ndarray,
-    attitude: np.ndarray,
-    champion: np.ndarray,
-    concerns: np.ndarray | None,
-) -> list[str]:
-    """Each shown employee's tooltip: number, usage stage, attitude, champion, and (only
-    when the concerns are revealed) the strongest concern."""
-    out = []
-    for i in ids.tolist():
-        tip = f"Employee {i}: {STAGE_LABELS[int(stage[i])]}, attitude {attitude[i]:+.2f}"
-        if champion[i]:
-            tip += ", champion"
-        if concerns is not None:
-            k = int(np.argmax(concerns[:, i]))
-            tip += f", strongest concern {CONCERNS[k]} {concerns[k, i]:.2f}"
-        out.append(html.escape(tip))
-    return out
-
-
 def svg_inline(svg: str, classes: list[str]) -> str:
     """The SVG in the page itself (not as an image), scaling with its container, so its
-    tooltips (a week's values, an employee's state) show on hover."""
+    tooltips (the values of a week) show on hover."""
     cls = html.escape(" ".join(["chart", *classes]))
     sized = svg.replace("<svg ", "<svg style='width:100%;height:auto;display:block' ", 1)
     return f"<div class='{cls}' role='img' aria-label='chart'>{sized}</div>"
+
+
+def svg_img(svg: str, classes: list[str]) -> str:
+    """An <img> showing the SVG (as data), scaling with its container."""
+    data = base64.b64encode(svg.encode()).decode()
+    cls = html.escape(" ".join(["chart", *classes]))
+    return (
+        f"<img class='{cls}' style='width:100%;height:auto' alt='chart' "
+        f"src='data:image/svg+xml;base64,{data}'>"
+    )

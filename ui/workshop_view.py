@@ -16,7 +16,7 @@ from ui.room_tables import feed_html
 from ui.room_view import ROOM_CSS, RoomTimer
 from ui.state import fmt_eur, fmt_pct, plan_presets
 from ui.store import InputProblem, Store, guarded
-from ui.svg_chart import network_svg, svg_inline, workshop_svg
+from ui.svg_chart import network_svg, svg_img, svg_inline, workshop_svg
 from ui.whatif import CARD_STYLE, TABLE_CSS, html_table
 from ui.widgets import Download, Heading, Para
 from ui.workshop import WorkshopSession, default_budget, is_event
@@ -414,7 +414,7 @@ def WorkshopView(store: Store):
                             toolbar()
                             Download(net, "workshop_network.svg", "SVG", "image/svg+xml")
                     solara.HTML(
-                        unsafe_innerHTML=svg_inline(
+                        unsafe_innerHTML=svg_img(
                             net, ["chart-workshop-network", "concerns" if reveal else "plain"]
                         )
                     )
