@@ -64,7 +64,7 @@ from experiments.provenance import environment, scenario_hash
 from experiments.runner import Batch, Context, Task, execute, make_context
 from model.checks import check_seed
 from model.errors import Problem, ScenarioError
-from model.population import draw_organisation
+from model.population import draw_organisation, drawn_firm
 from model.scenario import Scenario, load_scenario, parse_override, read_toml
 from model.validation import validate
 
@@ -582,7 +582,11 @@ def _run_variance(
     X = sample(spec, "sobol", t.spec.samples, False, 4, seed)
     points = points_of(spec, X)
     plan = base.with_overrides(t.overrides)
-    ctx = make_context([plan], t.overrides, seed, t.population, counterfactual=False)
+    population = t.population
+    if population == "sme":  # a firm per base row, not one firm for the whole design
+        points = firm_per_base_row(points, base, t.overrides, len(spec.parameters), seed)
+        population = None
+    ctx = make_context([plan], t.overrides, seed, population, counterfactual=False)
     records: list[dict[str, Any]] = []
     batch = Batch(ctx, [(0, pt) for pt in points], t.runs)
     execute(batch, None, executor, on_result=records.extend, on_progress=progress)
@@ -596,6 +600,25 @@ def _run_variance(
         model = float(st[people].sum() / total) if total > 0 else float("nan")
     ok = math.isfinite(model) and abs(model - t.value) <= t.tolerance + 1e-12
     return Result(t, model, ok, len(records))
+
+
+def firm_per_base_row(
+    points: list[dict[str, Any]], base: Scenario, overrides: dict[str, Any], d: int, seed: int
+) -> list[dict[str, Any]]:
+    """The design's points, each with the firm of its base row laid under it.
+
+    A Saltelli design without second order is N blocks of d + 2 points (A, the d AB
+    points, B) that differ in one parameter at a time. Drawing the firm from the run's
+    seed would give every point the same firm (the runs share seeds across points), so
+    the indices would describe one firm. Here base row j is firm j of the population
+    (its own seed), shared by its block, so the firm is one more random factor and the
+    indices average over N firms; the target's overrides, then the point, come on top."""
+    n = len(points) // (d + 2)
+    if n * (d + 2) != len(points):
+        raise ValueError(f"{len(points)} points are not blocks of {d} + 2")
+    firms = np.random.SeedSequence([seed, 7921]).spawn(n)
+    drawn = [drawn_firm(base, s) for s in firms]
+    return [{**drawn[p // (d + 2)], **overrides, **pt} for p, pt in enumerate(points)]
 
 
 # --------------------------------------------------------------------------- CLI

@@ -57,6 +57,14 @@ def population_rng(seed_seq: np.random.SeedSequence) -> np.random.Generator:
 
 def draw_organisation(scenario: Scenario, seed_seq: np.random.SeedSequence) -> Scenario:
     """The scenario with its organisation drawn from the SME population."""
+    # validated again (not a bare model_copy): values tied to the organisation's size,
+    # e.g. a per-employee threshold list, are checked against the drawn size
+    return scenario.with_overrides(drawn_firm(scenario, seed_seq), "--population sme")
+
+
+def drawn_firm(scenario: Scenario, seed_seq: np.random.SeedSequence) -> dict:
+    """One firm of the SME population (its organisation, tool and goal date) as scenario
+    sections, to lay over `scenario`."""
     rng = population_rng(seed_seq)
     employees = int(round(np.exp(rng.uniform(np.log(10), np.log(250)))))
     culture = str(rng.choice(CULTURES, p=[CULTURE_MIX[c] for c in CULTURES]))
@@ -76,13 +84,10 @@ def draw_organisation(scenario: Scenario, seed_seq: np.random.SeedSequence) -> S
         roles={r: round(float(s), 4) for r, s in zip(ROLES, shares, strict=True)},
         works_council=works_council,
     )
-    # validated again (not a bare model_copy): values tied to the organisation's size,
-    # e.g. a per-employee threshold list, are checked against the drawn size
-    drawn = {
+    return {
         "organisation": org.model_dump(mode="python"),
         **draw_tool_and_goal(scenario, seed_seq),
     }
-    return scenario.with_overrides(drawn, "--population sme")
 
 
 def draw_tool_and_goal(scenario: Scenario, seed_seq: np.random.SeedSequence) -> dict:

@@ -494,3 +494,27 @@ def test_fit_constraints_are_one_sided_and_keep_the_culture_order():
     )
     assert 0 < small[0] < large[0]
     assert small[2] == pytest.approx(0.1 / fit.ORDER_TOL) and small[1] == small[3] == 0.0
+
+
+def test_a_population_sobol_design_draws_a_firm_per_base_row():
+    """With population = "sme", each Saltelli block (A, the d AB points, B) is one firm
+    of the population, so the people/technology share averages over firms instead of
+    describing the one firm that the shared run seed would draw; the target's
+    overrides, then the point's values, lie on top of the firm."""
+    from experiments.calibrate import firm_per_base_row
+
+    base = load_scenario("typical_sme")
+    d = 2
+    points = [{"tool.usefulness": round(0.3 + 0.05 * k, 2)} for k in range(3 * (d + 2))]
+    out = firm_per_base_row(points, base, {"organisation.culture": "hierarchy"}, d, seed=5)
+    scenarios = [base.with_overrides(p) for p in out]
+    orgs = [sc.organisation.model_dump() for sc in scenarios]
+    blocks = [orgs[k * (d + 2) : (k + 1) * (d + 2)] for k in range(3)]
+    assert all(all(o == b[0] for o in b) for b in blocks)  # one firm per block
+    assert blocks[0][0] != blocks[1][0] != blocks[2][0]  # a new firm per block
+    assert all(sc.organisation.culture == "hierarchy" for sc in scenarios)
+    assert [sc.tool.usefulness for sc in scenarios] == [p["tool.usefulness"] for p in points]
+    again = firm_per_base_row(points, base, {"organisation.culture": "hierarchy"}, d, seed=5)
+    assert again == out  # reproducible
+    with pytest.raises(ValueError, match="blocks"):
+        firm_per_base_row(points[:-1], base, {}, d, seed=5)

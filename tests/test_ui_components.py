@@ -667,7 +667,8 @@ def test_room_facilitator_and_three_teams(render):
         if lever:
             button(ws, "Run a storytelling town hall").click()
         for _ in range(weeks):
-            session.step()
+            with room.lock:  # as the team's page steps: the dashboard reads under it
+                session.step()
         teams[name] = session
     board = room.leaderboard("active_share")
     assert list(board.team) == list(board.sort_values("active_share", ascending=False).team)
