@@ -164,3 +164,27 @@ def test_lever_check_runs_through_the_batch_runner_on_any_executor():
         counterfactual=False,
     )
     assert serial[2] == on.summary[check.metric] - off.summary[check.metric]
+
+
+def test_a_receptive_pilot_is_where_success_is_likely():
+    """`most_receptive` picks by attitude and task fit weighted equally (z-scores among
+    the eligible): at equal attitude the best-fitted, at equal fit the most positive;
+    `most_resistant` still goes by attitude alone."""
+    from model.selection import select_pilot
+
+    rng = np.random.default_rng(0)
+    eligible = np.ones(6, dtype=bool)
+    eligible[5] = False  # not a target user: never chosen
+    flat = np.zeros(6)
+    fit = np.array([0.2, 0.9, 0.5, 0.8, 0.1, 5.0])
+    assert sorted(select_pilot("most_receptive", 2, eligible, flat, fit, rng)) == [1, 3]
+    attitude = np.array([0.1, -0.5, 0.7, 0.0, 0.3, 1.0])
+    assert sorted(select_pilot("most_receptive", 2, eligible, attitude, flat, rng)) == [2, 4]
+    # one standard deviation of either counts the same
+    both = select_pilot("most_receptive", 1, eligible, attitude, fit, rng)
+
+    def z(x: np.ndarray) -> np.ndarray:
+        return (x[:5] - x[:5].mean()) / x[:5].std()
+
+    assert both[0] == int(np.argmax(z(attitude) + z(fit)))
+    assert sorted(select_pilot("most_resistant", 2, eligible, attitude, fit, rng)) == [1, 3]
