@@ -141,9 +141,7 @@ def per_employee(x: Any, n: int, dtype: type = np.float64) -> np.ndarray:
 def matvecs(a: Any, *xs: np.ndarray) -> np.ndarray:
     """(`a @ x` for each x) in one pass over the CSR matrix `a`, as (contiguous) rows of
     an array."""
-    stacked = np.empty((a.shape[1], len(xs)))
-    for r, x in enumerate(xs):
-        stacked[:, r] = x
+    stacked = np.column_stack(xs).astype(np.float64, copy=False)
     return np.ascontiguousarray(csr_matvecs(a.indptr, a.indices, a.data, stacked).T)
 
 

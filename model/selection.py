@@ -145,8 +145,9 @@ def select_pilot(
 
 def _z(x: np.ndarray, among: np.ndarray) -> np.ndarray:
     """x standardised over `among` (0 where it does not vary)."""
-    sd = float(x[among].std()) if among.any() else 0.0
-    return (x - x[among].mean()) / sd if sd > 0 else np.zeros_like(x, dtype=float)
+    vals = x[among]
+    sd = float(vals.std()) if vals.size else 0.0
+    return (x - vals.mean()) / sd if sd > 0 else np.zeros_like(x, dtype=float)
 
 
 def select_advisers(

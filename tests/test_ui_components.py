@@ -414,7 +414,8 @@ def set_compare_runs(store: Store, root: widgets.Widget, runs: int) -> None:
     eventually(field_shows_it)
 
 
-def test_cancelling_a_rerun_keeps_the_previous_comparison(render):
+def _compared_once(render) -> tuple[Store, widgets.Widget]:
+    """A Compare view of a small organisation with one finished 2-run comparison."""
     from ui.compare import CompareView
 
     store = Store()
@@ -424,6 +425,11 @@ def test_cancelling_a_rerun_keeps_the_previous_comparison(render):
     root = render(CompareView(store))
     button(root, "Run comparison").click()
     wait_until(lambda: "common random numbers; computed" in page_text(root))
+    return store, root
+
+
+def test_cancelling_a_rerun_keeps_the_previous_comparison(render):
+    store, root = _compared_once(render)
     first = store.compare_result.value
     set_compare_runs(store, root, 400)
     button(root, "Run comparison").click()
@@ -441,15 +447,7 @@ def test_a_rerun_updates_the_shown_comparison_in_place(render):
     """The results keep their place while a new comparison runs and when it ends, so
     their widgets (e.g. a download button someone is clicking) are updated, not
     rebuilt: a click on a rebuilt widget is lost ("no comm channel" in the browser)."""
-    from ui.compare import CompareView
-
-    store = Store()
-    store.edit("organisation.employees", 30)
-    store.edit("weeks", 20)
-    store.compare_runs.value = 2
-    root = render(CompareView(store))
-    button(root, "Run comparison").click()
-    wait_until(lambda: "common random numbers; computed" in page_text(root))
+    store, root = _compared_once(render)
     csv = button(root, "Per-run summaries (CSV)")
     first = store.compare_result.value
     set_compare_runs(store, root, 100)  # long enough to be seen running

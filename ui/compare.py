@@ -212,6 +212,7 @@ def CompareView(store: Store):
 
     bad_runs = not isinstance(runs, int) or not 2 <= runs <= MAX_RUNS
     running = task.pending
+    total = 0 if bad_runs else runs * len(chosen)
     can_run = base is not None and len(chosen) >= 2 and not bad_runs and not running
     with solara.Column(gap="8px", classes=["compare"]):
         with solara.Card(margin=0, style=CARD_STYLE):
@@ -269,14 +270,13 @@ def CompareView(store: Store):
                     solara.Button("Cancel", on_click=cancel, text=True)
             if not running and can_run:
                 solara.Text(
-                    f"{len(chosen)} plans x {runs} runs = {len(chosen) * runs} simulations",
+                    f"{len(chosen)} plans x {runs} runs = {total} simulations",
                     classes=["compare-size"],
                     style={"font-size": "13px", "color": "#444"},
                 )
             if running:
                 pct = task.progress or 0.0
                 solara.ProgressLinear(pct if pct > 0 else True)
-                total = runs * len(chosen)
                 solara.Text(
                     f"Running {total} simulations in the background: {pct:.0f}% "
                     "done. You can keep working in the other tabs.",
