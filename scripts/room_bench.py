@@ -87,7 +87,7 @@ def stats(xs: list[float]) -> dict[str, float]:
     return {"median": statistics.median(xs), "p90": p90, "max": xs[-1], "n": len(xs)}
 
 
-WHATIF_READY = "img.chart-stages.week-0"
+WHATIF_READY = "div.chart-stages.week-0"
 JOIN_READY = ".room-join"
 
 

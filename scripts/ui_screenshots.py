@@ -21,7 +21,7 @@ from room_bench import ARGS, server  # noqa: E402
 TIMEOUT_MS = 120_000
 
 
-def new_page(browser, url: str, size=(1280, 720), ready: str = "img.chart-stages.week-0"):
+def new_page(browser, url: str, size=(1280, 720), ready: str = "div.chart-stages.week-0"):
     ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
     page = ctx.new_page()
     page.set_default_timeout(TIMEOUT_MS)

@@ -14,7 +14,9 @@ asserted is generous (machines under load are slow) unless ADOPTSIM_STRICT_PERF=
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import re
 import shutil
 import signal
 import socket
@@ -26,6 +28,7 @@ import urllib.request
 import warnings
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
@@ -199,7 +202,7 @@ def ui(chromium, ui_server):
 
 
 @contextlib.contextmanager
-def watched_page(chromium, url: str, viewport=(1500, 1000), ready: str = "img.chart-stages.week-0"):
+def watched_page(chromium, url: str, viewport=(1500, 1000), ready: str = "div.chart-stages.week-0"):
     """A page in its own browser context (its own session); on leaving, it fails on any
     page error, console error, failed request, HTTP error or traceback."""
     width, height = viewport
@@ -270,7 +273,7 @@ def wait_idle(page) -> None:
     """The detail charts of the current week are drawn (nothing pending)."""
     page.locator("img.chart-network").first.wait_for()
     page.wait_for_function(
-        "() => { const s = document.querySelector('img.chart-stages');"
+        "() => { const s = document.querySelector('div.chart-stages');"
         " const n = document.querySelector('img.chart-network');"
         " if (!s || !n) return false;"
         " const w = c => [...c.classList].find(x => x.startsWith('week-'));"
@@ -278,10 +281,25 @@ def wait_idle(page) -> None:
     )
 
 
+def title_at_week(page, chart: str, week: int, weeks: int) -> str:
+    """The tooltip of what is under the pointer at `week` (of `weeks` on the x axis),
+    half-way up a matplotlib chart's plot area (its first axes' background), if it is a
+    week band (else what is there)."""
+    page.locator(chart).scroll_into_view_if_needed()
+    area = page.locator(f"{chart} g#axes_1 > g:first-child > path").bounding_box()
+    assert area is not None and area["width"] > 0
+    return page.evaluate(
+        "([x, y]) => { const e = document.elementFromPoint(x, y);"
+        " return e && e.classList.contains('week-band') ? e.textContent"
+        " : 'not a week band: ' + (e ? e.outerHTML.slice(0, 120) : 'nothing'); }",
+        [area["x"] + area["width"] * week / weeks, area["y"] + area["height"] / 2],
+    )
+
+
 def test_whatif_load_run_step_reset(ui):
     page = ui
     run = page.get_by_role("button", name="Run", exact=True)
-    expect(page.get_by_text("Week 0 of 52")).to_be_visible()
+    expect(page.locator(".run-status")).to_contain_text("Week 0 of 52")
     # 250 employees (the issue's performance case)
     page.get_by_text("Organisation", exact=True).click()
     error = page.locator(".field-error").first
@@ -305,14 +323,14 @@ def test_whatif_load_run_step_reset(ui):
     for attempt in range(MEASUREMENTS):
         if attempt:
             page.get_by_role("button", name="Reset", exact=True).click()
-            page.locator("img.chart-stages.week-0").wait_for()
+            page.locator("div.chart-stages.week-0").wait_for()
         wait_idle(page)
         t0 = time.perf_counter()
         run.click()
-        page.locator("img.chart-stages.week-52").wait_for(state="visible")
+        page.locator("div.chart-stages.week-52").wait_for(state="visible")
         to_chart.append(time.perf_counter() - t0)
-        for chart in ("network", "groups", "resistance"):
-            page.locator(f"img.chart-{chart}.week-52").wait_for(state="visible")
+        for chart in ("img.chart-network", "div.chart-groups", "img.chart-resistance"):
+            page.locator(f"{chart}.week-52").wait_for(state="visible")
         to_all.append(time.perf_counter() - t0)
     best, median = min(to_chart), statistics.median(to_chart)
     message = (
@@ -324,7 +342,7 @@ def test_whatif_load_run_step_reset(ui):
     warnings.warn(message, stacklevel=1)
     bound = TARGET_SECONDS if os.environ.get("ADOPTSIM_STRICT_PERF") == "1" else LOOSE_SECONDS
     assert best <= bound, message
-    expect(page.get_by_text("Week 52 of 52")).to_be_visible()
+    expect(page.locator(".run-status")).to_contain_text("Week 52 of 52")
     for text in (
         "Adoption and use",
         "Competence and self-reliance",
@@ -339,12 +357,22 @@ def test_whatif_load_run_step_reset(ui):
         page.get_by_role("button", name="Weekly table (CSV)").click()
     csv = Path(dl.value.path()).read_text()
     assert csv.startswith("week,phase,") and len(csv.splitlines()) == 54
+    # the adoption chart is in the page, as wide as its card: pointing at week 12 tells
+    # that week's shares, the same as the table's
+    chart = page.locator("div.chart-stages.week-52")
+    box, drawn = chart.bounding_box(), chart.locator("svg").bounding_box()
+    assert box and drawn and abs(drawn["width"] - box["width"]) < 1, (box, drawn)
+    assert abs(drawn["height"] / drawn["width"] - 3.3 / 7.6) < 0.01, drawn
+    week12 = pd.read_csv(io.StringIO(csv)).set_index("week").loc[12]
+    tip = title_at_week(page, "div.chart-stages.week-52", 12, 52)
+    assert tip.startswith(f"Week 12: active {100 * week12.active_share:.0f}%, trial "), tip
+    assert f"resistant (all staff) {100 * week12.resistant_share:.0f}%" in tip, tip
     # Reset, then Step one week
     page.get_by_role("button", name="Reset", exact=True).click()
-    page.locator("img.chart-stages.week-0").wait_for()
+    page.locator("div.chart-stages.week-0").wait_for()
     page.get_by_role("button", name="Step", exact=True).click()
-    page.locator("img.chart-stages.week-1").wait_for()
-    expect(page.get_by_text("Week 1 of 52")).to_be_visible()
+    page.locator("div.chart-stages.week-1").wait_for()
+    expect(page.locator(".run-status")).to_contain_text("Week 1 of 52")
     wait_idle(page)
 
 
@@ -354,8 +382,11 @@ def test_compare_two_plans(ui):
     set_compare_runs(page, 6, plans=2)
     page.get_by_role("button", name="Run comparison").click()
     page.locator(".compare-done").wait_for()
-    page.locator("img.chart-compare-active").wait_for(state="visible")
-    page.locator("img.chart-compare-resistance").wait_for(state="visible")
+    page.locator("div.chart-compare-active").wait_for(state="visible")
+    page.locator("div.chart-compare-resistance").wait_for(state="visible")
+    tip = title_at_week(page, "div.chart-compare-active", 20, 52)
+    plan = r"\d+% \(band \d+-\d+%\)"
+    assert re.fullmatch(f"Week 20: typical_sme {plan}, five_phase {plan}", tip), tip
     table = page.locator("table.compare-diff")
     expect(table).to_contain_text("active use at the end")
     expect(table).to_contain_text("95% CI")
@@ -455,7 +486,7 @@ def test_whatif_upload_click_problems_text_drop_and_busy(ui, tmp_path):
     # the upload survives a reload: the address names it, the UI database keeps it
     page.wait_for_function("() => window.location.search.includes('upload=')")
     page.reload()
-    page.locator("img.chart-stages.week-0").wait_for()
+    page.locator("div.chart-stages.week-0").wait_for()
     expect(page.get_by_text("Loaded mine.toml")).to_be_visible()
 
 
@@ -470,14 +501,14 @@ def test_whatif_edits_survive_reload(ui):
     )
     page.wait_for_function("() => window.location.search.includes('edits=')")
     page.reload()
-    page.locator("img.chart-stages.week-0").wait_for()
+    page.locator("div.chart-stages.week-0").wait_for()
     expect(page.get_by_text("1 edit", exact=True)).to_be_visible()
     page.get_by_text("Organisation", exact=True).click()
     expect(page.get_by_label("Employees", exact=True)).to_have_value("60")
     # a link to the same address (a second tab, a colleague) opens the same edits
     other = page.context.new_page()
     other.goto(page.url)
-    other.locator("img.chart-stages.week-0").wait_for()
+    other.locator("div.chart-stages.week-0").wait_for()
     expect(other.get_by_text("1 edit", exact=True)).to_be_visible()
     other.close()
 
@@ -496,7 +527,7 @@ def test_workshop_survives_reload(ui):
 
 def test_whatif_adoption_chart_in_the_first_screen(ui):
     page = ui
-    box = page.locator("img.chart-stages").bounding_box()
+    box = page.locator("div.chart-stages").bounding_box()
     viewport = page.viewport_size
     assert box is not None and box["y"] + 0.5 * box["height"] < viewport["height"], box
 

@@ -3,12 +3,15 @@
 Every function returns a `matplotlib.figure.Figure` built without pyplot (thread-safe);
 `to_svg` turns it into the vector image shown in the page (it scales with the page and
 stays sharp when zoomed), `to_png` into the raster offered for download and embedded in
-reports; `Chart` holds both ways.
+reports; `Chart` holds both ways. The weekly line charts mark their axes with
+`week_hover`: their SVG then has a band a week that tells every line's value that week
+when pointed at (`hover_bands`, the same as on the Workshop's SVG trend).
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 from collections import OrderedDict
 from collections.abc import Callable
@@ -87,19 +90,87 @@ def to_png(fig: Figure, dpi: int = DPI) -> bytes:
 
 
 def to_svg(fig: Figure) -> bytes:
-    """The figure as SVG: text kept as text (sharp at any zoom), no date, stable ids."""
+    """The figure as SVG: text kept as text (sharp at any zoom), no date, stable ids, the
+    week bands of its `week_hover` axes on top. Matplotlib's style sheet (`*{...}`) is
+    scoped to the figure's own <svg>: in the page it would style every element."""
     buf = io.BytesIO()
     with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "adoptsim"}):
         fig.savefig(buf, format="svg", metadata={"Date": None})
-    return buf.getvalue()
+    svg = buf.getvalue().decode()
+    svg = svg.replace("<svg ", '<svg class="mpl" ', 1).replace(">*{", ">svg.mpl *{", 1)
+    bands = [b for ax, lines in getattr(fig, "week_hover", ()) for b in _week_bands(ax, lines)]
+    end = svg.rindex("</svg>")
+    return (svg[:end] + "".join(bands) + svg[end:]).encode()
+
+
+@dataclass(frozen=True)
+class Line:
+    """A weekly share (values[w] is week w's, a fraction): drawn as a line by
+    `ui.svg_chart`, told on hover by `hover_bands`; `lo`, `hi`: a band around it."""
+
+    label: str
+    values: np.ndarray
+    colour: str
+    width: float = 1.5
+    dash: str = ""
+    lo: np.ndarray | None = None
+    hi: np.ndarray | None = None
+
+    def at(self, w: int) -> str | None:
+        """'label 45%' (a band: 'label 45% (band 30-60%)'); None where undefined."""
+        if w >= len(self.values) or not np.isfinite(self.values[w]):
+            return None
+        text = f"{self.label} {100 * float(self.values[w]):.0f}%"
+        if self.lo is not None and self.hi is not None:
+            text += f" (band {100 * float(self.lo[w]):.0f}-{100 * float(self.hi[w]):.0f}%)"
+        return text
+
+
+def hover_bands(lines: list[Line], x, top: float, height: float) -> list[str]:
+    """One transparent band a week over the plot (`x(week)`: its horizontal centre; `top`,
+    `height`: the plot's, in the SVG's units); pointing at it shows every line's value
+    that week (an SVG <title>: the browser's tooltip, with no script)."""
+    n = max((len(line.values) for line in lines), default=0)
+    half = (x(1) - x(0)) / 2
+    out = []
+    for w in range(n):
+        values = [text for line in lines if (text := line.at(w)) is not None]
+        tip = html.escape(f"Week {w}: " + ", ".join(values))
+        out.append(
+            f"<rect class='week-band' x='{x(w) - half:.1f}' y='{top:.1f}' "
+            f"width='{2 * half:.1f}' height='{height:.1f}' fill='transparent'>"
+            f"<title>{tip}</title></rect>"
+        )
+    return out
+
+
+def week_hover(ax, lines: list[Line]) -> None:
+    """In the figure's SVG, pointing at a week of `ax` tells every line's value that week
+    (x in data units is the week)."""
+    ax.figure.week_hover = [*getattr(ax.figure, "week_hover", []), (ax, lines)]
+
+
+def _week_bands(ax, lines: list[Line]) -> list[str]:
+    """`hover_bands` over `ax`, placed with its transform (display pixels at the figure's
+    dpi, y up; the SVG is in points, 72 an inch, y down); the week axis is linear."""
+    fig = ax.figure
+    pt = 72.0 / fig.dpi
+    box = ax.bbox
+    x0, x1 = ax.transData.transform([(0.0, 0.0), (1.0, 0.0)])[:, 0] * pt
+    return hover_bands(
+        lines, lambda w: x0 + w * (x1 - x0), (fig.bbox.height - box.y1) * pt, box.height * pt
+    )
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A drawn chart: the SVG shown in the page, a PNG redrawn only when downloaded."""
+    """A drawn chart: the SVG shown in the page, a PNG redrawn only when downloaded;
+    `hover`: the SVG tells a week's values when pointed at (to be shown in the page
+    itself, not as an image)."""
 
     svg: bytes
     redraw: Callable[[], Figure]
+    hover: bool = False
 
     def png(self) -> bytes:
         return to_png(self.redraw(), dpi=2 * DPI)
@@ -107,7 +178,8 @@ class Chart:
 
 def draw_chart(make: Callable[..., Figure], *args: object) -> Chart:
     """Draw `make(*args)` as a `Chart`."""
-    return Chart(to_svg(make(*args)), lambda: make(*args))
+    fig = make(*args)
+    return Chart(to_svg(fig), lambda: make(*args), hover=hasattr(fig, "week_hover"))
 
 
 def _pct_axis(ax, top: float = 1.0) -> None:
@@ -157,19 +229,22 @@ def stages_figure(
     trial = weekly["trial_share"].to_numpy()
     lapsed = weekly["lapsed_share"].to_numpy()
     non_user = np.clip(1.0 - active - trial - lapsed, 0.0, 1.0)
+    stack = [
+        Line("active", active, STAGE_COLOURS["active"]),
+        Line("trial", trial, STAGE_COLOURS["trial"]),
+        Line("lapsed", lapsed, STAGE_COLOURS["lapsed"]),
+        Line("not using", non_user, STAGE_COLOURS["non_user"]),
+    ]
     ax.stackplot(
         w,
-        active,
-        trial,
-        lapsed,
-        non_user,
-        colors=[STAGE_COLOURS[s] for s in ("active", "trial", "lapsed", "non_user")],
-        labels=["active", "trial", "lapsed", "not using"],
+        *[s.values for s in stack],
+        colors=[s.colour for s in stack],
+        labels=[s.label for s in stack],
         alpha=0.9,
     )
-    ax.plot(
-        w, weekly["resistant_share"], color="black", lw=1.6, ls="--", label="resistant (all staff)"
-    )
+    resistant = Line("resistant (all staff)", weekly["resistant_share"].to_numpy(), "black")
+    ax.plot(w, resistant.values, color=resistant.colour, lw=1.6, ls="--", label=resistant.label)
+    week_hover(ax, [*stack, resistant])
     ax.axhline(goal, color="#1d3557", lw=1.0, ls=":")
     ax.plot(
         [goal_week],
@@ -196,9 +271,13 @@ def groups_figure(tables: dict[str, pd.DataFrame], weeks: int) -> Figure:
     fig.subplots_adjust(left=0.07, right=0.99, top=0.9, bottom=0.16, wspace=0.06)
     axes = fig.subplots(1, len(tables), sharey=True)
     for ax, (kind, df) in zip(np.atleast_1d(axes), tables.items(), strict=False):
+        lines = []
         for j, col in enumerate(df.columns):
             colour, style = series_style(j)
-            ax.plot(np.arange(len(df)), df[col], lw=1.5, label=col, color=colour, ls=style)
+            lines.append(Line(str(col), df[col].to_numpy(float), colour))
+            ax.plot(np.arange(len(df)), lines[-1].values, lw=1.5, label=col, color=colour,
+                    ls=style)  # fmt: skip
+        week_hover(ax, lines)
         ax.set_xlim(0, max(weeks, 1))
         _pct_axis(ax)
         ax.set_title(f"by {kind}", fontsize=9, loc="left")
@@ -444,11 +523,16 @@ def band_figure(result, column: str, title: str, lo: float = 5.0, hi: float = 95
     fig = Figure(figsize=(6.4, 3.3))
     fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.14)
     ax = fig.subplots()
+    lines = []
     for j, plan in enumerate(result.plans):
         b = result.band(plan, column, lo, hi)
         colour, style = series_style(j)
         ax.fill_between(b["week"], b["lo"], b["hi"], color=colour, alpha=0.18, lw=0)
         ax.plot(b["week"], b["median"], color=colour, ls=style, lw=1.8, label=plan)
+        lines.append(
+            Line(plan, b["median"].to_numpy(), colour, lo=b["lo"].to_numpy(), hi=b["hi"].to_numpy())
+        )
+    week_hover(ax, lines)
     ax.set_xlim(0, int(result.weeks[-1]))
     _pct_axis(ax)
     ax.set_xlabel("week")
@@ -472,10 +556,13 @@ def teams_figure(
     fig = Figure(figsize=size)
     fig.subplots_adjust(left=0.1, right=0.78, top=0.9, bottom=0.15)
     ax = fig.subplots()
+    lines = []
     for j, (team, values) in enumerate(curves.items()):
         colour, style = series_style(j)
-        ax.plot(np.arange(len(values)), values.to_numpy(float), color=colour, ls=style, lw=2,
+        lines.append(Line(team, values.to_numpy(float), colour))
+        ax.plot(np.arange(len(values)), lines[-1].values, color=colour, ls=style, lw=2,
                 label=team)  # fmt: skip
+    week_hover(ax, lines)
     ax.set_xlim(0, max(weeks, 1))
     _pct_axis(ax)
     ax.set_xlabel("week", fontsize=fontsize)

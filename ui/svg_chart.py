@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import html
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -20,21 +19,14 @@ from ui.charts import (
     NO_CONCERN,
     STAGE_COLOURS,
     STAGE_NAMES,
+    Line,
     NetworkLayout,
     dominant_concern,
+    hover_bands,
 )
 
 WIDTH, HEIGHT = 760, 300
 LEFT, RIGHT, TOP, BOTTOM = 46, 170, 26, 34
-
-
-@dataclass(frozen=True)
-class Line:
-    label: str
-    values: np.ndarray
-    colour: str
-    width: float = 1.5
-    dash: str = ""
 
 
 def line_chart_svg(
@@ -94,26 +86,6 @@ def line_chart_svg(
     out += hover_bands(lines, x, TOP, ph)
     out.append("</svg>")
     return "".join(out)
-
-
-def hover_bands(lines: list[Line], x, top: float, height: float) -> list[str]:
-    """One transparent band a week over the plot; pointing at it shows every line's value
-    that week (an SVG <title>: the browser's tooltip, with no script)."""
-    n = max((len(line.values) for line in lines), default=0)
-    half = (x(1) - x(0)) / 2
-    out = []
-    for w in range(n):
-        values = [
-            f"{line.label} {100 * float(line.values[w]):.0f}%"
-            for line in lines
-            if w < len(line.values) and np.isfinite(line.values[w])
-        ]
-        tip = html.escape(f"Week {w}: " + ", ".join(values))
-        out.append(
-            f"<rect class='week-band' x='{x(w) - half:.1f}' y='{top}' width='{2 * half:.1f}' "
-            f"height='{height}' fill='transparent'><title>{tip}</title></rect>"
-        )
-    return out
 
 
 def workshop_svg(weekly: pd.DataFrame, weeks: int, decision_weeks: list[int], goal: float) -> str:
@@ -227,6 +199,7 @@ def svg_inline(svg: str, classes: list[str]) -> str:
     """The SVG in the page itself (not as an image), scaling with its container, so its
     tooltips (the values of a week) show on hover."""
     cls = html.escape(" ".join(["chart", *classes]))
+    svg = svg[svg.index("<svg") :]  # no XML declaration or doctype in the page
     sized = svg.replace("<svg ", "<svg style='width:100%;height:auto;display:block' ", 1)
     return f"<div class='{cls}' role='img' aria-label='chart'>{sized}</div>"
 

@@ -44,6 +44,7 @@ from ui.state import (
     what_if_presets,
 )
 from ui.store import Store, guarded
+from ui.svg_chart import svg_inline
 from ui.url_state import keep_upload
 from ui.widgets import Download, Heading, LazyData, Para
 
@@ -362,7 +363,9 @@ def ChartCard(
                         mime_type="image/png",
                     )  # fmt: skip
         solara.ProgressLinear(busy, style={"height": "3px"})
-        if chart is not None:
+        if chart is not None and chart.hover:  # in the page, so a week's values show on hover
+            solara.HTML(unsafe_innerHTML=svg_inline(chart.svg.decode(), classes))
+        elif chart is not None:
             solara.Image(chart.svg, format="svg+xml", classes=["chart", *classes])
         elif busy:
             solara.Text("drawing ...", style={"color": "#777"})
