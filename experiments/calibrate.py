@@ -10,7 +10,11 @@ Target kinds (as the targets file header defines them):
 
 - `share`: share of employees in the snapshot at `week` (after `filter`, a pandas
   query) for whom `where` holds, pooled over all runs;
-- `run_mean` / `run_median`: mean / median over runs of the run-summary field `field`;
+- `run_mean` / `run_median`: mean / median over runs of the run-summary field `field`
+  (runs without a value are left out; but for the median of the week of an event,
+  `metrics.EVENT_WEEK_FIELDS`, a run that never reached it counts as later than every
+  run that did: it is censored at the end of the run, and leaving it out would make the
+  median early);
 - `order`: the groups of `group_by`, ordered by their pooled share of `where`, follow
   `order` ("increasing" or "decreasing" across `groups` as listed; strict);
 - `highest`: group `group` has the (strictly) highest pooled share of `where` among all
@@ -64,6 +68,7 @@ from experiments.provenance import environment, scenario_hash
 from experiments.runner import Batch, Context, Task, execute, make_context
 from model.checks import check_seed
 from model.errors import Problem, ScenarioError
+from model.metrics import EVENT_WEEK_FIELDS
 from model.population import draw_organisation, drawn_firm
 from model.scenario import Scenario, load_scenario, parse_override, read_toml
 from model.validation import validate
@@ -447,7 +452,12 @@ def evaluate(target: Target, per_run: list[Any]) -> Result:
     """Combine the per-run values of a target into its model value and verdict."""
     if target.kind in ("run_mean", "run_median"):
         vals = np.array(per_run, dtype=float)
-        vals = vals[np.isfinite(vals)]
+        if target.kind == "run_median" and target.field in EVENT_WEEK_FIELDS:
+            # time to an event: a run that never reached it is censored at the end of
+            # the run, i.e. later than every run that did (not dropped, which would
+            # bias the median early)
+            vals[np.isnan(vals)] = np.inf
+        vals = vals[~np.isnan(vals)]
         if vals.size == 0:
             model = float("nan")
         else:

@@ -44,6 +44,11 @@ SUMMARY_FIELDS = (
     "horizon_benefit_strategic_eur", "roi_horizon", "pilot_active_share",
     "scaled_active_share",
 )  # fmt: skip
+# summary fields that are the week of an event, None when the run ended before it
+EVENT_WEEK_FIELDS = (
+    "goal_week", "stable_use_week", "criterion_awareness_week", "criterion_vision_week",
+    "criterion_competence_week", "criterion_quick_wins_week", "criterion_anchoring_week",
+)  # fmt: skip
 BARRIERS = ("acceptance", "competence", "integration", "expectations", "data", "technology")
 CRITERION_PHASE = {
     "awareness": "awareness",

@@ -518,3 +518,15 @@ def test_a_population_sobol_design_draws_a_firm_per_base_row():
     assert again == out  # reproducible
     with pytest.raises(ValueError, match="blocks"):
         firm_per_base_row(points[:-1], base, {}, d, seed=5)
+
+
+def test_the_median_week_of_an_event_counts_runs_that_never_reach_it_as_later():
+    """Runs that end before use settles are censored, not dropped: dropping them would
+    report the median of the fast runs only."""
+    t = _t(kind="run_median", field="stable_use_week", value=30.0, tolerance=4.0)
+    weeks = [20.0, 25.0, 30.0, None, None]
+    assert evaluate(t, weeks).model == 30.0  # dropping the two would give 25
+    late = evaluate(t, [20.0, None, None])
+    assert late.model == np.inf and not late.passed
+    other = _t(kind="run_median", field="benefits_realised", value=0.5, tolerance=0.1)
+    assert evaluate(other, [0.4, 0.5, None, None]).model == 0.45  # no event: left out
