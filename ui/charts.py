@@ -150,6 +150,18 @@ def week_hover(ax, lines: list[Line]) -> None:
     ax.figure.week_hover = [*getattr(ax.figure, "week_hover", []), (ax, lines)]
 
 
+def plot_weekly(ax, series: dict, **style) -> None:
+    """One line per named series over weeks 0, 1, ..., coloured and dashed by
+    `series_style` in order (`style`: matplotlib's line keywords), all told on hover."""
+    lines = []
+    for j, (name, values) in enumerate(series.items()):
+        colour, dash = series_style(j)
+        lines.append(Line(str(name), np.asarray(values, dtype=float), colour))
+        ax.plot(np.arange(len(lines[-1].values)), lines[-1].values, color=colour, ls=dash,
+                label=lines[-1].label, **style)  # fmt: skip
+    week_hover(ax, lines)
+
+
 def _week_bands(ax, lines: list[Line]) -> list[str]:
     """`hover_bands` over `ax`, placed with its transform (display pixels at the figure's
     dpi, y up; the SVG is in points, 72 an inch, y down); the week axis is linear."""
@@ -271,13 +283,7 @@ def groups_figure(tables: dict[str, pd.DataFrame], weeks: int) -> Figure:
     fig.subplots_adjust(left=0.07, right=0.99, top=0.9, bottom=0.16, wspace=0.06)
     axes = fig.subplots(1, len(tables), sharey=True)
     for ax, (kind, df) in zip(np.atleast_1d(axes), tables.items(), strict=False):
-        lines = []
-        for j, col in enumerate(df.columns):
-            colour, style = series_style(j)
-            lines.append(Line(str(col), df[col].to_numpy(float), colour))
-            ax.plot(np.arange(len(df)), lines[-1].values, lw=1.5, label=col, color=colour,
-                    ls=style)  # fmt: skip
-        week_hover(ax, lines)
+        plot_weekly(ax, {col: df[col] for col in df.columns}, lw=1.5)
         ax.set_xlim(0, max(weeks, 1))
         _pct_axis(ax)
         ax.set_title(f"by {kind}", fontsize=9, loc="left")
@@ -556,13 +562,7 @@ def teams_figure(
     fig = Figure(figsize=size)
     fig.subplots_adjust(left=0.1, right=0.78, top=0.9, bottom=0.15)
     ax = fig.subplots()
-    lines = []
-    for j, (team, values) in enumerate(curves.items()):
-        colour, style = series_style(j)
-        lines.append(Line(team, values.to_numpy(float), colour))
-        ax.plot(np.arange(len(values)), lines[-1].values, color=colour, ls=style, lw=2,
-                label=team)  # fmt: skip
-    week_hover(ax, lines)
+    plot_weekly(ax, curves, lw=2)
     ax.set_xlim(0, max(weeks, 1))
     _pct_axis(ax)
     ax.set_xlabel("week", fontsize=fontsize)
