@@ -225,7 +225,14 @@ def _sampled_points(plan: Scenario, design: dict, stored: pd.DataFrame) -> list[
     from experiments.sensitivity import Parameter, ProblemSpec, check_against_scenario, convert
 
     params = [
-        Parameter(p["key"], list(p["bounds"]), p["distribution"], index=i)
+        Parameter(
+            p["key"],
+            list(p["bounds"]),
+            p["distribution"],
+            index=i,
+            levels=tuple(p.get("levels") or ()),
+            weights=tuple(p.get("weights") or ()),
+        )  # fmt: skip
         for i, p in enumerate(design.get("parameters") or [])
     ]
     problems = check_against_scenario(ProblemSpec("manifest.json", params, []), plan)

@@ -301,11 +301,12 @@ def _variance_problem(t: Target, sc: Scenario, src: str) -> tuple[Any, list[Prob
         ProblemSpec,
         check_against_scenario,
         load_problem,
+        parameter_of,
     )
 
     key = f"target {t.id!r}"
     params: list[Parameter] = []
-    sides: list[str] = []
+    sides: list[tuple[str, int]] = []
     problems: list[Problem] = []
     for side in ("people", "technology"):
         value = getattr(t.spec, side)
@@ -317,13 +318,15 @@ def _variance_problem(t: Target, sc: Scenario, src: str) -> tuple[Any, list[Prob
                 continue
             spec, probs = load_problem(path)
             problems += probs
-            found = [(p.key, p.bounds, p.dist, p.label) for p in spec.parameters]
+            found = spec.parameters
         else:
-            found = [(e.key, list(e.bounds), e.salib_dist, e.name or e.key) for e in value]
-        for i, (k, bounds, dist, label) in enumerate(found):
-            if k in (p.key for p in params):
-                problems.append(Problem(src, f"{key}.{side}", k, "each key once", "duplicate key"))
-            params.append(Parameter(k, bounds, dist, label=label, index=len(params)))
+            found = [parameter_of(e, i) for i, e in enumerate(value)]
+        for i, par in enumerate(found):
+            if par.key in (p.key for p in params):
+                problems.append(
+                    Problem(src, f"{key}.{side}", par.key, "each key once", "duplicate key")
+                )
+            params.append(replace(par, index=len(params)))
             sides.append((side, i))
     spec = ProblemSpec(src, params, [t.field], extra={"sides": [side for side, _ in sides]})
     if not problems:  # parameter.<index>.<what> -> <side>.<index in its side>.<what>

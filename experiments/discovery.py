@@ -168,6 +168,16 @@ def evaluate(df: pd.DataFrame, goal: tuple[str, str, Any], weeks: int) -> np.nda
 # --------------------------------------------------------------------------- design
 
 
+def numbers_only(spec: ProblemSpec) -> list[Problem]:
+    """PRIM boxes are ranges of numbers: a text key with levels cannot be one."""
+    allowed = "numeric, integer or boolean keys (PRIM boxes are ranges of numbers)"
+    return [
+        Problem(spec.path, f"parameter.{p.index}.levels", list(p.levels), allowed)
+        for p in spec.parameters
+        if p.levels
+    ]
+
+
 def lhs(spec: ProblemSpec, n: int, seed: int) -> np.ndarray:
     """A Latin hypercube of n points through each parameter's distribution."""
     from scipy import stats as st
@@ -276,7 +286,7 @@ def discover(
     if isinstance(uncertainties, str | Path):
         spec, problems = load_problem(uncertainties)
         if not problems:
-            problems = check_against_scenario(spec, base)
+            problems = check_against_scenario(spec, base) + numbers_only(spec)
     else:
         if not isinstance(uncertainties, Mapping):
             raise ScenarioError(
@@ -343,7 +353,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         problems.append(Problem("--min-mass", "", args.min_mass, "a number in (0, 1)"))
     overrides = parse_overrides(args.overrides)
     plans = load_plans([args.scenario], overrides)
-    problems += check_against_scenario(spec, plans[0])
+    problems += check_against_scenario(spec, plans[0]) + numbers_only(spec)
     if problems:
         raise ScenarioError(problems)
     if not spec.parameters:
@@ -360,9 +370,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         "method": "lhs",
         "samples": args.samples,
         "sampler_seed": sampler_seed,
-        "parameters": [
-            {"key": p.key, "bounds": p.bounds, "distribution": p.dist} for p in spec.parameters
-        ],
+        "parameters": [p.design() for p in spec.parameters],
         "design_sha256": hashlib.sha256(np.ascontiguousarray(X).tobytes()).hexdigest(),
     }
     batch = Batch(ctx, [(0, pt) for pt in points], args.runs)

@@ -188,6 +188,12 @@ def _parameters(ema, base: Scenario, spec: Any, source: str) -> tuple[list, list
             Problem(file_spec.path, f"parameter.{p.index}.distribution", p.dist, "uniform")
             for p in bad
         ]
+        problems += [
+            Problem(file_spec.path, f"parameter.{p.index}.weights", list(p.weights),
+                    "equal weights (the Workbench draws levels uniformly)")
+            for p in file_spec.parameters
+            if len(set(p.weights)) > 1
+        ]  # fmt: skip
         problems += check_against_scenario(file_spec, base)
         if problems:
             return [], problems
@@ -202,7 +208,9 @@ def _parameters(ema, base: Scenario, spec: Any, source: str) -> tuple[list, list
 
 
 def _numeric(ema, p: Parameter):
-    """A Workbench parameter for a checked numeric key (its kind from the scenario)."""
+    """A Workbench parameter for a checked key (its kind from the scenario)."""
+    if p.kind == "level":
+        return ema.CategoricalParameter(ema_name(p.key), list(p.levels), variable_name=p.key)
     lo, hi = p.bounds
     if p.kind == "bool":
         return ema.BooleanParameter(ema_name(p.key), variable_name=p.key)

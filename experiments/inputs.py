@@ -107,6 +107,10 @@ DISTRIBUTIONS = {  # our name -> (SALib name, number of bounds values, meaning)
 }
 
 
+# `weights = "sme"`: a level's weight is its share in the SME population (culture only)
+LEVEL_WEIGHTS = {"sme": "the SME population's culture mix, model/population.py"}
+
+
 def bad_bounds(dist: str, b: list[float]) -> str:
     """What is wrong with the bounds of a SALib distribution ("" if nothing)."""
     if dist in ("unif", "triang", "truncnorm", "logunif") and not b[0] < b[1]:
@@ -123,17 +127,33 @@ def bad_bounds(dist: str, b: list[float]) -> str:
 
 
 class ParameterSpec(Input):
-    """One `[[parameter]]`: a dotted scenario key, its distribution and bounds."""
+    """One `[[parameter]]`: a dotted scenario key, its distribution and bounds; or a text
+    key (e.g. `organisation.culture`) with its `levels` and their `weights`."""
 
     key: str = Field(min_length=1)
-    bounds: list[Number]
+    bounds: list[Number] | None = None
     distribution: Literal[tuple(DISTRIBUTIONS)] = "uniform"  # type: ignore[valid-type]
+    levels: list[Annotated[str, Field(min_length=1)]] | None = Field(None, min_length=2)
+    weights: (
+        list[Annotated[float, Field(gt=0, allow_inf_nan=False)]]
+        | Literal[
+            tuple(LEVEL_WEIGHTS)  # type: ignore[valid-type]
+        ]
+        | None
+    ) = None
     name: str | None = None
 
     @model_validator(mode="after")
     def _bounds_fit(self) -> ParameterSpec:
+        if self.levels is not None:
+            return self._levels_fit()
+        if self.weights is not None:
+            raise invalid("weights without levels", "weights only with `levels`", "weights",
+                          self.weights)  # fmt: skip
         dist, n, meaning = DISTRIBUTIONS[self.distribution]
         allowed = f"{n} numbers for {self.distribution}: {meaning}"
+        if self.bounds is None:
+            raise invalid("missing", allowed + " (or `levels` for a text key)", "bounds", None)
         if len(self.bounds) != n:
             raise invalid(f"{len(self.bounds)} bounds values", allowed, "bounds", self.bounds)
         bad = bad_bounds(dist, self.bounds)
@@ -141,9 +161,37 @@ class ParameterSpec(Input):
             raise invalid(bad, allowed, "bounds", self.bounds)
         return self
 
+    def _levels_fit(self) -> ParameterSpec:
+        levels = self.levels or []
+        if len(set(levels)) != len(levels):
+            raise invalid("a level twice", "each level once", "levels", levels)
+        if self.bounds is not None or "distribution" in self.model_fields_set:
+            what = "bounds" if self.bounds is not None else "distribution"
+            raise invalid(
+                f"{what} with levels",
+                "`levels` (and `weights`) alone: a level is drawn by its weight",
+                what,
+                self.bounds if self.bounds is not None else self.distribution,
+            )
+        w = self.weights
+        if isinstance(w, list) and len(w) != len(levels):
+            allowed = f"{len(levels)} positive numbers, one per level, or " + " / ".join(
+                f'"{k}" ({v})' for k, v in LEVEL_WEIGHTS.items()
+            )
+            raise invalid(f"{len(w)} weights", allowed, "weights", w)
+        if isinstance(w, str) and self.key != "organisation.culture":
+            allowed = "a list of weights (the SME mix is for organisation.culture)"
+            raise invalid(f'"{w}" for {self.key}', allowed, "weights", w)
+        return self
+
     @property
     def salib_dist(self) -> str:
-        return DISTRIBUTIONS[self.distribution][0]
+        return "unif" if self.levels is not None else DISTRIBUTIONS[self.distribution][0]
+
+    @property
+    def design_bounds(self) -> list[float]:
+        """The bounds of the sampled number: a level is drawn from a uniform on [0, 1]."""
+        return [0.0, 1.0] if self.levels is not None else list(self.bounds or [])
 
 
 def _unique_keys(params: list[ParameterSpec]) -> list[ParameterSpec]:

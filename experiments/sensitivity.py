@@ -69,9 +69,18 @@ class Parameter:
     key: str
     bounds: list[float]
     dist: str  # SALib name
-    kind: str = "float"  # "float", "int" or "bool"
+    kind: str = "float"  # "float", "int", "bool" or "level" (a text key's levels)
     label: str = ""
     index: int = 0  # position in the problem file
+    levels: tuple[str, ...] = ()  # a text key: drawn by weight from a uniform on [0, 1]
+    weights: tuple[float, ...] = ()
+
+    def design(self) -> dict[str, Any]:
+        """How the parameter is sampled, as stored in a run's manifest."""
+        out: dict[str, Any] = {"key": self.key, "bounds": self.bounds, "distribution": self.dist}
+        if self.levels:
+            out |= {"levels": list(self.levels), "weights": list(self.weights)}
+        return out
 
 
 @dataclass
@@ -177,19 +186,45 @@ def load_problem(path: str | Path) -> tuple[ProblemSpec, list[Problem]]:
         f = validate(ProblemFile, data, src)
     except ScenarioError as exc:
         return ProblemSpec(src, [], [], extra={"has_outputs": "outputs" in data}), exc.problems
-    params = [
-        Parameter(e.key, list(e.bounds), e.salib_dist, label=e.name or e.key, index=i)
-        for i, e in enumerate(f.parameter)
-    ]
+    params = [parameter_of(e, i) for i, e in enumerate(f.parameter)]
     outputs = list(f.outputs or [])
     extra = {"has_outputs": f.outputs is not None}
     return ProblemSpec(src, params, outputs, f.method, f.samples, f.second_order, extra), []
 
 
-def check_against_scenario(spec: ProblemSpec, sc: Scenario) -> list[Problem]:
-    """Every key exists and is numeric; its bounds are values the scenario accepts.
+def parameter_of(e: Any, index: int) -> Parameter:
+    """A checked `[[parameter]]` table (inputs.ParameterSpec) as a design parameter."""
+    return Parameter(
+        e.key,
+        e.design_bounds,
+        e.salib_dist,
+        label=e.name or e.key,
+        index=index,
+        levels=tuple(e.levels or ()),
+        weights=level_weights(e.key, e.levels, e.weights),
+    )
 
-    Sets each parameter's kind (float, int or bool) from the type the scenario stores.
+
+def level_weights(key: str, levels: list[str] | None, weights: Any) -> tuple[float, ...]:
+    """Each level's weight: as given, equal, or "sme" (the population's culture mix; a
+    level that is no culture gets 0 and is reported by `check_against_scenario`)."""
+    if not levels:
+        return ()
+    if weights is None:
+        return (1.0,) * len(levels)
+    if weights == "sme":
+        from model.population import CULTURE_MIX
+
+        return tuple(float(CULTURE_MIX.get(level, 0.0)) for level in levels)
+    return tuple(float(w) for w in weights)
+
+
+def check_against_scenario(spec: ProblemSpec, sc: Scenario) -> list[Problem]:
+    """Every key exists and is numeric (or text with levels); its bounds (levels) are
+    values the scenario accepts.
+
+    Sets each parameter's kind (float, int, bool or level) from the type the scenario
+    stores.
     """
     problems: list[Problem] = []
     tree = sc.model_dump(mode="python")
@@ -211,14 +246,17 @@ def check_against_scenario(spec: ProblemSpec, sc: Scenario) -> list[Problem]:
                 )
             )
             continue
-        if isinstance(value, dict | list | str):
+        if par.levels or isinstance(value, str):
+            problems += _check_levels(spec.path, par, value, sc)
+            continue
+        if isinstance(value, dict | list):
             what = "a table" if isinstance(value, dict) else type(value).__name__
             problems.append(
                 Problem(
                     spec.path,
                     where,
                     par.key,
-                    "a numeric, integer or boolean key",
+                    "a numeric, integer or boolean key, or a text key with `levels`",
                     f"{what}, not a number",
                 )
             )
@@ -252,6 +290,31 @@ def check_against_scenario(spec: ProblemSpec, sc: Scenario) -> list[Problem]:
             except ScenarioError as exc:
                 problems += [_rebound(spec.path, i, par, v, e) for e in exc.problems]
                 break
+    return problems
+
+
+def _check_levels(path: str, par: Parameter, value: Any, sc: Scenario) -> list[Problem]:
+    """A text key needs `levels`, levels need a text key, and every level must be a value
+    the scenario accepts; sets the parameter's kind to "level"."""
+    i = par.index
+    if not par.levels:
+        allowed = f"`levels = [...]` for the text key {par.key} (e.g. [{value!r}, ...])"
+        return [Problem(path, f"parameter.{i}.levels", None, allowed, "missing")]
+    if not isinstance(value, str):
+        allowed = f"`bounds` for the {type(value).__name__} key {par.key}; levels are for text keys"
+        return [Problem(path, f"parameter.{i}.levels", list(par.levels), allowed)]
+    par.kind = "level"
+    problems = []
+    for level in par.levels:
+        try:
+            sc.with_overrides({par.key: level}, path)
+        except ScenarioError as exc:
+            e = exc.problems[0]
+            allowed = f"values of {par.key} that the scenario accepts: {e.allowed}"
+            problems.append(Problem(path, f"parameter.{i}.levels", level, allowed, e.message))
+    if not problems and sum(par.weights) <= 0:
+        weights = list(par.weights)
+        problems.append(Problem(path, f"parameter.{i}.weights", weights, "a positive total"))
     return problems
 
 
@@ -312,7 +375,13 @@ def _lookup(tree: Any, key: str) -> tuple[bool, Any]:
 
 
 def convert(par: Parameter, x: float) -> Any:
-    """A sampled number as the scenario value: rounded for integers, x >= 0.5 for booleans."""
+    """A sampled number as the scenario value: rounded for integers, x >= 0.5 for booleans,
+    the level whose share of the weights holds x for a text key (x in [0, 1])."""
+    if par.kind == "level":
+        if isinstance(x, str):  # already a level (a design read back from its store)
+            return x
+        cum = np.cumsum(par.weights) / sum(par.weights)
+        return par.levels[min(int(np.searchsorted(cum, float(x), side="right")), len(cum) - 1)]
     if par.kind == "int":
         return int(round(float(x)))
     if par.kind == "bool":
@@ -555,9 +624,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         "samples": n,
         "second_order": second if method == "sobol" else None,
         "levels": args.levels if method == "morris" else None,
-        "parameters": [
-            {"key": p.key, "bounds": p.bounds, "distribution": p.dist} for p in spec.parameters
-        ],
+        "parameters": [p.design() for p in spec.parameters],
         "design_sha256": hashlib.sha256(np.ascontiguousarray(X).tobytes()).hexdigest(),
         "sampler_seed": sampler_seed,
     }

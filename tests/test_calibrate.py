@@ -23,6 +23,7 @@ from experiments.calibrate import (
 )
 from experiments.cli import main
 from model import load_scenario, run
+from model.scenario import CULTURES
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted((ROOT / "scenarios" / "cases").glob("*.toml"))
@@ -427,6 +428,38 @@ def test_variance_share_target_runs_a_sobol_design(tmp_path, capsys):
     code, out, _ = _calibrate(capsys, "--targets", str(path), "--json", "--workers", "1")
     (result,) = json.loads(out)["targets"]
     assert code == 0 and result["pass"] and 0.0 <= result["model"] <= 1.0
+
+
+def test_people_versus_technology_counts_culture_on_the_people_side():
+    """The target names "the change programme's levers and the organisation's culture"
+    as people: culture is a factor of the design, drawn in the SME mix, and it replaces
+    the culture of each base row's firm."""
+    from experiments.sensitivity import points_of
+    from model.population import CULTURE_MIX
+
+    (t,) = [t for t in load_targets() if t.id == "people_versus_technology"]
+    sides = dict(zip((p.key for p in t.problem.parameters), t.problem.extra["sides"], strict=True))
+    assert sides["organisation.culture"] == "people" and sides["tool.usefulness"] == "technology"
+    (culture,) = [p for p in t.problem.parameters if p.key == "organisation.culture"]
+    assert culture.kind == "level" and culture.weights == tuple(CULTURE_MIX[c] for c in CULTURES)
+    X = np.full((1, len(t.problem.parameters)), 0.99)
+    (point,) = points_of(t.problem, X)
+    assert point["organisation.culture"] == "hierarchy"
+
+
+def test_variance_share_takes_inline_levels(tmp_path, capsys):
+    (tmp_path / "tech.toml").write_text(TECH)
+    path = tmp_path / "t.toml"
+    culture = '{ key = "organisation.culture", levels = ["harmony", "hierarchy"] }'
+    path.write_text(VARIANCE.replace("bounds = [0, 6] }]", f"bounds = [0, 6] }}, {culture}]"))
+    (target,) = load_targets(path)
+    assert [p.kind for p in target.problem.parameters] == ["int", "level", "float"]
+    bad = VARIANCE.replace(
+        "bounds = [0, 6] }]", f"bounds = [0, 6] }}, {culture[:-1]}, bounds = [0, 1] }}]"
+    )
+    path.write_text(bad)
+    code, out, err = _calibrate(capsys, "--targets", str(path))
+    assert code == 2 and "target 'v'" in err and "levels" in err and out == ""
 
 
 @pytest.mark.parametrize(

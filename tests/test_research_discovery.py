@@ -183,6 +183,16 @@ def test_discover_bad_input_exits_2(capsys, problem, extra, needle):
     assert code == 2 and needle in err
 
 
+def test_discover_refuses_a_text_key_prim_cannot_box(capsys, tmp_path):
+    path = tmp_path / "culture.toml"
+    path.write_text(
+        '[[parameter]]\nkey = "tool.usefulness"\nbounds = [0.2, 0.9]\n'
+        '[[parameter]]\nkey = "organisation.culture"\nlevels = ["harmony", "hierarchy"]\n'
+    )
+    code, _, err = discover(capsys, str(path))
+    assert code == 2 and "parameter.1.levels" in err and "PRIM" in err, err
+
+
 # --------------------------------------------------------------------------- Python
 
 

@@ -70,6 +70,20 @@ def test_ema_model_is_a_workbench_model_with_typed_parameters():
     assert "tool.usefulness" in names and len(names) == 6
 
 
+def test_a_problem_files_text_key_becomes_a_categorical_parameter(tmp_path):
+    ema = workbench()
+    path = tmp_path / "p.toml"
+    levels = '[[parameter]]\nkey = "organisation.culture"\nlevels = ["harmony", "hierarchy"]\n'
+    path.write_text(levels)
+    (p,) = ema_model("typical_sme", path).uncertainties
+    assert isinstance(p, ema.CategoricalParameter)
+    assert [c.value for c in p.categories] == ["harmony", "hierarchy"]
+    path.write_text(levels + "weights = [1, 3]\n")
+    with pytest.raises(ScenarioError) as exc:
+        ema_model("typical_sme", path)
+    assert "parameter.0.weights" in str(exc.value) and "uniformly" in str(exc.value)
+
+
 @pytest.mark.filterwarnings("ignore::FutureWarning")  # inside the Workbench's inspect
 def test_120_experiments_through_the_workbench_then_its_prim():
     ema = workbench()

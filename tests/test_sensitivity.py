@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from experiments.cli import main
-from experiments.sensitivity import load_problem
+from experiments.sensitivity import convert, load_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["--set", "organisation.employees=30", "--set", "weeks=12"]
@@ -27,6 +28,14 @@ bounds = [0.3, 0.9]
 [[parameter]]
 key = "strategy.leadership.role_modelling"
 bounds = [0, 1]
+"""
+
+
+CULTURE = """
+[[parameter]]
+key = "organisation.culture"
+levels = ["innovation", "performance", "harmony"]
+weights = "sme"
 """
 
 
@@ -214,7 +223,29 @@ BAD = {
     "unknown_method": ('method = "fast"\n' + TINY, "method"),
     "unknown_output": (TINY.replace('"roi"]', '"roi", "happiness"]'), "happiness"),
     "text_output": (TINY.replace('"roi"]', '"main_barrier"]'), "main_barrier"),
-    "text_key": (TINY.replace("tool.usefulness", "organisation.culture"), "organisation.culture"),
+    "text_key_without_levels": (
+        TINY.replace("tool.usefulness", "organisation.culture"),
+        "parameter.1.levels",
+    ),
+    "levels_with_bounds": (
+        TINY.replace("tool.usefulness", "organisation.culture").replace(
+            "bounds = [0.3, 0.9]", 'bounds = [0.3, 0.9]\nlevels = ["harmony", "hierarchy"]'
+        ),
+        "parameter.1.bounds",
+    ),
+    "levels_for_a_number": (
+        TINY.replace("bounds = [0.3, 0.9]", 'levels = ["low", "high"]'),
+        "levels are for text keys",
+    ),
+    "unknown_level": (TINY + CULTURE.replace('"harmony"]', '"harmonie"]'), "harmonie"),
+    "weights_per_level": (
+        TINY + CULTURE.replace('weights = "sme"', "weights = [1, 2]"),
+        "parameter.3.weights",
+    ),
+    "sme_weights_not_culture": (
+        TINY.replace("bounds = [0, 6]", 'levels = ["a", "b"]\nweights = "sme"'),
+        "organisation.culture",
+    ),
     "table_key": (TINY.replace("tool.usefulness", "strategy.champions"), "strategy.champions"),
     "unknown_top_key": ("samplez = 3\n" + TINY, "samplez"),
     "malformed": ("outputs = [\n", "malformed TOML"),
@@ -252,3 +283,31 @@ def test_bad_flags_exit_2(capsys, tiny, flags, needle):
 def test_missing_problem_file(capsys, tmp_path):
     rc = main(["sensitivity", "five_phase", "--problem", str(tmp_path / "none.toml")])
     assert rc == 2 and "--problem" in capsys.readouterr().err
+
+
+def test_a_text_key_is_a_factor_drawn_by_its_levels_weights(capsys, tiny, tmp_path):
+    """Culture as a Sobol factor: each point's culture is the level whose share of the
+    weights (here the SME population's mix) holds the sampled number; the stored design
+    reads back (resume) and culture carries variance of final active use."""
+    from model.population import CULTURE_MIX
+
+    spec, problems = load_problem(ROOT / "experiments" / "calibration" / "people_levers.toml")
+    assert problems == []
+    (culture,) = [p for p in spec.parameters if p.key == "organisation.culture"]
+    assert culture.weights == tuple(CULTURE_MIX[c] for c in culture.levels)
+    culture.kind = "level"
+    grid = [convert(culture, u) for u in (np.arange(10_000) + 0.5) / 10_000]
+    for level in culture.levels:
+        assert grid.count(level) / len(grid) == pytest.approx(CULTURE_MIX[level], abs=1e-3)
+    assert convert(culture, 1.0) == culture.levels[-1] and convert(culture, "harmony") == "harmony"
+
+    tiny.write_text(TINY + CULTURE)
+    out = tmp_path / "culture"
+    argv = ["sensitivity", "five_phase", "--problem", str(tiny), "--samples", "8", "--out",
+            str(out), "--set", "organisation.employees=30"]  # fmt: skip
+    res = run_json(capsys, argv)
+    assert res["parameters"][-1] == "organisation.culture"
+    assert res["indices"]["final_active_share"]["organisation.culture"]["ST"] > 0.05
+    u = pd.read_csv(out / "design.csv")["organisation.culture"]  # the sampled numbers
+    assert u.between(0, 1).all() and u.nunique() > 8
+    assert run_json(capsys, argv)["indices"] == res["indices"]  # resumed from the store
