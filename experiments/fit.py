@@ -26,6 +26,10 @@ The fit is staged, each stage keeping what the previous ones fitted:
    (each target predicted by the fit linearised without it). `--write` also writes
    `experiments/calibration/fit_report.json`, which docs/calibration.md tabulates
    (`python experiments/fit.py --report`).
+3. `barriers` - measurement thresholds (`MEASURED`): the data quality and reliability
+   below which a failed project cites lack of data or technological problems, each set
+   from its failure-cause target by construction (the joint stage leaves those two
+   targets out: no process reads the thresholds).
 
 Every stochastic evaluation uses common random numbers: the run seeds come from
 `SeedSequence(--seed)` (default 2024, *not* the seed `adoptsim calibrate` uses, so the
@@ -61,7 +65,7 @@ from experiments.identify import (  # noqa: E402
     leave_one_out,
     lm_step,
 )
-from experiments.params_doc import INITIAL_CONDITIONS  # noqa: E402
+from experiments.params_doc import INITIAL_CONDITIONS, MEASUREMENT_THRESHOLDS  # noqa: E402
 from model import population  # noqa: E402
 from model.parameters import CALIBRATED_FILE, Parameters  # noqa: E402
 from model.population import draw_organisation  # noqa: E402
@@ -111,10 +115,17 @@ STEP = 0.1  # finite-difference step: 10% of a parameter's range (binary targets
 # not numeric (checked after the fit), or too costly to evaluate at every step
 NOT_IN_LOSS_KINDS = ("order", "highest", "plausible", "variance_share")
 
+# measurement thresholds: the tool's data quality (reliability) below which a failed
+# project cites lack of data (technological problems), each set from its failure-cause
+# target by construction. No process reads them: they define when a barrier "binds"
+# (model/metrics.barrier_scores), so the joint stage leaves those targets out.
+MEASURED = {k.removeprefix("parameters."): v for k, v in MEASUREMENT_THRESHOLDS.items()}
+
 # which parameter is fitted to which target (printed, and listed in docs/calibration.md)
 FITTED_TO = {
     **{k.removeprefix("parameters."): v for k, v in INITIAL_CONDITIONS.items()},
     **{k: "joint: every numeric dynamic target" for k in JOINT},
+    **{k: f"{tid} (measurement threshold, by construction)" for k, (tid, _) in MEASURED.items()},
 }
 
 
@@ -135,7 +146,9 @@ class Fit:
         self.loss_ids = [
             t.id
             for t in targets
-            if t.kind not in NOT_IN_LOSS_KINDS and not (t.kind == "share" and t.week == 0)
+            if t.kind not in NOT_IN_LOSS_KINDS
+            and not (t.kind == "share" and t.week == 0)
+            and t.id not in {tid for tid, _ in MEASURED.values()}
         ]
 
     # ---------------------------------------------------------------- helpers
@@ -319,6 +332,31 @@ class Fit:
             J[:, j] = (self.residuals(xj)[0] - r) / h
             print(f"  d/d {key}: {np.round(J[:, j], 2).tolist()}", flush=True)
         return J
+
+    def stage_barriers(self) -> None:
+        """The data and technology barriers' thresholds (`MEASURED`), from the failed runs
+        of the failure-cause targets (full run counts, the fit's seeds): the threshold
+        halfway between the tool values at the target's quantile, so that the share of
+        failed runs at or below it is the target's value."""
+        from experiments.calibrate import run_scenario
+        from experiments.runner import run_seed
+
+        print("stage 3: measurement thresholds of the data and technology barriers")
+        first = self.targets[next(iter(MEASURED.values()))[0]]
+        target = dataclasses.replace(first, overrides={**first.overrides, **self.overrides()})
+        base = load_scenario(target.scenario)
+        tools = []
+        for i in range(target.runs):
+            sc = run_scenario(target, base, run_seed(self.seed, i))
+            if not run(sc, seed=run_seed(self.seed, i), counterfactual=False).summary[
+                "goal_reached"
+            ]:
+                tools.append(sc.tool)
+        for key, (tid, field) in MEASURED.items():
+            x = np.sort([getattr(tool, field) for tool in tools])
+            k = int(round(self.targets[tid].value * x.size))
+            threshold = (x[max(k - 1, 0)] + x[min(k, x.size - 1)]) / 2
+            self.record(key, threshold, f"{k} of {x.size} failed runs at or below")
 
     def stage_joint(
         self, iterations: int = 6, final_jacobian: bool = False, jacobian_from: Path | None = None
@@ -537,8 +575,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--targets", default=None, help="targets file (default: the project's)")
     ap.add_argument(
         "--stages",
-        default="ic,joint",
-        help="comma-separated stages to run: ic, joint",
+        default="ic,joint,barriers",
+        help="comma-separated stages to run: ic, joint, barriers",
     )
     ap.add_argument("--iterations", type=int, default=6, help="Levenberg-Marquardt iterations")
     ap.add_argument(
@@ -565,7 +603,7 @@ def main(argv: list[str] | None = None) -> int:
         print(report_markdown(json.loads(REPORT_FILE.read_text(encoding="utf-8"))))
         return 0
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
-    bad = set(stages) - {"ic", "joint"}
+    bad = set(stages) - {"ic", "joint", "barriers"}
     if bad:
         ap.error(f"unknown stage(s): {', '.join(sorted(bad))}")
     fit = Fit(load_targets(args.targets), args.seed, args.workers, args.runs_scale)
@@ -574,6 +612,8 @@ def main(argv: list[str] | None = None) -> int:
         fit.stage_ic()
     if "joint" in stages:
         fit.stage_joint(args.iterations, args.final_jacobian, args.jacobian_from)
+    if "barriers" in stages:
+        fit.stage_barriers()
     print(f"\nfitted in {time.perf_counter() - t0:.0f} s; values (parameter = value  <- target):")
     print("\n".join(fit.log))
     if args.write:

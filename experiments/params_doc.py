@@ -41,6 +41,12 @@ INITIAL_CONDITIONS = {
     "parameters.control_role.middle_manager": "control_middle_managers",
     "parameters.quality_role.specialist": "quality_experts",
 }
+# the fit's barriers stage (experiments/fit.py, stage 3): a measurement threshold per
+# failure cause, set from its target by construction -> (target, the tool's field)
+MEASUREMENT_THRESHOLDS = {
+    "parameters.barriers.data_quality": ("failure_data", "data_quality"),
+    "parameters.barriers.reliability": ("failure_technology", "reliability"),
+}
 GROUNDINGS = ("domain", "literature", "fit", "assumption")
 
 
@@ -130,6 +136,8 @@ def informed_by(key: str) -> str:
     """The calibration targets that inform a parameter ("" if none)."""
     if key in INITIAL_CONDITIONS:
         return INITIAL_CONDITIONS[key]
+    if key in MEASUREMENT_THRESHOLDS:
+        return f"{MEASUREMENT_THRESHOLDS[key][0]} (a threshold, by construction)"
     return ", ".join(_joint_fit().get(key, []))
 
 

@@ -387,9 +387,19 @@ class BarrierParams(_Frozen):
     """When a barrier counts as binding in a run (model/metrics.py)."""
 
     integration: float = P(0.25, "share of the goal period before integration", "assumption")
-    data_quality: float = P(0.6, "data quality", "assumption", doc="binding below this")
+    data_quality: float = P(
+        0.6,
+        "data quality",
+        "fit",
+        doc="binding at or below this: a failed project cites lack of data (a measurement "
+        "threshold, set so that 27% of failed projects cite it; prior 0.6)",
+    )
     reliability: float = P(
-        0.75, "reliability", "assumption", doc="binding below this (one answer in four wrong)"
+        0.75,
+        "reliability",
+        "fit",
+        doc="binding at or below this: a failed project cites technological problems (set "
+        "so that 18% cite them; prior 0.75, one answer in four wrong)",
     )
     min_ramp_weeks: int = P(
         22,

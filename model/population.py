@@ -35,6 +35,14 @@ firms for those causes to appear (assumptions, docs/calibration.md):
 - the goal's date: the scenario's `by_week` or earlier: 26 weeks (30%), 39 weeks
   (30%) or as planned (40%): many firms expect results within months, where a
   structured programme needs 7-9 months to stable use (DOMAIN section 9).
+
+Stratified over an ensemble: the three draws that divide firms most (culture, whether
+the tool needs integration, the goal's date) take their uniform number from a randomly
+shifted Kronecker sequence over the run's index (`stratified`), not an independent
+draw. Each firm's distribution is unchanged (the shift is uniform), but any R
+consecutive runs hold each culture, goal date and integration need in their population
+share to within about one firm, so population means vary less between base seeds
+(docs/ODD.md, "Initialisation"). The other draws stay independent.
 """
 
 from __future__ import annotations
@@ -46,6 +54,9 @@ from model.scenario import CULTURES, ROLES, Organisation, Scenario
 
 CULTURE_MIX: dict[str, float] = dict(calibrated()["population"]["culture_mix"])
 POPULATIONS = ("sme",)
+# Kronecker steps of the stratified draws (culture, integration, goal date): the
+# fractional parts of the golden ratio, sqrt(2) and sqrt(3), mutually irrational
+STRATA_STEPS = ((5**0.5 - 1) / 2, 2**0.5 - 1, 3**0.5 - 1)
 
 
 def population_rng(seed_seq: np.random.SeedSequence) -> np.random.Generator:
@@ -53,6 +64,23 @@ def population_rng(seed_seq: np.random.SeedSequence) -> np.random.Generator:
     return np.random.default_rng(
         np.random.SeedSequence(seed_seq.entropy, spawn_key=(*seed_seq.spawn_key, 7919))
     )
+
+
+def stratified(seed_seq: np.random.SeedSequence) -> tuple[float, ...]:
+    """The run's uniform numbers for the stratified draws: frac(shift + i * step), i the
+    run's index in its ensemble (the last spawn key; 0 for a lone run) and the shift
+    drawn once per ensemble (its entropy and parent keys)."""
+    *parent, index = seed_seq.spawn_key or (0,)
+    shift = np.random.default_rng(
+        np.random.SeedSequence(seed_seq.entropy, spawn_key=(*parent, 7922))
+    ).random(len(STRATA_STEPS))
+    return tuple(float((s + index * a) % 1.0) for s, a in zip(shift, STRATA_STEPS, strict=True))
+
+
+def pick(u: float, options: tuple | list, shares: list[float]) -> object:
+    """The option whose share of the cumulative shares holds u in [0, 1)."""
+    cum = np.cumsum(shares) / sum(shares)
+    return options[min(int(np.searchsorted(cum, u, side="right")), len(options) - 1)]
 
 
 def draw_organisation(scenario: Scenario, seed_seq: np.random.SeedSequence) -> Scenario:
@@ -67,7 +95,7 @@ def drawn_firm(scenario: Scenario, seed_seq: np.random.SeedSequence) -> dict:
     sections, to lay over `scenario`."""
     rng = population_rng(seed_seq)
     employees = int(round(np.exp(rng.uniform(np.log(10), np.log(250)))))
-    culture = str(rng.choice(CULTURES, p=[CULTURE_MIX[c] for c in CULTURES]))
+    culture = str(pick(stratified(seed_seq)[0], CULTURES, [CULTURE_MIX[c] for c in CULTURES]))
     mean_age = float(np.clip(rng.normal(43.0, 3.0), 35.0, 52.0))
     tenure = float(np.clip(rng.normal(8.7, 2.0), 3.0, 15.0))
     default = Organisation().roles
@@ -100,8 +128,9 @@ def draw_tool_and_goal(scenario: Scenario, seed_seq: np.random.SeedSequence) -> 
     def around(value: float) -> float:
         return round(float(np.clip(rng.normal(value, 0.1), 0.2, 0.95)), 3)
 
-    needs_integration = rng.random() < 0.5
-    by_week = int(rng.choice([26, 39, goals.by_week], p=[0.3, 0.3, 0.4]))
+    _, u_integration, u_goal = stratified(seed_seq)
+    needs_integration = u_integration < 0.5
+    by_week = int(pick(u_goal, [26, 39, goals.by_week], [0.3, 0.3, 0.4]))
     return {
         "tool": {
             **tool.model_dump(mode="python"),

@@ -143,6 +143,34 @@ def test_population_draws_then_overrides():
     assert all(s.strategy == sc.strategy for s in drawn)
 
 
+def test_a_population_ensemble_is_stratified_by_culture_goal_date_and_integration():
+    """Any R consecutive runs hold each culture, goal date and integration need in their
+    population share to within about one firm (a shifted Kronecker sequence over the
+    run index), while each run's own draw keeps the population's distribution (the
+    shift is uniform): run 0 over many base seeds is an independent sample of it."""
+    from model.population import CULTURE_MIX, drawn_firm
+
+    sc = load_scenario("typical_sme")
+
+    def shares(firms: list[dict]) -> dict[str, float]:
+        n = len(firms)
+        out = {c: sum(f["organisation"]["culture"] == c for f in firms) / n for c in CULTURE_MIX}
+        out["integration"] = sum(f["tool"]["integration_weeks"] > 0 for f in firms) / n
+        for week in (26, 39):
+            out[f"goal_{week}"] = sum(f["goals"]["by_week"] == week for f in firms) / n
+        return out
+
+    expected = {**CULTURE_MIX, "integration": 0.5, "goal_26": 0.3, "goal_39": 0.3}
+    for seed in (1, 7, 99):
+        for n in (50, 400):
+            got = shares([drawn_firm(sc, run_seed(seed, i)) for i in range(n)])
+            for key, share in expected.items():
+                assert abs(got[key] - share) <= 2.0 / n, (seed, n, key, got[key])
+    lone = shares([drawn_firm(sc, run_seed(seed, 0)) for seed in range(1500)])
+    for key, share in expected.items():  # binomial sd <= 0.013: within 4 sd
+        assert abs(lone[key] - share) <= 0.05, (key, lone[key])
+
+
 def test_ensemble_population_json(capsys):
     out = cli_json(
         capsys,

@@ -529,6 +529,36 @@ def test_fit_constraints_are_one_sided_and_keep_the_culture_order():
     assert small[2] == pytest.approx(0.1 / fit.ORDER_TOL) and small[1] == small[3] == 0.0
 
 
+def test_the_barrier_thresholds_are_measured_from_the_failed_runs():
+    """The data and technology thresholds (measurement, not mechanism) are set from the
+    failed runs of their failure-cause targets, so that the share of failed runs citing
+    the cause is the target's value; the joint stage leaves those targets out."""
+    from experiments import fit
+    from experiments.runner import run_seed
+
+    small = {"organisation.employees": 25, "weeks": 20}
+    targets = [
+        replace(t, runs=40, overrides={**t.overrides, **small})
+        for t in load_targets()
+        if t.id in ("failure_data", "failure_technology")
+    ]
+    f = fit.Fit(targets, seed=3, workers=1, scale=1.0)
+    assert f.loss_ids == []
+    f.stage_barriers()
+    summaries = []
+    for i in range(40):
+        ss = run_seed(3, i)
+        sc = run_scenario(targets[0], load_scenario("typical_sme"), ss)
+        sc = sc.with_overrides({f"parameters.{k}": v for k, v in f.values.items()})
+        summaries.append(run(sc, seed=ss, counterfactual=False).summary)
+    failed = [s for s in summaries if not s["goal_reached"]]
+    assert len(failed) >= 10
+    for t in targets:
+        barrier = t.spec.barrier
+        share = sum(barrier in s["barriers"] for s in failed) / len(failed)
+        assert share == pytest.approx(round(t.value * len(failed)) / len(failed))
+
+
 def test_a_population_sobol_design_draws_a_firm_per_base_row():
     """With population = "sme", each Saltelli block (A, the d AB points, B) is one firm
     of the population, so the people/technology share averages over firms instead of
