@@ -433,6 +433,22 @@ class Result:
     passed: bool
     runs: int
     per_run: list[Any] = field(default_factory=list, repr=False)  # each run's value
+    se: float | None = None  # Monte Carlo standard error of `model` (numeric kinds)
+
+    def edge_distance(self) -> float | None:
+        """How far the model value lies inside (> 0) or outside (< 0) the nearest edge of
+        the tolerance (or range), in standard errors: within about 2 the verdict can
+        change with the base seed."""
+        t, m = self.target, self.model
+        if self.se is None or not self.se > 0 or not isinstance(m, float) or not math.isfinite(m):
+            return None
+        if t.kind == "ratio" and t.spec.range is not None:
+            lo, hi = t.spec.range
+        elif t.tolerance is not None:
+            lo, hi = t.value - t.tolerance, t.value + t.tolerance
+        else:
+            return None
+        return float(min(m - lo, hi - m) / self.se)
 
     def as_json(self) -> dict[str, Any]:
         model = self.model
@@ -448,7 +464,28 @@ class Result:
             "value": self.target.expected(),
             "tolerance": self.target.tolerance,
             "pass": bool(self.passed),
+            "se": None if self.se is None else round(self.se, 6),
+            "edge_in_se": _rounded(self.edge_distance(), 2),
         }
+
+
+def _rounded(x: float | None, digits: int) -> float | None:
+    return None if x is None else round(x, digits)
+
+
+def _mean_se(values: np.ndarray) -> float | None:
+    """Standard error of a mean over independent runs."""
+    return float(values.std(ddof=1) / math.sqrt(values.size)) if values.size > 1 else None
+
+
+def _ratio_se(num: np.ndarray, den: np.ndarray) -> float | None:
+    """Standard error of sum(num) / sum(den) over runs (delta method; the runs are the
+    independent units, e.g. employees clustered in their run, or paired plans)."""
+    n, total = num.size, den.sum()
+    if n < 2 or total == 0:
+        return None
+    d = num - (num.sum() / total) * den
+    return float(math.sqrt((d @ d) * n / (n - 1)) / total)
 
 
 def evaluate(target: Target, per_run: list[Any]) -> Result:
@@ -466,7 +503,8 @@ def evaluate(target: Target, per_run: list[Any]) -> Result:
         else:
             model = float(vals.mean() if target.kind == "run_mean" else np.median(vals))
         ok = math.isfinite(model) and abs(model - target.value) <= target.tolerance + 1e-12
-        return Result(target, model, ok, len(per_run), list(per_run))
+        se = _mean_se(vals) if target.kind == "run_mean" else None
+        return Result(target, model, ok, len(per_run), list(per_run), se)
     if target.kind == "ratio":
         return _evaluate_ratio(target, per_run)
     if target.kind == "plausible":
@@ -476,7 +514,8 @@ def evaluate(target: Target, per_run: list[Any]) -> Result:
         failed = runs[runs[:, 0]] if len(runs) else runs
         model = float(failed[:, 1].mean()) if len(failed) else float("nan")
         ok = math.isfinite(model) and abs(model - target.value) <= target.tolerance + 1e-12
-        return Result(target, model, ok, len(per_run), list(per_run))
+        se = _mean_se(failed[:, 1].astype(float)) if len(failed) else None
+        return Result(target, model, ok, len(per_run), list(per_run), se)
     pooled: dict[str, list[int]] = {}
     for d in per_run:
         for g, (h, c) in d.items():
@@ -487,7 +526,8 @@ def evaluate(target: Target, per_run: list[Any]) -> Result:
     if target.kind == "share":
         model = shares.get("", float("nan"))
         ok = math.isfinite(model) and abs(model - target.value) <= target.tolerance + 1e-12
-        return Result(target, model, ok, len(per_run))
+        hits, counts = (np.array([d[""][k] for d in per_run if "" in d], float) for k in (0, 1))
+        return Result(target, model, ok, len(per_run), se=_ratio_se(hits, counts))
     if target.kind == "order":
         seq = [shares.get(g, float("nan")) for g in target.groups]
         sign = 1.0 if target.order == "increasing" else -1.0
@@ -516,7 +556,8 @@ def _evaluate_ratio(target: Target, per_run: list[Any]) -> Result:
         ok = lo - 1e-12 <= model <= hi + 1e-12
     elif ok:
         ok = abs(model - target.value) <= target.tolerance + 1e-12
-    return Result(target, model, ok, len(per_run), list(per_run))
+    se = _ratio_se(pairs[:, 1], pairs[:, 0]) if len(pairs) else None
+    return Result(target, model, ok, len(per_run), list(per_run), se)
 
 
 def _evaluate_plausible(target: Target, per_run: list[Any]) -> Result:
@@ -724,17 +765,20 @@ def format_expected(t: Target) -> str:
 
 def format_table(results: list[Result]) -> str:
     """The plain-text result table (one line per target) and a total line."""
-    rows = [("target", "model", "target value", "tol", "runs", "result")]
+    rows = [("target", "model", "se", "target value", "tol", "runs", "result")]
     for r in results:
         tol = "-" if r.target.tolerance is None else f"{r.target.tolerance:g}"
+        edge = r.edge_distance()
+        near = " (near the edge)" if edge is not None and abs(edge) < 2 else ""
         rows.append(
             (
                 r.target.id,
                 format_model(r),
+                "-" if r.se is None else f"{r.se:.3f}",
                 format_expected(r.target),
                 tol,
                 str(r.runs),
-                "PASS" if r.passed else "FAIL",
+                ("PASS" if r.passed else "FAIL") + near,
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -759,7 +803,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise ScenarioError([Problem("--workers", "", args.workers, "an integer >= 1")])
     source = args.targets or str(DEFAULT_TARGETS)
-    targets = select(load_targets(args.targets), args.only, source)
+    targets = [
+        t.scaled(args.runs_scale) for t in select(load_targets(args.targets), args.only, source)
+    ]
     if args.overrides:  # the user's --set apply to every target, after the target's own
         user = dict(parse_override(o) for o in args.overrides)
         for t in targets:

@@ -74,7 +74,7 @@ def test_json_shape_and_one_target_of_each_kind(capsys):
     file_order = [t.id for t in load_targets()]
     assert list(by_id) == [i for i in file_order if i in ONE_OF_EACH]  # file order
     for t in data["targets"]:
-        assert set(t) == {"id", "model", "value", "tolerance", "pass"}
+        assert set(t) == {"id", "model", "value", "tolerance", "pass", "se", "edge_in_se"}
     share = by_id["existential_admin"]
     assert 0.0 <= share["model"] <= 1.0 and share["value"] == 0.73 and share["tolerance"] == 0.05
     mean = by_id["culture_innovation"]
@@ -105,6 +105,40 @@ def test_table_output(capsys):
     assert code in (0, 1)
     assert "quality_experts" in out and ("PASS" in out or "FAIL" in out)
     assert "targets pass" in out and "0.51" in out
+
+
+def test_runs_scale_scales_the_dynamic_targets_only(capsys):
+    _, out, _ = _calibrate(
+        capsys, "--only", "culture_innovation,quality_experts", "--runs-scale", "0.02"
+    )
+    table = {line.split()[0]: line for line in out.splitlines()[2:4]}
+    assert " 4  " in table["culture_innovation"]  # 200 runs x 0.02
+    assert " 100  " in table["quality_experts"]  # week-0 targets keep their runs
+
+
+def test_standard_errors_and_the_distance_to_the_edge():
+    """Each numeric target carries its Monte Carlo standard error (runs are the
+    independent units) and how many of them the value lies inside its tolerance."""
+    (mean_t,) = [t for t in load_targets() if t.id == "project_success_rate"]
+    per_run = [1.0] * 30 + [0.0] * 70
+    r = evaluate(mean_t, per_run)
+    assert r.model == pytest.approx(0.3)
+    assert r.se == pytest.approx(np.std(per_run, ddof=1) / 10)
+    assert r.edge_distance() == pytest.approx((0.3 - 0.27) / r.se)
+    assert r.as_json()["edge_in_se"] == round((0.3 - 0.27) / r.se, 2)
+    (share_t,) = [t for t in load_targets() if t.id == "existential_all"]
+    one_each = [{"": (k % 2, 1)} for k in range(100)]  # one employee per run: binomial
+    assert evaluate(share_t, one_each).se == pytest.approx(np.sqrt(0.25 / 99))
+    pooled = [{"": (5, 10)}] * 50  # every run exactly half: no between-run variation
+    assert evaluate(share_t, pooled).se == pytest.approx(0.0)
+    (ratio_t,) = [t for t in load_targets() if t.id == "training_share_success"]
+    paired = [[a, 2.0 * a] for a in np.linspace(0.1, 0.5, 40)]  # b = 2 a exactly
+    rr = evaluate(ratio_t, paired)
+    assert rr.model == pytest.approx(2.0) and rr.se == pytest.approx(0.0, abs=1e-12)
+    assert rr.edge_distance() is None  # a zero standard error gives no distance
+    steps = zip(np.linspace(0.1, 0.5, 40), np.tile([0.1, -0.1], 20), strict=True)
+    noisy = [[a, 2.0 * a + e] for a, e in steps]
+    assert evaluate(ratio_t, noisy).se > 0
 
 
 def test_same_result_for_any_worker_count(capsys):
