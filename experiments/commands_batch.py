@@ -36,7 +36,7 @@ HEADLINE = ("final_active_share", "goal_reached", "roi")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("ensemble", help="Monte Carlo runs of one scenario; means and 95% CIs")
+    p = sub.add_parser("ensemble", help="Monte Carlo runs of one scenario; means and 95%% CIs")
     p.add_argument("scenario", help="preset name or TOML path")
     add_batch_options(p)
     p.set_defaults(func=cmd_ensemble)

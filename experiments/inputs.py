@@ -111,6 +111,15 @@ DISTRIBUTIONS = {  # our name -> (SALib name, number of bounds values, meaning)
 LEVEL_WEIGHTS = {"sme": "the SME population's culture mix, model/population.py"}
 
 
+# a level's weight: positive numbers, one per level, or a named mix (errors name the key
+# and what is allowed, not pydantic's union branches)
+LevelWeights = Annotated[
+    Annotated[list[Annotated[float, Field(gt=0, allow_inf_nan=False)]], Tag("list")]
+    | Annotated[Literal[tuple(LEVEL_WEIGHTS)], Tag("name")],  # type: ignore[valid-type]
+    Discriminator(lambda v: "name" if isinstance(v, str) else "list"),
+]
+
+
 def bad_bounds(dist: str, b: list[float]) -> str:
     """What is wrong with the bounds of a SALib distribution ("" if nothing)."""
     if dist in ("unif", "triang", "truncnorm", "logunif") and not b[0] < b[1]:
@@ -133,14 +142,8 @@ class ParameterSpec(Input):
     key: str = Field(min_length=1)
     bounds: list[Number] | None = None
     distribution: Literal[tuple(DISTRIBUTIONS)] = "uniform"  # type: ignore[valid-type]
-    levels: list[Annotated[str, Field(min_length=1)]] | None = Field(None, min_length=2)
-    weights: (
-        list[Annotated[float, Field(gt=0, allow_inf_nan=False)]]
-        | Literal[
-            tuple(LEVEL_WEIGHTS)  # type: ignore[valid-type]
-        ]
-        | None
-    ) = None
+    levels: list[Annotated[str, Field(min_length=1)]] | None = None
+    weights: LevelWeights | None = None
     name: str | None = None
 
     @model_validator(mode="after")
@@ -163,6 +166,9 @@ class ParameterSpec(Input):
 
     def _levels_fit(self) -> ParameterSpec:
         levels = self.levels or []
+        if len(set(levels)) < 2:
+            allowed = "at least 2 distinct levels"
+            raise invalid(f"{len(set(levels))} distinct", allowed, "levels", levels)
         if len(set(levels)) != len(levels):
             raise invalid("a level twice", "each level once", "levels", levels)
         if self.bounds is not None or "distribution" in self.model_fields_set:

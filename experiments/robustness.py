@@ -69,6 +69,9 @@ def robustness(
         problems += check_against_scenario(spec, load_scenario(plan))
     if len(plans) < 2:
         problems.append(Problem("robustness", "plans", plans, "at least 2 plans"))
+    if by and by[0] in (p.key for p in spec.parameters):
+        allowed = "a key the problem file does not vary (its points would override it)"
+        problems.append(Problem("--by", "", by[0], allowed))
     if problems:
         raise ScenarioError(problems)
     points = [{}, *points_of(spec, lhs(spec, samples, seed))]

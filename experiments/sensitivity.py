@@ -293,15 +293,53 @@ def check_against_scenario(spec: ProblemSpec, sc: Scenario) -> list[Problem]:
     return problems
 
 
+def morris_reaches_every_level(spec: ProblemSpec, levels: int) -> list[Problem]:
+    """Morris samples u only on its grid (0, 1/(L-1), ..., 1): a text key's level whose
+    share of the weights falls between grid points would never run."""
+    grid = [k / (levels - 1) for k in range(levels)]
+    problems = []
+    for par in spec.parameters:
+        if par.kind != "level":
+            continue
+        missing = [lv for lv in par.levels if lv not in {convert(par, u) for u in grid}]
+        if not missing:
+            continue
+        fits = [g for g in range(levels + 2, 202, 2) if _reaches(par, g)]
+        hint = f"; --levels {fits[0]} reaches them all" if fits else ""
+        problems.append(
+            Problem(
+                "--levels",
+                "",
+                levels,
+                f"a Morris grid that reaches every level of {par.key}{hint}",
+                f"the grid never draws {', '.join(missing)}",
+            )
+        )
+    return problems
+
+
+def _reaches(par: Parameter, levels: int) -> bool:
+    drawn = {convert(par, k / (levels - 1)) for k in range(levels)}
+    return set(par.levels) <= drawn
+
+
 def _check_levels(path: str, par: Parameter, value: Any, sc: Scenario) -> list[Problem]:
     """A text key needs `levels`, levels need a text key, and every level must be a value
     the scenario accepts; sets the parameter's kind to "level"."""
     i = par.index
     if not par.levels:
-        allowed = f"`levels = [...]` for the text key {par.key} (e.g. [{value!r}, ...])"
+        allowed = (
+            f"`levels = [...]` for the text key {par.key} (e.g. [{value!r}, ...]; "
+            "sensitivity, robustness and calibrate), or a numeric key"
+        )
         return [Problem(path, f"parameter.{i}.levels", None, allowed, "missing")]
     if not isinstance(value, str):
-        allowed = f"`bounds` for the {type(value).__name__} key {par.key}; levels are for text keys"
+        what = {bool: "a boolean", int: "an integer", float: "a number"}.get(type(value))
+        allowed = (
+            f"`bounds` for {par.key}, {what} key; levels are for text keys"
+            if what
+            else f"a text key: {par.key} is {'unset by default' if value is None else 'a list'}"
+        )
         return [Problem(path, f"parameter.{i}.levels", list(par.levels), allowed)]
     par.kind = "level"
     problems = []
@@ -597,6 +635,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     overrides = parse_overrides(args.overrides)
     plans = load_plans([args.scenario], overrides)
     problems += check_against_scenario(spec, plans[0])
+    if method == "morris" and not problems:
+        problems += morris_reaches_every_level(spec, args.levels)
     if problems:
         raise ScenarioError(problems)
     if len(spec.parameters) < 2:

@@ -302,3 +302,12 @@ def test_app_launcher_starts_the_server_offline(monkeypatch):
     assert "--no-check-version" in cmd and "--production" in cmd
     assert main(["app", "--port", "8999", "--allow-network"]) == 0
     assert calls[-1][1]["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "True"
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_top_level_help_lists_every_command(capsys, flag):
+    """argparse formats every sub-command's help text (a bare % once crashed it)."""
+    with pytest.raises(SystemExit) as exc:
+        main([flag])
+    out = capsys.readouterr().out
+    assert exc.value.code == 0 and "ensemble" in out and "calibrate" in out

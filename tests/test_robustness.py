@@ -62,6 +62,19 @@ def test_bad_input_exits_2(capsys, args, needle):
     assert code == 2 and needle in capsys.readouterr().err
 
 
+def test_by_a_key_the_problem_varies_is_refused(capsys, tmp_path):
+    """The design's points would override the --by value, so every group would be
+    the same: refused instead of reported."""
+    problem = tmp_path / "p.toml"
+    problem.write_text(
+        '[[parameter]]\nkey = "organisation.culture"\nlevels = ["harmony", "hierarchy"]\n'
+    )
+    args = ["robustness", "five_phase", "typical_sme", "--problem", str(problem)]
+    code = main([*args, "--by", "organisation.culture=innovation,hierarchy", "--samples", "4"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--by" in err and "does not vary" in err
+
+
 def test_the_assumption_problem_holds_only_assumptions():
     """experiments/assumptions.toml varies the guesses: every key is an `assumption` in
     the parameter table (a fitted parameter is identified by the targets, not guessed),

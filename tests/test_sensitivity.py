@@ -242,6 +242,12 @@ BAD = {
         TINY + CULTURE.replace('weights = "sme"', "weights = [1, 2]"),
         "parameter.3.weights",
     ),
+    "weight_not_positive": (
+        TINY + CULTURE.replace('weights = "sme"', "weights = [1, 0, 2]"),
+        "parameter.3.weights.1",
+    ),
+    "unknown_weights_name": (TINY + CULTURE.replace('"sme"', '"SME"'), "parameter.3.weights"),
+    "one_level": (TINY + CULTURE.replace('"performance", "harmony"', '"innovation"'), "2 distinct"),
     "sme_weights_not_culture": (
         TINY.replace("bounds = [0, 6]", 'levels = ["a", "b"]\nweights = "sme"'),
         "organisation.culture",
@@ -263,6 +269,7 @@ def test_bad_problem_file_exits_2(capsys, tmp_path, case):
     assert str(path) in err or case == "missing_file"
     assert needle in err
     assert "allowed" in err and "Traceback" not in err
+    assert "constrained-float" not in err and "literal[" not in err  # no pydantic internals
 
 
 @pytest.mark.parametrize(
@@ -311,3 +318,17 @@ def test_a_text_key_is_a_factor_drawn_by_its_levels_weights(capsys, tiny, tmp_pa
     u = pd.read_csv(out / "design.csv")["organisation.culture"]  # the sampled numbers
     assert u.between(0, 1).all() and u.nunique() > 8
     assert run_json(capsys, argv)["indices"] == res["indices"]  # resumed from the store
+
+
+def test_morris_refuses_a_grid_that_never_draws_a_level(capsys, tiny):
+    """Morris samples only its grid's points: with 4 grid levels (0, 1/3, 2/3, 1) no
+    point falls in performance's slice of the SME mix (0.136 to 0.317), so the run is
+    refused, naming the level and a grid that reaches every level."""
+    tiny.write_text(TINY + CULTURE.replace('"harmony"]', '"harmony", "hierarchy"]'))
+    argv = ["sensitivity", "five_phase", "--problem", str(tiny), "--method", "morris",
+            "--samples", "2", *SMALL]  # fmt: skip
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--levels" in err and "performance" in err and "--levels 6" in err
+    res = run_json(capsys, [*argv, "--levels", "6"])
+    assert "organisation.culture" in res["indices"]["final_active_share"]
