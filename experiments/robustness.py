@@ -65,8 +65,10 @@ def robustness(
 ) -> dict[str, Any]:
     """Ranking statistics per value of `by` (see the module docstring)."""
     spec, problems = load_problem(problem)
-    for plan in plans:
-        problems += check_against_scenario(spec, load_scenario(plan))
+    for plan in plans:  # a problem every plan shares is reported once
+        problems += [
+            p for p in check_against_scenario(spec, load_scenario(plan)) if p not in problems
+        ]
     if len(plans) < 2:
         problems.append(Problem("robustness", "plans", plans, "at least 2 plans"))
     if by and by[0] in (p.key for p in spec.parameters):
@@ -136,7 +138,8 @@ def cmd_robustness(args: argparse.Namespace) -> int:
     print(f"{res['outcome']}: {res['samples']} assumption points x {res['runs']} runs per plan")
     for group, g in res["groups"].items():
         ranked = [f"{p} ({g['values_at_defaults'][p]:.3f})" for p in g["ranking_at_defaults"]]
-        print(f"\n{group}: ranking at the defaults " + " > ".join(ranked))
+        label = f"{group}: ranking" if args.by else "Ranking"
+        print(f"\n{label} at the defaults " + " > ".join(ranked))
         print(
             f"  holds at {g['ranking_holds']:.0%} of points; "
             f"best stays best at {g['best_stays_best']:.0%}"

@@ -90,3 +90,16 @@ def test_the_assumption_problem_holds_only_assumptions():
         assert row.grounding == "assumption", (p["key"], row.grounding)
         lo, hi = p["bounds"]
         assert lo <= row.default <= hi, (p["key"], row.default, p["bounds"])
+
+
+def test_a_problem_every_plan_shares_is_reported_once_and_no_by_needs_no_label(capsys, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[parameter]]\nkey = "tool.usefulnes"\nbounds = [0.3, 0.9]\n')
+    assert main(["robustness", "five_phase", "typical_sme", "--problem", str(bad)]) == 2
+    assert capsys.readouterr().err.count("tool.usefulnes'") == 1
+    ok = tmp_path / "ok.toml"
+    ok.write_text('[[parameter]]\nkey = "tool.usefulness"\nbounds = [0.3, 0.9]\n')
+    args = ["five_phase", "typical_sme", "--problem", str(ok), "--samples", "3", "--runs", "1"]
+    assert main(["robustness", *args]) == 0
+    out = capsys.readouterr().out
+    assert "\nRanking at the defaults five_phase" in out and "None" not in out
