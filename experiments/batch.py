@@ -224,17 +224,7 @@ def _sampled_points(plan: Scenario, design: dict, stored: pd.DataFrame) -> list[
     typed as the scenario stores them (integers rounded, booleans)."""
     from experiments.sensitivity import Parameter, ProblemSpec, check_against_scenario, convert
 
-    params = [
-        Parameter(
-            p["key"],
-            list(p["bounds"]),
-            p["distribution"],
-            index=i,
-            levels=tuple(p.get("levels") or ()),
-            weights=tuple(p.get("weights") or ()),
-        )  # fmt: skip
-        for i, p in enumerate(design.get("parameters") or [])
-    ]
+    params = [Parameter.from_design(p, i) for i, p in enumerate(design.get("parameters") or [])]
     problems = check_against_scenario(ProblemSpec("manifest.json", params, []), plan)
     if problems:
         raise ScenarioError(problems)

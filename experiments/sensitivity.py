@@ -82,6 +82,18 @@ class Parameter:
             out |= {"levels": list(self.levels), "weights": list(self.weights)}
         return out
 
+    @classmethod
+    def from_design(cls, d: dict[str, Any], index: int) -> Parameter:
+        """The parameter `design()` stored in a manifest."""
+        return cls(
+            d["key"],
+            list(d["bounds"]),
+            d["distribution"],
+            index=index,
+            levels=tuple(d.get("levels") or ()),
+            weights=tuple(d.get("weights") or ()),
+        )
+
 
 @dataclass
 class ProblemSpec:
@@ -296,15 +308,15 @@ def check_against_scenario(spec: ProblemSpec, sc: Scenario) -> list[Problem]:
 def morris_reaches_every_level(spec: ProblemSpec, levels: int) -> list[Problem]:
     """Morris samples u only on its grid (0, 1/(L-1), ..., 1): a text key's level whose
     share of the weights falls between grid points would never run."""
-    grid = [k / (levels - 1) for k in range(levels)]
     problems = []
     for par in spec.parameters:
         if par.kind != "level":
             continue
-        missing = [lv for lv in par.levels if lv not in {convert(par, u) for u in grid}]
+        drawn = _drawn(par, levels)
+        missing = [lv for lv in par.levels if lv not in drawn]
         if not missing:
             continue
-        fits = [g for g in range(levels + 2, 202, 2) if _reaches(par, g)]
+        fits = [g for g in range(levels + 2, 202, 2) if set(par.levels) <= _drawn(par, g)]
         hint = f"; --levels {fits[0]} reaches them all" if fits else ""
         problems.append(
             Problem(
@@ -318,9 +330,9 @@ def morris_reaches_every_level(spec: ProblemSpec, levels: int) -> list[Problem]:
     return problems
 
 
-def _reaches(par: Parameter, levels: int) -> bool:
-    drawn = {convert(par, k / (levels - 1)) for k in range(levels)}
-    return set(par.levels) <= drawn
+def _drawn(par: Parameter, levels: int) -> set[str]:
+    """The levels a Morris grid of `levels` points draws."""
+    return {convert(par, k / (levels - 1)) for k in range(levels)}
 
 
 def _check_levels(path: str, par: Parameter, value: Any, sc: Scenario) -> list[Problem]:
@@ -418,8 +430,9 @@ def convert(par: Parameter, x: float) -> Any:
     if par.kind == "level":
         if isinstance(x, str):  # already a level (a design read back from its store)
             return x
-        cum = np.cumsum(par.weights) / sum(par.weights)
-        return par.levels[min(int(np.searchsorted(cum, float(x), side="right")), len(cum) - 1)]
+        from model.population import pick
+
+        return pick(float(x), par.levels, list(par.weights))
     if par.kind == "int":
         return int(round(float(x)))
     if par.kind == "bool":

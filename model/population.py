@@ -95,7 +95,8 @@ def drawn_firm(scenario: Scenario, seed_seq: np.random.SeedSequence) -> dict:
     sections, to lay over `scenario`."""
     rng = population_rng(seed_seq)
     employees = int(round(np.exp(rng.uniform(np.log(10), np.log(250)))))
-    culture = str(pick(stratified(seed_seq)[0], CULTURES, [CULTURE_MIX[c] for c in CULTURES]))
+    u_culture, *u_tool = stratified(seed_seq)
+    culture = str(pick(u_culture, CULTURES, [CULTURE_MIX[c] for c in CULTURES]))
     mean_age = float(np.clip(rng.normal(43.0, 3.0), 35.0, 52.0))
     tenure = float(np.clip(rng.normal(8.7, 2.0), 3.0, 15.0))
     default = Organisation().roles
@@ -114,12 +115,15 @@ def drawn_firm(scenario: Scenario, seed_seq: np.random.SeedSequence) -> dict:
     )
     return {
         "organisation": org.model_dump(mode="python"),
-        **draw_tool_and_goal(scenario, seed_seq),
+        **draw_tool_and_goal(scenario, seed_seq, tuple(u_tool)),
     }
 
 
-def draw_tool_and_goal(scenario: Scenario, seed_seq: np.random.SeedSequence) -> dict:
-    """The firm's tool and goal date (module docstring), as scenario sections."""
+def draw_tool_and_goal(
+    scenario: Scenario, seed_seq: np.random.SeedSequence, strata: tuple[float, float]
+) -> dict:
+    """The firm's tool and goal date (module docstring), as scenario sections; `strata`
+    are the run's stratified numbers for the integration need and the goal date."""
     rng = np.random.default_rng(
         np.random.SeedSequence(seed_seq.entropy, spawn_key=(*seed_seq.spawn_key, 7920))
     )
@@ -128,7 +132,7 @@ def draw_tool_and_goal(scenario: Scenario, seed_seq: np.random.SeedSequence) -> 
     def around(value: float) -> float:
         return round(float(np.clip(rng.normal(value, 0.1), 0.2, 0.95)), 3)
 
-    _, u_integration, u_goal = stratified(seed_seq)
+    u_integration, u_goal = strata
     needs_integration = u_integration < 0.5
     by_week = int(pick(u_goal, [26, 39, goals.by_week], [0.3, 0.3, 0.4]))
     return {
