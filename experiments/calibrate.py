@@ -307,6 +307,7 @@ def _variance_problem(t: Target, sc: Scenario, src: str) -> tuple[Any, list[Prob
     key = f"target {t.id!r}"
     params: list[Parameter] = []
     sides: list[tuple[str, int]] = []
+    files: dict[str, str] = {}  # side -> the problem file it was read from
     problems: list[Problem] = []
     for side in ("people", "technology"):
         value = getattr(t.spec, side)
@@ -317,6 +318,7 @@ def _variance_problem(t: Target, sc: Scenario, src: str) -> tuple[Any, list[Prob
                 problems.append(Problem(src, f"{key}.{side}", value, allowed, "no such file"))
                 continue
             spec, probs = load_problem(path)
+            files[side] = str(path)
             problems += probs
             found = spec.parameters
         else:
@@ -329,11 +331,14 @@ def _variance_problem(t: Target, sc: Scenario, src: str) -> tuple[Any, list[Prob
             params.append(replace(par, index=len(params)))
             sides.append((side, i))
     spec = ProblemSpec(src, params, [t.field], extra={"sides": [side for side, _ in sides]})
-    if not problems:  # parameter.<index>.<what> -> <side>.<index in its side>.<what>
+    if not problems:  # parameter.<index>.<what> -> where that parameter was written
         for p in check_against_scenario(spec, sc):
             _, index, what = p.key.split(".", 2)
             side, i = sides[int(index)]
-            problems.append(replace(p, key=f"{key}.{side}.{i}.{what}"))
+            if side in files:  # in its problem file, as `adoptsim sensitivity` names it
+                problems.append(replace(p, source=files[side], key=f"parameter.{i}.{what}"))
+            else:
+                problems.append(replace(p, key=f"{key}.{side}.{i}.{what}"))
     return spec, problems
 
 
