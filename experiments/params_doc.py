@@ -126,10 +126,13 @@ def _walk(model: BaseModel, prefix: str) -> list[Row]:
 @cache
 def _joint_fit() -> dict[str, list[str]]:
     """Targets that move each jointly fitted parameter (the fit report's Jacobian)."""
-    if not FIT_REPORT.is_file():
-        return {}
-    report = json.loads(FIT_REPORT.read_text(encoding="utf-8"))
-    return {f"parameters.{p['key']}": p["informed_by"] for p in report["parameters"]}
+    out: dict[str, list[str]] = {}
+    # a later partial fit (`fit.py --free`) speaks for the parameters it moved
+    for path in (FIT_REPORT, FIT_REPORT.with_name("fit_report_partial.json")):
+        if path.is_file():
+            report = json.loads(path.read_text(encoding="utf-8"))
+            out.update({f"parameters.{p['key']}": p["informed_by"] for p in report["parameters"]})
+    return out
 
 
 def informed_by(key: str) -> str:

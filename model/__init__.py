@@ -16,7 +16,7 @@ from model.scenario import Scenario, dump_scenario, load_scenario, preset_names
 if TYPE_CHECKING:
     from model.model import AdoptionModel
 
-__version__ = "0.7.0"
+__version__ = "0.8.0"
 
 __all__ = [
     "AdoptionModel",

@@ -7,13 +7,17 @@ after the draw by the caller, so they fix what they name.
 
 Distributions (docs/ODD.md, "Initialisation"; assumptions unless a source is named):
 - size: log-uniform on 10..250 employees (most SMEs are small);
-- culture: `CULTURE_MIX`, about 31% innovation + performance and 69% harmony +
+- culture: `CULTURE_MIX`, about 44% innovation + performance and 56% harmony +
   hierarchy (DOMAIN: German-speaking SMEs are mostly harmony or hierarchy cultures; no
-  source gives the shares). The split within the pairs (innovation : performance 3 : 4,
-  harmony : hierarchy 7 : 6) is an assumption; the share of the two high-adoption
-  cultures is *calibrated*: `experiments/fit.py` sets it so that the mean project
-  success rate of `typical_sme` over this population is one third (target
-  `project_success_rate`), given the adoption degree of each culture (its own targets);
+  source gives the shares). The mix is *calibrated* through three numbers of the joint
+  fit (`experiments/fit.py`): the share of the two high-adoption cultures and the split
+  within each pair (innovation : performance between 1 : 3 and 3 : 2, harmony :
+  hierarchy between 2 : 3 and 7 : 3: neither culture of a pair a rarity). With each
+  culture's adoption degree fixed by its own target, the mix is what the population
+  targets see: the success rate, the training ratio (innovation firms reach the goal
+  without courses, hierarchy firms rarely with them, so courses decide in performance
+  and harmony firms), benefits without change management and the failure causes
+  (docs/calibration.md);
 - mean age: normal(43, 3) clipped to 35..52; mean tenure: normal(8.7, 2) clipped to
   3..15 years (DOMAIN: SME average tenure 8.7 years);
 - roles: Dirichlet around the default shares (concentration 40);

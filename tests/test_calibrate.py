@@ -327,6 +327,92 @@ def test_fit_writes_the_data_file_not_source(tmp_path):
     assert data.read_text().startswith("# Calibrated values")
 
 
+def test_fit_sets_the_culture_mix_from_its_three_shares(monkeypatch):
+    """The joint fit moves the SME culture mix through three numbers: the high-adoption
+    pair's share and the split within each pair; the mix they give sums to one and
+    reads back as the same three numbers."""
+    from experiments import fit
+    from model import population
+
+    monkeypatch.setattr(population, "CULTURE_MIX", dict(population.CULTURE_MIX))
+    f = fit.Fit([], seed=1, workers=1, scale=1.0)
+    values = {fit.MIX_KEY: 0.36, fit.INNOVATION_KEY: 1 / 3, fit.HARMONY_KEY: 0.6}
+    mix = f.set_mix(values)
+    assert mix == population.CULTURE_MIX
+    assert mix == pytest.approx(
+        {"innovation": 0.12, "performance": 0.24, "harmony": 0.384, "hierarchy": 0.256}
+    )
+    assert sum(mix.values()) == pytest.approx(1.0)
+    assert f.mix_values() == pytest.approx(values, abs=1e-4)
+    # a key left out keeps the current mix's value
+    assert f.set_mix({fit.MIX_KEY: 0.3})["innovation"] == pytest.approx(0.1, abs=1e-4)
+    assert set(fit.MIX_KEYS) <= set(fit.JOINT)
+
+
+@pytest.mark.parametrize(
+    ("free", "needle"),
+    [
+        ("trial_rat", "unknown joint parameter(s) trial_rat; allowed: culture."),
+        (",", "at least one"),
+    ],
+)
+def test_fit_free_names_joint_parameters(capsys, free, needle):
+    from experiments import fit
+
+    with pytest.raises(SystemExit) as exc:
+        fit.main(["--stages", "joint", "--free", free])
+    assert exc.value.code == 2 and needle in capsys.readouterr().err
+
+
+def test_a_partial_fit_moves_only_its_free_parameters():
+    """`--free` narrows the joint stage to the named parameters; the rest hold."""
+    from experiments import fit
+
+    f = fit.Fit([], seed=1, workers=1, scale=1.0, free=["trial_rate", fit.MIX_KEY])
+    assert list(f.free) == ["trial_rate", fit.MIX_KEY]
+    x = f.start()
+    assert x.shape == (2,) and set(f.unscale(x)) == {"trial_rate", fit.MIX_KEY}
+    assert f.unscale(x)["trial_rate"] == pytest.approx(fit.calibrated_value("trial_rate"))
+
+
+def test_fourth_power_loss_steps_towards_the_worst_miss():
+    """With the fourth-power loss the Gauss-Newton step works on r^2 and 2 r J, so its
+    squares are r^4; of two targets pulling a parameter opposite ways, the step follows
+    the one missed worse, where least squares would split the difference."""
+    from experiments import fit
+    from experiments.identify import lm_step
+
+    r = np.array([-2.0, 1.0])  # target 0 missed by two tolerances, target 1 by one
+    J = np.array([[1.0], [1.0]])  # one parameter raises both
+    squares = fit.Fit([], seed=1, workers=1, scale=1.0)
+    fourth = fit.Fit([], seed=1, workers=1, scale=1.0, loss_kind="fourth")
+    assert fourth.loss(r) == 17.0 and squares.loss(r) == 5.0
+    Jt, rt = fourth.gauss_newton(J, r)
+    assert rt.tolist() == [4.0, 1.0] and Jt.ravel().tolist() == [-4.0, 2.0]
+    x = np.array([0.0])
+    step_sq = lm_step(*squares.gauss_newton(J, r), 0.0, x)
+    step_4 = lm_step(Jt, rt, 0.0, x)
+    assert step_sq[0] == pytest.approx(0.5)  # the least-squares compromise
+    assert step_4[0] == pytest.approx(0.7)  # further towards fixing the worse miss
+
+
+def test_margin_loss_adds_two_standard_errors_to_each_miss():
+    """The margin loss weighs |r| + 2 se (both in tolerances): of two targets missed
+    alike, the noisier one pulls harder, as it is the one another seed would fail."""
+    from experiments import fit
+
+    f = fit.Fit([], seed=1, workers=1, scale=1.0, loss_kind="margin")
+    f.noise = np.array([0.4, 0.1])
+    r = np.array([-0.5, 0.5])
+    assert f.reach(r).tolist() == pytest.approx([1.3, 0.7])
+    assert f.loss(r) == pytest.approx(1.3**4 + 0.7**4)
+    Jt, rt = f.gauss_newton(np.array([[1.0], [1.0]]), r)
+    assert rt.tolist() == pytest.approx([1.69, 0.49])
+    assert Jt.ravel().tolist() == pytest.approx([-2.6, 1.4])
+    # one parameter raising both: the step raises it, towards the noisier target's value
+    assert fit.lm_step(Jt, rt, 0.0, np.array([0.0]))[0] > 0
+
+
 def test_parameters_load_the_calibrated_file():
     from model.parameters import Parameters, calibrated
 
@@ -510,6 +596,25 @@ def test_variance_share_problems_exit_2(tmp_path, capsys, old, new, needle):
     path.write_text(VARIANCE.replace(old, new))
     code, out, err = _calibrate(capsys, "--targets", str(path))
     assert code == 2 and needle in err and out == ""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [
+        ("tool.usefulness", "tool.usefulnes", "parameter.0.key"),
+        ("bounds = [0.3, 0.9]", "bounds = [0.3, 1.9]", "parameter.0.bounds"),
+    ],
+)
+def test_variance_share_names_the_problem_file(tmp_path, capsys, old, new, needle):
+    """A mistake inside a side's problem file is reported against that file and its
+    own key path (as `adoptsim sensitivity` would name it), not the targets file."""
+    (tmp_path / "tech.toml").write_text(TECH.replace(old, new))
+    path = tmp_path / "t.toml"
+    path.write_text(VARIANCE)
+    code, out, err = _calibrate(capsys, "--targets", str(path))
+    assert code == 2 and out == ""
+    line = next(line for line in err.splitlines() if needle in line)
+    assert "tech.toml" in line and "target 'v'" not in line
 
 
 FAILED_WITH = """

@@ -30,7 +30,7 @@ def head_commit() -> str | None:
 
 
 def check_environment(obj: dict) -> None:
-    assert obj["package_version"] == model.__version__ == "0.7.0"
+    assert obj["package_version"] == model.__version__ == "0.8.0"
     v = obj["versions"]
     for name in ("python", "numpy", "scipy", "pandas", "SALib", "mesa"):
         assert isinstance(v[name], str) and v[name][0].isdigit(), name

@@ -322,9 +322,10 @@ def test_a_text_key_is_a_factor_drawn_by_its_levels_weights(capsys, tiny, tmp_pa
 
 def test_morris_refuses_a_grid_that_never_draws_a_level(capsys, tiny):
     """Morris samples only its grid's points: with 4 grid levels (0, 1/3, 2/3, 1) no
-    point falls in performance's slice of the SME mix (0.136 to 0.317), so the run is
+    point falls in performance's slice of this mix (0.136 to 0.317), so the run is
     refused, naming the level and a grid that reaches every level."""
-    tiny.write_text(TINY + CULTURE.replace('"harmony"]', '"harmony", "hierarchy"]'))
+    culture = CULTURE.replace('"harmony"]', '"harmony", "hierarchy"]')
+    tiny.write_text(TINY + culture.replace('"sme"', "[0.136, 0.1814, 0.3676, 0.315]"))
     argv = ["sensitivity", "five_phase", "--problem", str(tiny), "--method", "morris",
             "--samples", "2", *SMALL]  # fmt: skip
     assert main(argv) == 2
