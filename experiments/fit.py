@@ -125,6 +125,12 @@ REPORT_FILE = ROOT / "experiments" / "calibration" / "fit_report.json"
 # the report of a joint stage that moved only some parameters (`--free`): kept apart, so
 # the full fit's identification and leave-one-out stay readable next to it
 PARTIAL_REPORT_FILE = REPORT_FILE.with_name("fit_report_partial.json")
+# the joint stage's losses (`--loss`; `Fit.loss`), as the report names them
+LOSSES = {
+    "squares": "squares of the residuals",
+    "fourth": "fourth powers of the residuals",
+    "margin": "fourth powers of |residual| + 2 standard errors",
+}
 STEP = 0.1  # finite-difference step: 10% of a parameter's range (binary targets)
 # targets the joint stage does not fit: fixed by the initial-conditions stage (week 0),
 # not numeric (checked after the fit), or too costly to evaluate at every step
@@ -502,22 +508,24 @@ def constraint_residuals(checks: list[float]) -> list[float]:
 def residual(res: Result) -> float:
     """A target's miss in tolerances (|r| <= 1 passes); a ratio target with a range: the
     distance to its value over the distance from value to the range's end."""
-    t, model = res.target, float(res.model)
-    if t.kind == "ratio" and t.spec.range:
-        lo, hi = t.spec.range
-        return (model - t.value) / ((t.value - lo) if model < t.value else (hi - t.value))
-    return (model - t.value) / t.tolerance
+    return (float(res.model) - res.target.value) / _unit(res)
 
 
 def residual_se(res: Result) -> float:
     """A target's Monte Carlo standard error in the units of its residual (0 if none)."""
-    t = res.target
     if res.se is None or not np.isfinite(res.se):
         return 0.0
+    return res.se / _unit(res)
+
+
+def _unit(res: Result) -> float:
+    """What one unit of a target's residual is: its tolerance, or for a ratio target with
+    a range the distance from its value to the range's end on the model's side."""
+    t = res.target
     if t.kind == "ratio" and t.spec.range:
         lo, hi = t.spec.range
-        return res.se / ((t.value - lo) if float(res.model) < t.value else (hi - t.value))
-    return res.se / t.tolerance
+        return (t.value - lo) if float(res.model) < t.value else (hi - t.value)
+    return t.tolerance
 
 
 def fit_report(
@@ -622,12 +630,8 @@ def write_calibrated(
 def report_markdown(rep: dict[str, Any]) -> str:
     """The fit report as the tables of docs/calibration.md."""
     lines = [
-        f"Loss {rep['loss']:.2f} (sum of "
-        + {
-            "fourth": "fourth powers of the residuals",
-            "margin": "fourth powers of |residual| + 2 standard errors",
-        }.get(rep.get("loss_kind", "squares"), "squares of the residuals")
-        + " in tolerances), seed "
+        f"Loss {rep['loss']:.2f} (sum of {LOSSES[rep.get('loss_kind', 'squares')]} in "
+        "tolerances), seed "
         f"{rep['seed']}, runs scale {rep['runs_scale']:g}.",
         "",
         "| parameter | value | range | influence (tolerances) | identified | informed by |",
@@ -688,7 +692,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument(
         "--loss",
-        choices=("squares", "fourth", "margin"),
+        choices=tuple(LOSSES),
         default="squares",
         help="the joint stage's loss: the sum of squared residuals (in tolerances), or of "
         "their fourth powers, which weighs the worst misses most (near minimax: where "
