@@ -42,6 +42,8 @@ from model.state import ACTIVE, COMPETENCE_CUTS, TRIAL, ProgrammeState, State, c
 from model.workforce import sample_workforce
 
 SeedLike = int | np.random.SeedSequence | None
+# the phase criteria that need the week's counts (anchoring reads use cases only)
+_COUNTED = ("awareness", "vision", "empowerment", "implementation")
 _HOOKS = {name: hooks(name) for name in ("start", "deliver", "respond", "harvest", "book")}
 
 
@@ -351,6 +353,12 @@ class Simulation:
         st, wf = self.state, self.wf
         crit, wk = self.criteria, self.week
         c = self.p.criteria
+        if crit["anchoring"] is None and self.prog.integrated:
+            initial = st.initial_user
+            if initial.any() and (st.use_cases[initial] > 0).mean() >= c.use_case_share:
+                crit["anchoring"] = wk
+        if all(crit[k] is not None for k in _COUNTED):
+            return  # the counts below read nothing else
         counts = criteria_counts(
             st.understand, st.aware, st.knows_benefit, wf.is_target, st.ever_user,
             st.competence, COMPETENCE_CUTS[0], st.pilot, st.relief,
@@ -363,8 +371,9 @@ class Simulation:
             crit["awareness"] = wk
         if crit["vision"] is None and vision / n_t >= c.vision_share:
             crit["vision"] = wk
-        support = self.recorder.support_requests(self)
-        self.prog.support_peak = max(self.prog.support_peak, support)
+        if crit["empowerment"] is None:
+            support = self.recorder.support_requests(self)
+            self.prog.support_peak = max(self.prog.support_peak, support)
         if (
             crit["empowerment"] is None
             and n_users >= max(c.min_users, c.min_user_share * n_t)
@@ -386,7 +395,3 @@ class Simulation:
             and pool_relief / n_pool >= q.relief_share
         ):
             crit["implementation"] = wk
-        if crit["anchoring"] is None and self.prog.integrated:
-            initial = st.initial_user
-            if initial.any() and (st.use_cases[initial] > 0).mean() >= c.use_case_share:
-                crit["anchoring"] = wk

@@ -46,19 +46,28 @@ def csr_matvec(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, x: np.
 
 
 @njit
-def csr_matvecs(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, xs: np.ndarray):
-    """A x for every column x of `xs` (n, m) in one pass over A (scipy's summation
-    order); the result is (n, m) too. Columns, not rows: a neighbour's m values sit
-    side by side, so each tie reads one cache line instead of m."""
-    m = xs.shape[1]
+def csr_matvecs(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, xs: tuple):
+    """A x for every vector x of the tuple `xs` in one pass over A (scipy's summation
+    order); the result is (len(xs), n). The vectors are first laid side by side, so
+    each tie reads a neighbour's values from one cache line instead of len(xs)."""
+    m = len(xs)
     n = indptr.size - 1
-    out = np.zeros((n, m))
+    cols = np.empty((n, m))
+    for r in range(m):
+        x = xs[r]
+        for j in range(n):
+            cols[j, r] = x[j]
+    out = np.empty((m, n))
+    acc = np.empty(m)
     for i in range(n):
+        acc[:] = 0.0
         for jj in range(indptr[i], indptr[i + 1]):
             j = indices[jj]
             a = data[jj]
             for r in range(m):
-                out[i, r] += a * xs[j, r]
+                acc[r] += a * cols[j, r]
+        for r in range(m):
+            out[r, i] = acc[r]
     return out
 
 
@@ -141,8 +150,8 @@ def per_employee(x: Any, n: int, dtype: type = np.float64) -> np.ndarray:
 def matvecs(a: Any, *xs: np.ndarray) -> np.ndarray:
     """(`a @ x` for each x) in one pass over the CSR matrix `a`, as (contiguous) rows of
     an array."""
-    stacked = np.column_stack(xs).astype(np.float64, copy=False)
-    return np.ascontiguousarray(csr_matvecs(a.indptr, a.indices, a.data, stacked).T)
+    vectors = tuple(np.ascontiguousarray(x, dtype=np.float64) for x in xs)
+    return csr_matvecs(a.indptr, a.indices, a.data, vectors)
 
 
 def _kernel_modules() -> list[Path]:

@@ -85,8 +85,8 @@ class PhaseClock:
 
     def current(self) -> str:
         """The latest phase that has started ("preparation" before the first)."""
-        names = [p for p in PHASES if p in self.started]
-        return names[-1] if names else "preparation"
+        # phases start in order (`update`), so the latest is the last one entered
+        return next(reversed(self.started), "preparation")
 
     def start(self, phase: str) -> int | None:
         return self.started.get(phase)

@@ -613,10 +613,29 @@ def load_scenario(
                 )
             ]
         )
-    path = resolve_path(spec)
-    data = read_toml(path)
-    scenario = validate_scenario(data, str(path))
-    return scenario.with_overrides(overrides, source)
+    return _load_file(resolve_path(spec)).with_overrides(overrides, source)
+
+
+# validated scenario files by path and content: a Scenario is frozen, so repeated loads
+# of a preset (a batch, the bench, the UI) share one validation
+_FILES: dict[tuple[str, bytes], Scenario] = {}
+_FILES_KEPT = 64
+
+
+def _load_file(path: Path) -> Scenario:
+    """Read and validate a scenario file, once per content of the file."""
+    try:
+        key = (str(path), path.read_bytes()) if path.stat().st_size <= MAX_FILE_BYTES else None
+    except OSError:
+        key = None  # read_toml names the problem
+    if key is not None and key in _FILES:
+        return _FILES[key]
+    scenario = validate_scenario(read_toml(path), str(path))
+    if key is not None:
+        if len(_FILES) >= _FILES_KEPT:
+            _FILES.pop(next(iter(_FILES)))
+        _FILES[key] = scenario
+    return scenario
 
 
 def check_overrides(overrides: Any) -> dict[str, Any]:
