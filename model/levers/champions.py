@@ -61,6 +61,8 @@ def planned_count(sim: Simulation) -> int:
 
 
 def _start(sim: Simulation) -> None:
+    if sim.fired("champions"):
+        return  # appointed once
     ch = sim.plan.champions
     count = planned_count(sim)
     if count > 0 and sim.week >= max(ch.start_week, 1) and sim.once("champions"):

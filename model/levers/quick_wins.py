@@ -41,6 +41,8 @@ def pilot_size(sim: Simulation) -> int:
 
 
 def _start_pilot(sim: Simulation) -> None:
+    if sim.fired("pilot"):
+        return  # chosen once
     st, q = sim.state, sim.p.quick_wins
     week, kind = _pilot_week_and_kind(sim)
     if kind == "none" or sim.week < week or not sim.once("pilot"):

@@ -38,7 +38,7 @@ def _due(sim: Simulation) -> tuple[int | None, float]:
 
 
 def _start(sim: Simulation) -> None:
-    if not sim.scenario.organisation.works_council:
+    if not sim.scenario.organisation.works_council or sim.fired("agreement"):
         return
     due, strength = _due(sim)
     if due is None or sim.week < due or not sim.once("agreement"):
