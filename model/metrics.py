@@ -240,6 +240,8 @@ KPI_BY_NAME = {k.name: k for k in KPIS}
 NUMERIC_COLUMNS = tuple(k.name for k in KPIS)
 WEEKLY_COLUMNS = ("week", "phase", *NUMERIC_COLUMNS)
 COLUMN_INDEX = {name: j for j, name in enumerate(NUMERIC_COLUMNS)}  # in Recorder.rows
+# the weekly table: a DataFrame, or its columns by name (`Recorder.columns`)
+WeeklyColumns = pd.DataFrame | Mapping[str, Any]
 
 
 @dataclass
@@ -407,13 +409,23 @@ class Recorder:
         self._flush()
         return self.rows[week]
 
+    def columns(self, weeks: int) -> dict[str, Any]:
+        """The weekly table (weeks 0..weeks) as columns: numpy arrays by name (views of
+        the recorded rows), `phase` a list. What a summary reads, without a DataFrame."""
+        self._flush()
+        rows = self.rows[: weeks + 1]
+        cols: dict[str, Any] = {"week": np.arange(weeks + 1), "phase": self.phases[: weeks + 1]}
+        cols.update((name, rows[:, j]) for j, name in enumerate(NUMERIC_COLUMNS))
+        return cols
+
     def weekly(self, weeks: int) -> pd.DataFrame:
         """The weekly table (weeks 0..weeks) with the DESIGN columns in order."""
-        self._flush()
-        df = pd.DataFrame(self.rows[: weeks + 1], columns=list(NUMERIC_COLUMNS))
-        df.insert(0, "phase", self.phases[: weeks + 1])
-        df.insert(0, "week", np.arange(weeks + 1))
-        return df
+        return weekly_frame(self.columns(weeks))
+
+
+def weekly_frame(columns: Mapping[str, Any]) -> pd.DataFrame:
+    """The weekly table as a DataFrame (its own copy of `Recorder.columns`)."""
+    return pd.DataFrame(dict(columns))
 
 
 _SNAPSHOT_STATE = ("attitude", "benefit", "concerns", "trust", "competence", "stage", "champion")
@@ -539,7 +551,7 @@ def barrier_scores(sim: Simulation, goal_week: int | None) -> dict[str, float]:
     }
 
 
-def horizon(weekly: pd.DataFrame, sc: Scenario, ongoing_rate: float) -> dict[str, float]:
+def horizon(weekly: WeeklyColumns, sc: Scenario, ongoing_rate: float) -> dict[str, float]:
     """Costs and the three levels of benefit over the economic horizon.
 
     Beyond the simulated weeks the programme is over: the last four weeks' benefit per
@@ -549,7 +561,7 @@ def horizon(weekly: pd.DataFrame, sc: Scenario, ongoing_rate: float) -> dict[str
     eco = sc.economics
     weeks = int(round(52 * eco.horizon_years))
     cost, benefit = (
-        weekly[c].to_numpy() for c in ("cost_cumulative_eur", "benefit_cumulative_eur")
+        np.asarray(weekly[c]) for c in ("cost_cumulative_eur", "benefit_cumulative_eur")
     )
     last = len(cost) - 1
     if weeks <= last:
@@ -584,10 +596,19 @@ def pilot_and_scaled(sim: Simulation) -> dict[str, float | None]:
     return {"pilot_active_share": float(active[pilot].mean()), "scaled_active_share": scaled}
 
 
-def summarise(sim: Simulation, weekly: pd.DataFrame) -> dict[str, Any]:
-    """The run summary (DESIGN section 4) plus final_<column> for every weekly column."""
+def _max(values: np.ndarray) -> float:
+    """The largest value, NaN skipped (as pandas' max): NaN only if all are NaN."""
+    kept = values[~np.isnan(values)]
+    return float(kept.max()) if kept.size else float("nan")
+
+
+def summarise(sim: Simulation, weekly: WeeklyColumns) -> dict[str, Any]:
+    """The run summary (DESIGN section 4) plus final_<column> for every weekly column.
+
+    `weekly`: the weekly table, as a DataFrame or as `Recorder.columns`."""
     sc = sim.scenario
-    active = weekly["active_share"].to_numpy()
+    active = np.asarray(weekly["active_share"])
+    positive, resistant = (np.asarray(weekly[c]) for c in ("positive_share", "resistant_share"))
     goal = sc.goals
     reached = np.flatnonzero(active >= goal.target_active_share - 1e-12)
     goal_week = int(reached[0]) if reached.size else None
@@ -600,10 +621,10 @@ def summarise(sim: Simulation, weekly: pd.DataFrame) -> dict[str, Any]:
         "final_active_share": float(active[-1]),
         "peak_active_share": float(np.nanmax(active)) if np.isfinite(active).any() else None,
         "stable_use_week": stable_use_week(active),
-        "initial_positive_share": float(weekly["positive_share"].iloc[0]),
-        "final_positive_share": float(weekly["positive_share"].iloc[-1]),
-        "final_resistant_share": float(weekly["resistant_share"].iloc[-1]),
-        "peak_resistant_share": float(weekly["resistant_share"].max()),
+        "initial_positive_share": float(positive[0]),
+        "final_positive_share": float(positive[-1]),
+        "final_resistant_share": float(resistant[-1]),
+        "peak_resistant_share": _max(resistant),
         "benefits_realised": led.benefit_hours / planned if planned > 0 else None,
         "cost_total_eur": cost,
         "hours_freed_total": led.benefit_hours,
@@ -628,11 +649,10 @@ def summarise(sim: Simulation, weekly: pd.DataFrame) -> dict[str, Any]:
         out["main_barrier"] = "none"
     for category in COST_CATEGORIES:
         out[f"cost_{category}_eur"] = led.costs.get(category, 0.0)
-    last = weekly.iloc[-1]
     for col in NUMERIC_COLUMNS:
-        v = last[col]
-        out[f"final_{col}"] = None if pd.isna(v) else float(v)
-    out["final_phase"] = str(last["phase"])
+        v = float(np.asarray(weekly[col])[-1])
+        out[f"final_{col}"] = None if np.isnan(v) else v
+    out["final_phase"] = str(np.asarray(weekly["phase"])[-1])
     out.update(pilot_and_scaled(sim))
     levels = [out[f"final_{lv}_share"] for lv in ("basic", "advanced", "expert")]
     out["final_basic_or_better_share"] = None if None in levels else float(sum(levels))

@@ -3,24 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from model.checks import check_seed, check_snapshot_weeks
 from model.engine import SeedLike, Simulation
-from model.metrics import horizon, summarise
+from model.metrics import horizon, summarise, weekly_frame
 from model.scenario import Scenario, Strategy, WorksCouncil, load_scenario
 
 
-@dataclass
 class RunResult:
-    """Weekly KPI table, run summary and the employee snapshots that were recorded."""
+    """Weekly KPI table, run summary and the employee snapshots that were recorded.
 
-    weekly: pd.DataFrame
-    summary: dict[str, Any]
-    snapshots: Mapping[int, pd.DataFrame] = field(default_factory=dict)
+    `weekly` is built on first use (a batch that keeps only summaries never builds it);
+    it may be given as the DataFrame or as the recorder's columns."""
+
+    def __init__(
+        self,
+        weekly: pd.DataFrame | Mapping[str, Any],
+        summary: dict[str, Any],
+        snapshots: Mapping[int, pd.DataFrame] | None = None,
+    ):
+        self._weekly = weekly
+        self.summary = summary
+        self.snapshots: Mapping[int, pd.DataFrame] = snapshots if snapshots is not None else {}
+
+    @property
+    def weekly(self) -> pd.DataFrame:
+        if not isinstance(self._weekly, pd.DataFrame):
+            self._weekly = weekly_frame(self._weekly)
+        return self._weekly
 
     def snapshot(self, week: int) -> pd.DataFrame:
         """Employee snapshot of `week` (week 0 and the last week are always recorded)."""
@@ -73,7 +86,7 @@ def run(
     seed = check_seed(seed)
     weeks_wanted = set(check_snapshot_weeks(snapshots, sc.weeks)) | {0, sc.weeks}
     sim = Simulation(sc, seed=seed, snapshot_weeks=weeks_wanted).run()
-    weekly = sim.recorder.weekly(sc.weeks)
+    weekly = sim.recorder.columns(sc.weeks)
     summary = summarise(sim, weekly)
     if counterfactual and sc.dynamics.mode == "full":
         summary["change_roi"] = change_roi(sim, summary, seed)
@@ -86,7 +99,7 @@ def change_roi(sim: Simulation, summary: dict[str, Any], seed: SeedLike) -> floa
     seed without change management (`tool_only`). Benefits count direct and indirect
     effects; the cost of the measures is the plan's cost beyond the bare rollout's."""
     base_sim = Simulation(tool_only(sim.scenario), seed=seed).run()
-    base_weekly = base_sim.recorder.weekly(sim.scenario.weeks)
+    base_weekly = base_sim.recorder.columns(sim.scenario.weeks)
     base = horizon(base_weekly, sim.scenario, base_sim.ledger.ongoing_rate())
 
     def benefit(h: dict[str, Any]) -> float:
