@@ -11,26 +11,15 @@ from typing import Any
 
 import numpy as np
 
-from model.jit import ensure_compiled, matvec, matvecs, njit
+from model.jit import ensure_compiled, matvecs, njit
 from model.levers import ACTIONS, EVENTS, Action, Price, anticipation, hooks
 from model.metrics import Ledger, Recorder
 from model.network import build_network
-from model.processes import limiting, support, use_cases
-from model.processes.adoption import (
-    delivered,
-    effective_reliability,
-    experience,
-    experienced_value,
-    hours_freed,
-    managers_using,
-    transitions,
-    try_tool,
-    word_of_mouth,
-)
+from model.processes import limiting, use_cases
 from model.processes.communication import grapevine_and_rumours
+from model.processes.employee_week import employee_week
 from model.processes.influence import (
     disposition,
-    influence,
     influence_matrix,
     own_assessment,
     susceptibility,
@@ -156,7 +145,7 @@ class Simulation:
         self.fixed = disposition(wf, self.p, self.cp)
         self.lam = susceptibility(wf, self.p, self.cp)
         self.ceiling = practice_ceiling(wf.affinity, self.p)
-        self._n_dep = int(wf.department.max()) + 1
+        self.n_departments = int(wf.department.max()) + 1
         st.weight = np.where(wf.role <= 1, self.cp.manager_weight, 1.0)
         spread = self.p.task_fit_spread if self.mode == "full" else 0.0
         st.usefulness = task_fit(sc.tool.usefulness, wf.n, spread, rng)
@@ -274,7 +263,7 @@ class Simulation:
     # ------------------------------------------------------------------ full model
 
     def _full_step(self) -> None:
-        sc, st, p, rng, prog = self.scenario, self.state, self.p, self.rng, self.prog
+        st, p, rng, prog = self.state, self.p, self.rng, self.prog
         self.clock.update(self.week, self.criteria)
         for hook in _HOOKS["start"]:
             hook(self)
@@ -293,33 +282,7 @@ class Simulation:
         clip_unit(st.concerns)
         st.shift *= 1.0 - p.shift_decay  # lever effects fade unless renewed
         st.own = own_assessment(st, self.fixed, p)
-        influence(st, self.w_influence, self.lam, p)
-        demand = support.demand_hours(st, self.wf.is_target, p)
-        capacity = support.capacity_hours(
-            st, self.wf.n, self.plan.champions.time_share, prog.trainer_hours, p
-        )
-        prog.served = support.served_share(demand, capacity)
-        delivery = delivered(sc.tool, p, prog.integration)
-        value = experienced_value(st, sc.tool, delivery, prog.friction, prog.served, p, self.cp)
-        st.value = value
-        try_tool(
-            st,
-            self.wf.is_target & st.access,
-            using_share,
-            matvec(self.adj, using),
-            self._managers_using(using),
-            prog.integrated,
-            p,
-            self.cp,
-            rng,
-        )
-        habit_boost = (p.habit_integration if prog.integrated else 0.0) + (
-            p.anchoring.community_habit if prog.community else 0.0
-        )
-        quit_now = transitions(st, value, habit_boost, p, self.cp, rng)
-        st.hours_freed = hours_freed(st, self.wf.is_target, sc.tool, p, prog.integration)
-        experience(st, effective_reliability(sc.tool, p), value, p, st.hours_freed)
-        word_of_mouth(st, self.w_plain, quit_now, p, self.cp)
+        employee_week(self, using, using_share)
         for hook in _HOOKS["harvest"]:
             hook(self)
         use_cases.discover(st, self.wf, prog, self.usefulness0, p, rng)
@@ -330,11 +293,6 @@ class Simulation:
         clip_unit(st.aware, st.understand, st.knows_benefit, st.benefit, st.trust, st.competence)
         clip_unit(st.concerns)
         self._criteria()
-
-    def _managers_using(self, using: np.ndarray) -> np.ndarray:
-        """Share of the managers of each employee's department who use the tool."""
-        wf = self.wf
-        return managers_using(wf.role, wf.department, self._n_dep, using)
 
     def _rebuild_influence(self) -> None:
         self.w_influence = influence_matrix(self.adj, self.state.weight)

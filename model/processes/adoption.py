@@ -62,20 +62,27 @@ def _hours(
     target: np.ndarray,
     competence: np.ndarray,
     usefulness: np.ndarray,
-    per_user: float,
-    gain_base: float,
-    full_gain: float,
-    tool_usefulness: float,
-    trial_use: float,
+    c: np.ndarray,
 ) -> np.ndarray:
+    """c: `hours_coeffs`."""
     n = stage.size
     out = np.empty(n)
     for i in range(n):
-        h = per_user * skill_factor(competence[i], gain_base, full_gain)
-        h = h * usefulness[i] / tool_usefulness
-        use = 1.0 if stage[i] == ACTIVE else (trial_use if stage[i] == TRIAL else 0.0)
+        h = c[0] * skill_factor(competence[i], c[1], c[2])
+        h = h * usefulness[i] / c[3]
+        use = 1.0 if stage[i] == ACTIVE else (c[4] if stage[i] == TRIAL else 0.0)
         out[i] = h * use * (1.0 if target[i] else 0.0)
     return out
+
+
+def hours_coeffs(tool: Tool, p: Parameters, integration: float) -> np.ndarray:
+    """`_hours`' coefficients: hours per user, gain base, full-gain competence, the
+    tool's usefulness, trial use."""
+    integrated = p.standalone_share + (1.0 - p.standalone_share) * integration
+    per_user = tool.hours_saved_per_week * effective_reliability(tool, p) * integrated
+    return np.array(
+        [per_user, p.gain_base, p.full_gain_competence, max(tool.usefulness, 1e-9), p.trial_use]
+    )
 
 
 def hours_freed(
@@ -83,12 +90,8 @@ def hours_freed(
 ) -> np.ndarray:
     """Hours each employee saves this week: active users fully, triallists in part;
     more with competence, less before integration or with poor data."""
-    integrated = p.standalone_share + (1.0 - p.standalone_share) * integration
-    per_user = tool.hours_saved_per_week * effective_reliability(tool, p) * integrated
-    return _hours(
-        state.stage, target, state.competence, state.usefulness, per_user, p.gain_base,
-        p.full_gain_competence, max(tool.usefulness, 1e-9), p.trial_use,
-    )  # fmt: skip
+    c = hours_coeffs(tool, p, integration)
+    return _hours(state.stage, target, state.competence, state.usefulness, c)
 
 
 @njit
@@ -101,17 +104,16 @@ def _value(
     c: np.ndarray,
     served: float,
 ) -> np.ndarray:
-    """c: gain scale, gain base, value-attitude, friction cost, support relief, unmet
-    support x (1 - served), error cost, overload and quality weights, delivery, full-gain
-    competence."""
+    """c: `value_coeffs`; unmet support weighs (1 - served)."""
     n = competence.size
     out = np.empty(n)
+    unmet_rate = c[5] * (1.0 - served)
     for i in range(n):
         k = competence[i]
         gain = c[0] * usefulness[i] * c[9] * skill_factor(k, c[1], c[10])
         gain = gain * (1.0 + c[2] * attitude[i])
         cost = c[3] * (1.0 - k) * (1.0 - c[4] * (support[i] * served))
-        unmet = c[5] * ((1.0 - k) * (1.0 - k))
+        unmet = unmet_rate * ((1.0 - k) * (1.0 - k))
         worry = c[7] * max(concerns[OVERLOAD, i] - 0.5, 0.0)
         worry = worry + c[8] * max(concerns[QUALITY, i] - 0.5, 0.0)
         out[i] = gain - cost - unmet - worry - c[6]
@@ -134,17 +136,25 @@ def experienced_value(
     x delivery x competence, coloured by attitude; minus friction (less with competence
     and support), unmet support, held overload and quality worries, and errors.
     """
-    c = np.array(
+    c = value_coeffs(tool, delivery, friction, p, cp)
+    s = state
+    return _value(s.competence, s.usefulness, s.attitude, s.support, s.concerns, c, served)
+
+
+def value_coeffs(
+    tool: Tool, delivery: float, friction: float, p: Parameters, cp: CultureParams
+) -> np.ndarray:
+    """`_value`'s coefficients: gain scale, gain base, value-attitude, friction cost,
+    support relief, unmet support, error cost, overload and quality weights, delivery,
+    full-gain competence."""
+    return np.array(
         [
             p.gain_scale, p.gain_base, p.value_attitude,
             p.value_friction * friction * (1.0 - tool.ease_of_use), p.support_relief,
-            p.unmet_support * (1.0 - served),
-            cp.error_cost * (1.0 - effective_reliability(tool, p)),
+            p.unmet_support, cp.error_cost * (1.0 - effective_reliability(tool, p)),
             p.value_overload, p.value_quality, delivery, p.full_gain_competence,
         ]
     )  # fmt: skip
-    s = state
-    return _value(s.competence, s.usefulness, s.attitude, s.support, s.concerns, c, served)
 
 
 @njit
@@ -213,6 +223,16 @@ def _try(
     return starts
 
 
+def try_coeffs(p: Parameters, cp: CultureParams) -> np.ndarray:
+    """`_try`'s coefficients (see there)."""
+    return np.array(
+        [
+            p.intent_slope, p.intent_threshold, cp.consensus, p.consensus_share, cp.deference,
+            p.trial_rate * cp.experimentation, p.trial_social, p.mandate_rate, p.retry_factor,
+        ]
+    )  # fmt: skip
+
+
 def try_tool(
     state: State,
     eligible: np.ndarray,
@@ -235,12 +255,7 @@ def try_tool(
     n = state.stage.size
     u = rng.random(eligible.size)
     share, count, lead = (per_employee(x, n) for x in (using_share, using_count, managers_using))
-    c = np.array(
-        [
-            p.intent_slope, p.intent_threshold, cp.consensus, p.consensus_share, cp.deference,
-            p.trial_rate * cp.experimentation, p.trial_social, p.mandate_rate, p.retry_factor,
-        ]
-    )  # fmt: skip
+    c = try_coeffs(p, cp)
     s = state
     return _try(
         u, per_employee(eligible, n, np.bool_), share, count, lead, bool(mandate), c,
@@ -290,6 +305,17 @@ def _transitions(
     return quit_now
 
 
+def transition_coeffs(habit_boost: float, p: Parameters, cp: CultureParams) -> np.ndarray:
+    """`_transitions`' coefficients (see there)."""
+    return np.array(
+        [
+            p.activate_value, p.value_scale, p.drop_value - cp.error_tolerance,
+            p.activate_rate, p.drop_rate, p.lapse_rate, habit_boost, p.habit_per_week,
+            1.0 - p.habit_decay,
+        ]
+    )  # fmt: skip
+
+
 def transitions(
     state: State,
     value: np.ndarray,
@@ -303,13 +329,7 @@ def transitions(
     The culture's error tolerance lowers the value below which users give up.
     """
     u = rng.random(value.size)
-    c = np.array(
-        [
-            p.activate_value, p.value_scale, p.drop_value - cp.error_tolerance,
-            p.activate_rate, p.drop_rate, p.lapse_rate, habit_boost, p.habit_per_week,
-            1.0 - p.habit_decay,
-        ]
-    )  # fmt: skip
+    c = transition_coeffs(habit_boost, p, cp)
     s = state
     return _transitions(u, value, c, s.stage, s.weeks_in_stage, s.ever_user, s.habit)
 
@@ -353,6 +373,16 @@ def _experience(
     return relief
 
 
+def experience_coeffs(reliability: float, p: Parameters) -> np.ndarray:
+    """`_experience`'s coefficients (see there)."""
+    return np.array(
+        [
+            p.trust_learn, reliability, p.benefit_sensitivity, p.experience_update,
+            p.relief_hours, p.relief_existential, p.relief_overload,
+        ]
+    )  # fmt: skip
+
+
 def experience(
     state: State, reliability: float, value: np.ndarray, p: Parameters, hours_freed: np.ndarray
 ) -> None:
@@ -361,12 +391,7 @@ def experience(
     if not in_use.any():
         state.relief[:] = False
         return
-    c = np.array(
-        [
-            p.trust_learn, reliability, p.benefit_sensitivity, p.experience_update,
-            p.relief_hours, p.relief_existential, p.relief_overload,
-        ]
-    )  # fmt: skip
+    c = experience_coeffs(reliability, p)
     floor, ceiling = band(state, p)
     s = state
     s.relief = _experience(
@@ -392,6 +417,12 @@ def _word_of_mouth(
         concerns[OVERLOAD, i] = o + c[2] * bad[i] * max(ceiling[OVERLOAD, i] - o, 0.0)
 
 
+def wom_coeffs(p: Parameters, cp: CultureParams) -> np.ndarray:
+    """`_word_of_mouth`'s coefficients (see there)."""
+    harsh = max(1.0 - p.wom_tolerance * cp.error_tolerance, 0.0)
+    return np.array([p.wom_good, p.wom_bad * harsh, p.wom_bad_concern * harsh])
+
+
 def word_of_mouth(
     state: State,
     w_plain: sp.csr_matrix,
@@ -404,6 +435,5 @@ def word_of_mouth(
     Bad stories weigh more where errors are not tolerated (culture's error tolerance).
     """
     good, bad = matvecs(w_plain, state.relief, quit_now)
-    harsh = max(1.0 - p.wom_tolerance * cp.error_tolerance, 0.0)
-    c = np.array([p.wom_good, p.wom_bad * harsh, p.wom_bad_concern * harsh])
+    c = wom_coeffs(p, cp)
     _word_of_mouth(good, bad, c, state.benefit, state.concerns, band(state, p)[1])
