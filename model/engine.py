@@ -11,23 +11,22 @@ from typing import Any
 
 import numpy as np
 
-from model.jit import ensure_compiled, matvecs, njit
+from model.jit import ensure_compiled, njit
 from model.levers import ACTIONS, EVENTS, Action, Price, anticipation, hooks
 from model.metrics import Ledger, Recorder
 from model.network import build_network
 from model.processes import limiting, use_cases
-from model.processes.communication import grapevine_and_rumours
-from model.processes.employee_week import employee_week
+from model.processes.employee_week import employee_week, learn_and_hear
 from model.processes.influence import (
     disposition,
     influence_matrix,
     own_assessment,
     susceptibility,
 )
-from model.processes.training import practice_and_decay, practice_ceiling, tire
+from model.processes.training import practice_ceiling, tire
 from model.programme import PHASES, PhaseClock, planned_phases
 from model.scenario import Scenario, Strategy
-from model.state import ACTIVE, COMPETENCE_CUTS, TRIAL, ProgrammeState, State, clip_unit
+from model.state import COMPETENCE_CUTS, ProgrammeState, State, clip_unit
 from model.workforce import sample_workforce
 
 SeedLike = int | np.random.SeedSequence | None
@@ -271,12 +270,7 @@ class Simulation:
             self._rebuild_influence()
         for hook in _HOOKS["deliver"]:
             hook(self)
-        using = ((st.stage == TRIAL) | (st.stage == ACTIVE)).astype(float)
-        using_share, peer_skill, spread = matvecs(
-            self.w_plain, using, st.competence * using, st.aware
-        )
-        practice_and_decay(st, self.ceiling, p, prog.community, peer_skill, using_share)
-        grapevine_and_rumours(st, spread, using_share, p, anticipation.rumour_factor(self))
+        using, using_share = learn_and_hear(self, anticipation.rumour_factor(self))
         for hook in _HOOKS["respond"]:
             hook(self)
         clip_unit(st.concerns)

@@ -1,12 +1,18 @@
-"""The employees' side of a week, after the levers have acted, in one compiled call.
+"""The employees' side of a week in two compiled calls, around the levers' responses.
 
-In order: attitudes take one Friedkin-Johnsen step and concerns drift towards the
-colleagues' (`influence`); support demand meets the hours available (`support`); each
-employee's experienced value; trials start; trials and use turn into active use or
-lapse; hours freed; experience of the tool; word of mouth. Each step is its process's
-own kernel (in `influence`, `support` and `adoption`, where the per-process functions
-call the same kernels with the same coefficients); this module only chains them, so
-that a week costs one call from Python instead of about fifteen.
+`learn_and_hear` (after messages and training): the network averages of use, of users'
+skill and of awareness; practice and forgetting; the grapevine and rumours.
+
+`employee_week` (after the levers' responses): attitudes take one Friedkin-Johnsen
+step and concerns drift towards the colleagues' (`influence`); support demand meets
+the hours available (`support`); each employee's experienced value; trials start;
+trials and use turn into active use or lapse; hours freed; experience of the tool;
+word of mouth.
+
+Each step is its process's own kernel (in `training`, `communication`, `influence`,
+`support` and `adoption`, where the per-process functions call the same kernels with
+the same coefficients); this module only chains them, so that a week costs two calls
+from Python instead of about twenty.
 """
 
 from __future__ import annotations
@@ -33,13 +39,51 @@ from model.processes.adoption import (
     value_coeffs,
     wom_coeffs,
 )
+from model.processes.communication import _grapevine
 from model.processes.concerns import band
 from model.processes.influence import fj_and_contagion
 from model.processes.support import served, support_coeffs
+from model.processes.training import _practice, practice_coeffs
 from model.state import ACTIVE, TRIAL
 
 if TYPE_CHECKING:
     from model.engine import Simulation
+
+
+@njit
+def _learn_and_hear(
+    w_plain: tuple, stage: np.ndarray, competence: np.ndarray, aware: np.ndarray,
+    support: np.ndarray, skill_ceiling: np.ndarray, understand: np.ndarray,
+    informed: np.ndarray, concerns: np.ndarray, ceiling: np.ndarray,
+    c_practice: np.ndarray, c_grapevine: np.ndarray,
+):  # fmt: skip
+    """Returns (using, using share); updates competence, understanding, awareness,
+    information and concerns in place. c_grapevine: word of mouth, observation, rumour
+    rate, information decay."""
+    n = stage.size
+    using = np.empty(n)
+    for i in range(n):
+        using[i] = 1.0 if (stage[i] == TRIAL or stage[i] == ACTIVE) else 0.0
+    near = csr_matvecs(w_plain[0], w_plain[1], w_plain[2], (using, competence * using, aware))
+    _practice(stage, support, skill_ceiling, near[1], near[0], c_practice, competence, understand)
+    g = c_grapevine
+    _grapevine(near[2], near[0], g[0], g[1], g[2], g[3], aware, informed, concerns, ceiling)
+    return using, near[0]
+
+
+def learn_and_hear(sim: Simulation, rumour_factor: float) -> tuple[np.ndarray, np.ndarray]:
+    """Practice, forgetting, grapevine and rumours (see the module); returns who uses
+    the tool this week (0/1) and the share of each one's colleagues who do.
+    `rumour_factor` scales the rumour rate (objection anticipation lowers it)."""
+    st, p = sim.state, sim.p
+    c_grapevine = np.array(
+        [p.word_of_mouth, p.observation, p.rumour_rate * rumour_factor, p.info_decay]
+    )
+    return _learn_and_hear(
+        _csr(sim.w_plain), st.stage, st.competence, st.aware, st.support, sim.ceiling,
+        st.understand, st.informed, st.concerns, band(st, p)[1],
+        practice_coeffs(p, sim.prog.community), c_grapevine,
+    )  # fmt: skip
 
 
 @njit

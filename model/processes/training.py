@@ -99,6 +99,12 @@ def _practice(
         understand[i] += rate * use * (1.0 - understand[i])  # users learn what it does
 
 
+def practice_coeffs(p: Parameters, community: bool) -> np.ndarray:
+    """`_practice`'s coefficients (see there)."""
+    rate = p.practice_rate * (p.anchoring.community_practice_factor if community else 1.0)
+    return np.array([rate, p.trial_practice, p.peer_learning, p.competence_decay])
+
+
 def practice_and_decay(
     state: State,
     ceiling: np.ndarray,
@@ -115,8 +121,7 @@ def practice_and_decay(
     colleagues can do beyond their own level (DOMAIN section 5: mentoring by
     tech-savvy colleagues, "teach the team"). Both stop at the personal `ceiling`.
     """
-    rate = p.practice_rate * (p.anchoring.community_practice_factor if community else 1.0)
-    c = np.array([rate, p.trial_practice, p.peer_learning, p.competence_decay])
+    c = practice_coeffs(p, community)
     n = state.stage.size
     s = state
     _practice(
