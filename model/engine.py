@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -30,6 +31,7 @@ from model.state import COMPETENCE_CUTS, ProgrammeState, State, clip_unit
 from model.workforce import sample_workforce
 
 SeedLike = int | np.random.SeedSequence | None
+T = TypeVar("T")
 # the phase criteria that need the week's counts (anchoring reads use cases only)
 _COUNTED = ("awareness", "vision", "empowerment", "implementation")
 _HOOKS = {name: hooks(name) for name in ("start", "deliver", "respond", "harvest", "book")}
@@ -166,6 +168,7 @@ class Simulation:
         self.criteria: dict[str, int | None] = dict.fromkeys(PHASES, None)
         self.ledger = Ledger()
         self.week = 0
+        self._per_plan: dict[str, tuple[Scenario, Any]] = {}
         self.decisions = 0
         st.own = own_assessment(st, self.fixed, self.p)
         st.attitude = st.own.copy()
@@ -180,6 +183,16 @@ class Simulation:
     def plan(self) -> Strategy:
         """The strategy in force (the scenario's, plus any live decisions)."""
         return self.scenario.strategy
+
+    def per_plan(self, key: str, compute: Callable[[Simulation], T]) -> T:
+        """`compute(self)`, worked out once while the scenario stays the same (a live
+        decision that changes the plan makes it work the value out again). For what
+        depends only on the plan and the run's fixed inputs: schedules, weekly rates."""
+        kept = self._per_plan.get(key)
+        if kept is None or kept[0] is not self.scenario:
+            kept = (self.scenario, compute(self))
+            self._per_plan[key] = kept
+        return kept[1]
 
     def run(self) -> Simulation:
         """Advance to the scenario's last week."""

@@ -6,6 +6,7 @@ simulates week `t` (1, 2, ...). A start week of 0 means "from the first week".
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
 from model.scenario import Communication, Scenario
@@ -48,14 +49,19 @@ MAX_TRAINING_HOURS = 40.0
 HOURS_PER_WEEK = 40.0
 
 
+def message_weeks(c: Communication) -> range:
+    """The weeks in which a communication entry sends its message (from its start,
+    every `every_weeks` weeks up to `end_week`; once when `every_weeks` is 0)."""
+    start = max(c.start_week, 1)
+    end = sys.maxsize if c.end_week is None else max(c.end_week, 1)
+    if c.every_weeks == 0:
+        return range(start, min(start, end) + 1)
+    return range(start, end + 1, c.every_weeks)
+
+
 def event_active(c: Communication, week: int) -> bool:
     """Whether a communication entry sends a message in `week`."""
-    start = max(c.start_week, 1)
-    if week < start or (c.end_week is not None and week > max(c.end_week, 1)):
-        return False
-    if c.every_weeks == 0:
-        return week == start
-    return (week - start) % c.every_weeks == 0
+    return week in message_weeks(c)
 
 
 @dataclass

@@ -67,7 +67,7 @@ def weekly_cost(sim: Simulation) -> float:
 
 def _book(sim: Simulation) -> None:
     if sim.plan.resistance.critics_as_advisors and sim.started("vision"):
-        sim.ledger.add("resistance", weekly_cost(sim))
+        sim.ledger.add("resistance", sim.per_plan("advisers", weekly_cost))
 
 
 LEVER = Lever(

@@ -8,7 +8,8 @@ import numpy as np
 
 from model.levers.base import Action, Lever, Price
 from model.processes.communication import deliver
-from model.programme import CHANNELS, event_active
+from model.programme import CHANNELS, message_weeks
+from model.scenario import Communication
 
 if TYPE_CHECKING:
     from model.engine import Simulation
@@ -21,12 +22,20 @@ def message_cost(sim: Simulation, channel: str, audience: np.ndarray) -> float:
     return (hours * expected + sim.p.communication.prep_hours) * sim.hourly
 
 
+def _schedule(sim: Simulation) -> list[tuple[Communication, range, float]]:
+    """Each entry of the plan with its weeks and the cost of one message."""
+    return [
+        (c, message_weeks(c), message_cost(sim, c.channel, sim.audiences[c.audience]))
+        for c in sim.plan.communication
+    ]
+
+
 def _deliver(sim: Simulation) -> None:
-    for c in sim.plan.communication:
-        if event_active(c, sim.week):
+    for c, weeks, cost in sim.per_plan("communication", _schedule):
+        if sim.week in weeks:
             audience = sim.audiences[c.audience]
             deliver(sim.state, audience, c.channel, c.framing, sim.p, sim.rng)
-            sim.ledger.add("communication", message_cost(sim, c.channel, audience))
+            sim.ledger.add("communication", cost)
 
 
 def _town_hall_price(sim: Simulation) -> Price:

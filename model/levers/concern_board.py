@@ -25,7 +25,7 @@ def _respond(sim: Simulation) -> None:
     relieve(st, p.board_relief * posting, p)
     if sim.week % b.feedback_every_weeks == 0:
         prog.friction = max(b.friction_floor, prog.friction * b.friction_factor)
-    sim.ledger.add("resistance", weekly_cost(sim))
+    sim.ledger.add("resistance", sim.per_plan("concern_board", weekly_cost))
 
 
 LEVER = Lever(

@@ -49,7 +49,7 @@ def weekly_cost(sim: Simulation) -> float:
 
 def _book(sim: Simulation) -> None:
     if sim.plan.leadership.role_modelling and sim.started("vision"):
-        sim.ledger.add("leadership", weekly_cost(sim))
+        sim.ledger.add("leadership", sim.per_plan("leadership", weekly_cost))
 
 
 LEVER = Lever(

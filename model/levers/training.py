@@ -32,7 +32,7 @@ def _deliver(sim: Simulation) -> None:
     sim.prog.trainer_hours = 0.0
     if start is None or tr.budget_share <= 0:
         return
-    length = _length(sim)
+    length = sim.per_plan("training_weeks", _length)
     if not start <= sim.week < start + length:
         return
     trainees = wf.is_target

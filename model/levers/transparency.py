@@ -25,7 +25,7 @@ def _deliver(sim: Simulation) -> None:
         return
     if (sim.week - aw) % every == 0:
         transparency_update(sim.state, sim.p, sim.rng)
-    sim.ledger.add("communication", weekly_cost(sim, every))
+    sim.ledger.add("communication", sim.per_plan("transparency", lambda s: weekly_cost(s, every)))
 
 
 LIVE_EVERY_WEEKS = 2

@@ -62,7 +62,7 @@ def _respond(sim: Simulation) -> None:
             aggravate(st, rate, p, CONTROL)
             st.trust -= w.trust_loss_share * rate * st.trust
     if inv == "early" and sim.started("awareness"):
-        sim.ledger.add("works_council", involvement_cost(sim))
+        sim.ledger.add("works_council", sim.per_plan("works_council", involvement_cost))
 
 
 def _blocked(sim: Simulation) -> str | None:

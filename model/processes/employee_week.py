@@ -166,4 +166,3 @@ def employee_week(sim: Simulation, using: np.ndarray, using_share: np.ndarray) -
         experience_coeffs(effective_reliability(sc.tool, p), p), wom_coeffs(p, cp),
     )  # fmt: skip
     st.attitude = attitude
-
