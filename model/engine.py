@@ -17,14 +17,14 @@ from model.levers import ACTIONS, EVENTS, Action, Price, anticipation, hooks
 from model.metrics import Ledger, Recorder
 from model.network import build_network
 from model.processes import limiting, use_cases
-from model.processes.employee_week import employee_week, learn_and_hear
+from model.processes.employee_week import employee_week, end_of_week, learn_and_hear
 from model.processes.influence import (
     disposition,
     influence_matrix,
     own_assessment,
     susceptibility,
 )
-from model.processes.training import practice_ceiling, tire
+from model.processes.training import practice_ceiling
 from model.programme import PHASES, PhaseClock, planned_phases
 from model.scenario import Scenario, Strategy
 from model.state import COMPETENCE_CUTS, ProgrammeState, State, clip_unit
@@ -296,9 +296,7 @@ class Simulation:
         for hook in _HOOKS["book"]:
             hook(self)
         self._accounting()
-        tire(st, p)
-        clip_unit(st.aware, st.understand, st.knows_benefit, st.benefit, st.trust, st.competence)
-        clip_unit(st.concerns)
+        end_of_week(self)
         self._criteria()
 
     def _rebuild_influence(self) -> None:

@@ -9,10 +9,13 @@ the hours available (`support`); each employee's experienced value; trials start
 trials and use turn into active use or lapse; hours freed; experience of the tool;
 word of mouth.
 
+`end_of_week` (after the levers have booked): change fatigue (`training.tire`), then
+beliefs, trust, competence and concerns are kept in [0, 1].
+
 Each step is its process's own kernel (in `training`, `communication`, `influence`,
 `support` and `adoption`, where the per-process functions call the same kernels with
-the same coefficients); this module only chains them, so that a week costs two calls
-from Python instead of about twenty.
+the same coefficients); this module only chains them, so that a week costs three calls
+from Python instead of about twenty-five.
 """
 
 from __future__ import annotations
@@ -43,8 +46,8 @@ from model.processes.communication import _grapevine
 from model.processes.concerns import band
 from model.processes.influence import fj_and_contagion
 from model.processes.support import served, support_coeffs
-from model.processes.training import _practice, practice_coeffs
-from model.state import ACTIVE, TRIAL
+from model.processes.training import _practice, _tire, practice_coeffs, tire_coeffs
+from model.state import ACTIVE, TRIAL, clip_unit
 
 if TYPE_CHECKING:
     from model.engine import Simulation
@@ -152,6 +155,7 @@ def employee_week(sim: Simulation, using: np.ndarray, using_share: np.ndarray) -
         p.anchoring.community_habit if prog.community else 0.0
     )
     floor, ceiling = band(st, p)
+    c_try, c_wom, c_exp = sim.per_plan("employee_week", _fixed_coeffs)
     delivery = delivered(sc.tool, p, prog.integration)
     c_support = support_coeffs(n, sim.plan.champions.time_share, prog.trainer_hours, p)
     attitude, prog.served, st.value, st.hours_freed, st.relief = _week(
@@ -161,8 +165,37 @@ def employee_week(sim: Simulation, using: np.ndarray, using_share: np.ndarray) -
         st.stage, st.weeks_in_stage, st.ever_user, st.habit, st.competence, st.usefulness,
         st.support, st.champion, st.access, st.aware, st.trust, st.benefit, st.informed,
         using, using_share, u_try, u_stay, p.concern_contagion, bool(integrated),
-        c_support, value_coeffs(sc.tool, delivery, prog.friction, p, cp), try_coeffs(p, cp),
+        c_support, value_coeffs(sc.tool, delivery, prog.friction, p, cp), c_try,
         transition_coeffs(habit_boost, p, cp), hours_coeffs(sc.tool, p, prog.integration),
-        experience_coeffs(effective_reliability(sc.tool, p), p), wom_coeffs(p, cp),
+        c_exp, c_wom,
     )  # fmt: skip
     st.attitude = attitude
+
+
+def _fixed_coeffs(sim: Simulation) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The coefficients of trial, word of mouth and experience: fixed for a plan."""
+    p, cp = sim.p, sim.cp
+    reliability = effective_reliability(sim.scenario.tool, p)
+    return try_coeffs(p, cp), wom_coeffs(p, cp), experience_coeffs(reliability, p)
+
+
+@njit
+def _end(
+    c_tire: np.ndarray, fatigue: np.ndarray, exposure: np.ndarray, receptivity: np.ndarray,
+    concerns: np.ndarray, ceiling: np.ndarray, aware: np.ndarray, understand: np.ndarray,
+    knows_benefit: np.ndarray, benefit: np.ndarray, trust: np.ndarray,
+    competence: np.ndarray,
+) -> None:  # fmt: skip
+    _tire(c_tire, fatigue, exposure, receptivity, concerns, ceiling)
+    clip_unit(aware, understand, knows_benefit, benefit, trust, competence)
+    clip_unit(concerns)
+
+
+def end_of_week(sim: Simulation) -> None:
+    """Change fatigue, then beliefs, trust, competence and concerns kept in [0, 1]."""
+    st, p = sim.state, sim.p
+    _end(
+        sim.per_plan("tire", lambda s: tire_coeffs(s.p)), st.fatigue, st.exposure,
+        st.receptivity, st.concerns, band(st, p)[1], st.aware, st.understand,
+        st.knows_benefit, st.benefit, st.trust, st.competence,
+    )  # fmt: skip

@@ -150,11 +150,16 @@ def _tire(
         receptivity[i] = 1.0 / (1.0 + c[3] * excess)
 
 
+def tire_coeffs(p: Parameters) -> np.ndarray:
+    """`_tire`'s coefficients (see there)."""
+    return np.array(
+        [1.0 - p.fatigue_recovery, p.fatigue_capacity, p.fatigue_overload, p.fatigue_receptivity]
+    )
+
+
 def tire(state: State, p: Parameters) -> None:
     """Change fatigue: this week's measures add to a slowly recovering load; beyond
     capacity people feel overloaded and take in less of the next measures."""
-    c = np.array(
-        [1.0 - p.fatigue_recovery, p.fatigue_capacity, p.fatigue_overload, p.fatigue_receptivity]
-    )
+    c = tire_coeffs(p)
     s = state
     _tire(c, s.fatigue, s.exposure, s.receptivity, s.concerns, band(s, p)[1])
