@@ -39,7 +39,7 @@ import numpy as np
 
 from model.errors import Problem, ScenarioError
 from model.population import draw_organisation
-from model.run import run
+from model.run import simulate
 from model.scenario import Scenario, load_scenario, parse_override
 
 # (point index, run index, plan index, the point's overrides)
@@ -105,11 +105,11 @@ def run_task(ctx: Context, task: Task, cache: dict | None = None) -> dict[str, A
             if cache is not None:
                 cache.clear()  # chunks hold few points; keep one
                 cache[key] = sc
-    res = run(sc, seed=seed_seq, counterfactual=ctx.counterfactual)
+    _, columns, summary = simulate(sc, seed_seq, {0, sc.weeks}, ctx.counterfactual)
     inputs = {k: v if _scalar(v) else json.dumps(v) for k, v in overrides.items()}
-    record = {"point": point, "run": index, **inputs, **res.summary}
+    record = {"point": point, "run": index, **inputs, **summary}
     for col in ctx.weekly:
-        record[f"weekly_{col}"] = res.weekly[col].to_numpy(dtype=float).tolist()
+        record[f"weekly_{col}"] = np.asarray(columns[col], dtype=float).tolist()
     return record
 
 

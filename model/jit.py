@@ -9,11 +9,12 @@ The first simulation in a fresh install compiles the kernels (and numba caches t
 disk); `ensure_compiled()` announces that once ("compiling the model once, about N s")
 and leaves a stamp so later processes stay quiet and load the cache.
 
-LLVM optimisation level 1 (`NUMBA_OPT`, unless set in the environment before numba is
-first imported): the kernels are bound by memory and call overhead, level 1 runs them
-as fast as numba's default 3 (measured at 250 and 100,000 employees) and compiles about
-a fifth sooner. Results do not depend on it (no fast-math: IEEE semantics at every
-level; the golden outputs are the same).
+LLVM optimisation level 1 (`NUMBA_OPT`, unless the environment sets it; numba re-reads
+it at every compile, and child processes inherit it): the kernels are bound by memory
+and call overhead, level 1 runs them as fast as numba's default 3 (measured at 250 and
+100,000 employees) and compiles about a fifth sooner. No kernel uses fast-math, and the
+golden outputs are the same at both levels on this machine (numba's optional Intel SVML
+library, absent here, could make vectorised `exp` differ in the last bits).
 """
 
 from __future__ import annotations
@@ -170,7 +171,10 @@ def _kernel_modules() -> list[Path]:
 
 def _stamp() -> Path:
     """A file that says this install's kernels have been compiled and cached."""
-    versions = f"{numba.__version__} {sys.version} {np.__version__} O{numba.config.OPT}"
+    # the level numba compiles at: it re-reads NUMBA_OPT at every compile, so this holds
+    # even when numba was imported (and configured) before this module
+    level = os.environ.get("NUMBA_OPT", "")
+    versions = f"{numba.__version__} {sys.version} {np.__version__} O{level}"
     h = hashlib.sha256(versions.encode())
     for path in _kernel_modules():
         h.update(path.read_bytes())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -13,27 +14,13 @@ from model.metrics import horizon, summarise, weekly_frame
 from model.scenario import Scenario, Strategy, WorksCouncil, load_scenario
 
 
+@dataclass
 class RunResult:
-    """Weekly KPI table, run summary and the employee snapshots that were recorded.
+    """Weekly KPI table, run summary and the employee snapshots that were recorded."""
 
-    `weekly` is built on first use (a batch that keeps only summaries never builds it);
-    it may be given as the DataFrame or as the recorder's columns."""
-
-    def __init__(
-        self,
-        weekly: pd.DataFrame | Mapping[str, Any],
-        summary: dict[str, Any],
-        snapshots: Mapping[int, pd.DataFrame] | None = None,
-    ):
-        self._weekly = weekly
-        self.summary = summary
-        self.snapshots: Mapping[int, pd.DataFrame] = snapshots if snapshots is not None else {}
-
-    @property
-    def weekly(self) -> pd.DataFrame:
-        if not isinstance(self._weekly, pd.DataFrame):
-            self._weekly = weekly_frame(self._weekly)
-        return self._weekly
+    weekly: pd.DataFrame
+    summary: dict[str, Any]
+    snapshots: Mapping[int, pd.DataFrame] = field(default_factory=dict)
 
     def snapshot(self, week: int) -> pd.DataFrame:
         """Employee snapshot of `week` (week 0 and the last week are always recorded)."""
@@ -85,12 +72,23 @@ def run(
         sc = sc.with_overrides({"weeks": weeks})
     seed = check_seed(seed)
     weeks_wanted = set(check_snapshot_weeks(snapshots, sc.weeks)) | {0, sc.weeks}
-    sim = Simulation(sc, seed=seed, snapshot_weeks=weeks_wanted).run()
-    weekly = sim.recorder.columns(sc.weeks)
-    summary = summarise(sim, weekly)
+    sim, columns, summary = simulate(sc, seed, weeks_wanted, counterfactual)
+    return RunResult(weekly_frame(columns), summary, sim.recorder.snapshots)
+
+
+def simulate(
+    sc: Scenario, seed: SeedLike, snapshot_weeks: set[int], counterfactual: bool
+) -> tuple[Simulation, dict[str, Any], dict[str, Any]]:
+    """One run of a validated scenario: the simulation, its weekly columns
+    (`Recorder.columns`) and its summary, with no DataFrame built; batches that keep
+    only summaries and a few weekly columns call this instead of `run()`."""
+    seed = check_seed(seed)
+    sim = Simulation(sc, seed=seed, snapshot_weeks=snapshot_weeks).run()
+    columns = sim.recorder.columns(sc.weeks)
+    summary = summarise(sim, columns)
     if counterfactual and sc.dynamics.mode == "full":
         summary["change_roi"] = change_roi(sim, summary, seed)
-    return RunResult(weekly, summary, sim.recorder.snapshots)
+    return sim, columns, summary
 
 
 def change_roi(sim: Simulation, summary: dict[str, Any], seed: SeedLike) -> float | None:

@@ -9,6 +9,7 @@ accepted wherever a Python number is.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from copy import deepcopy
@@ -357,34 +358,45 @@ def resolve_path(spec: str | Path) -> Path:
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; malformed TOML becomes a ScenarioError naming the file."""
+    return parse_toml(read_file(path), str(path))
+
+
+def read_file(path: Path) -> bytes:
+    """A scenario file's bytes; too large or unreadable is a ScenarioError naming it."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
             raise ScenarioError(
                 [
                     Problem(
                         str(path),
                         "",
-                        f"{path.stat().st_size:,} bytes",
+                        f"{size:,} bytes",
                         f"a scenario file of at most {MAX_FILE_BYTES // 2**20} MiB",
                         "file too large",
                     )
                 ]
             )
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(
-            [Problem(str(path), "", "", "valid TOML", f"malformed TOML: {exc}")]
-        ) from None
-    except RecursionError:
-        raise ScenarioError([_too_deep(str(path), "")]) from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            [Problem(str(path), "", "", "a UTF-8 text file (TOML)", f"not UTF-8 text: {exc}")]
-        ) from None
+        return path.read_bytes()
     except OSError as exc:
         raise ScenarioError([Problem(str(path), "", "", "a readable file", str(exc))]) from None
-    check_depth(data, str(path))
+
+
+def parse_toml(raw: bytes, source: str) -> dict[str, Any]:
+    """Parse TOML bytes; malformed TOML becomes a ScenarioError naming `source`."""
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(
+            [Problem(source, "", "", "valid TOML", f"malformed TOML: {exc}")]
+        ) from None
+    except RecursionError:
+        raise ScenarioError([_too_deep(source, "")]) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            [Problem(source, "", "", "a UTF-8 text file (TOML)", f"not UTF-8 text: {exc}")]
+        ) from None
+    check_depth(data, source)
     return data
 
 
@@ -616,29 +628,28 @@ def load_scenario(
                 )
             ]
         )
-    return _load_file(resolve_path(spec)).with_overrides(overrides, source)
+    kept = _load_file(resolve_path(spec))  # shared: give the caller its own object
+    return kept.with_overrides(overrides, source) if overrides else kept.model_copy(deep=True)
 
 
-# validated scenario files by path and content: a Scenario is frozen, so repeated loads
-# of a preset (a batch, the bench, the UI) share one validation
+# validated scenario files by path and the hash of their content (a batch, the bench or a
+# notebook loading a preset by name in a loop validates it once)
 _FILES: dict[tuple[str, bytes], Scenario] = {}
 _FILES_KEPT = 64
 
 
 def _load_file(path: Path) -> Scenario:
-    """Read and validate a scenario file, once per content of the file."""
-    try:
-        key = (str(path), path.read_bytes()) if path.stat().st_size <= MAX_FILE_BYTES else None
-    except OSError:
-        key = None  # read_toml names the problem
-    if key is not None and key in _FILES:
-        return _FILES[key]
-    scenario = validate_scenario(read_toml(path), str(path))
-    if key is not None:
+    """Read and validate a scenario file, once per content. The result is shared:
+    callers hand out copies (a Scenario is frozen, its tables and lists are not)."""
+    raw = read_file(path)
+    key = (str(path), hashlib.sha256(raw).digest())
+    kept = _FILES.get(key)
+    if kept is None:
+        kept = validate_scenario(parse_toml(raw, str(path)), str(path))
         if len(_FILES) >= _FILES_KEPT:
             _FILES.pop(next(iter(_FILES)))
-        _FILES[key] = scenario
-    return scenario
+        _FILES[key] = kept
+    return kept
 
 
 def check_overrides(overrides: Any) -> dict[str, Any]:

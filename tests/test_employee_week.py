@@ -1,10 +1,12 @@
 """The compiled week (model/processes/employee_week.py) is the per-process functions in
 order, bit for bit; values kept per plan follow live decisions; the communication
-schedule is the documented rule; a run's summary does not need the weekly DataFrame."""
+schedule is the documented rule; a batch's run needs no weekly DataFrame; each load of
+a preset is its own object."""
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -34,6 +36,7 @@ from model.processes.employee_week import employee_week, end_of_week, learn_and_
 from model.processes.influence import influence
 from model.processes.training import practice_and_decay, tire
 from model.programme import message_weeks
+from model.run import simulate
 from model.scenario import Communication
 from model.state import ACTIVE, TRIAL, clip_unit
 
@@ -175,9 +178,22 @@ def test_summary_from_columns_equals_summary_from_the_dataframe():
     assert list(frame.columns) == list(columns)
 
 
-def test_run_result_builds_the_weekly_table_on_first_use():
-    res = run("pilot_first", seed=4, counterfactual=False)
-    sim = Simulation(load_scenario("pilot_first"), seed=4).run()
-    assert not isinstance(res._weekly, pd.DataFrame)  # a summary needs no DataFrame
-    pd.testing.assert_frame_equal(res.weekly, sim.recorder.weekly(52))
-    assert res.weekly is res.weekly  # built once
+def test_batches_get_the_runs_columns_and_summary_without_a_dataframe():
+    sc = load_scenario("pilot_first")
+    res = run(sc, seed=4)
+    sim, columns, summary = simulate(sc, 4, {0, sc.weeks}, counterfactual=True)
+    assert summary == res.summary
+    assert all(isinstance(v, np.ndarray | list) for v in columns.values())
+    pd.testing.assert_frame_equal(res.weekly, sim.recorder.weekly(sc.weeks))
+    assert dataclasses.replace(res, summary={}).weekly is res.weekly  # still a dataclass
+
+
+def test_each_load_of_a_preset_is_its_own_object(tmp_path):
+    first = load_scenario("five_phase")
+    first.strategy.training.formats["practice"] = 99.0  # frozen model, mutable table
+    assert load_scenario("five_phase").strategy.training.formats.get("practice") != 99.0
+    path = tmp_path / "plan.toml"
+    path.write_text('name = "t"\nweeks = 30\n')
+    assert load_scenario(str(path)).weeks == 30
+    path.write_text('name = "t"\nweeks = 40\n')
+    assert load_scenario(str(path)).weeks == 40  # a changed file is read again

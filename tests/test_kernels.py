@@ -96,3 +96,13 @@ def test_compile_notice_shows_once_per_install(tmp_path):
     ]
     assert NOTICE in runs[0].stderr
     assert NOTICE not in runs[1].stderr
+
+
+def test_the_compile_stamp_names_the_optimisation_level(monkeypatch):
+    """A kernel cache compiled at another NUMBA_OPT level is not taken as this one's."""
+    from model.jit import _stamp
+
+    monkeypatch.setenv("NUMBA_OPT", "1")
+    level_1 = _stamp()
+    monkeypatch.setenv("NUMBA_OPT", "3")
+    assert _stamp() != level_1
