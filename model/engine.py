@@ -217,7 +217,7 @@ class Simulation:
 
     def started(self, phase: str) -> bool:
         """Whether `phase` has started by this week."""
-        start = self.clock.started.get(phase)
+        start = self.clock.start(phase)
         return start is not None and self.week >= start
 
     def once(self, key: str) -> bool:

@@ -59,11 +59,6 @@ def message_weeks(c: Communication) -> range:
     return range(start, end + 1, c.every_weeks)
 
 
-def event_active(c: Communication, week: int) -> bool:
-    """Whether a communication entry sends a message in `week`."""
-    return week in message_weeks(c)
-
-
 @dataclass
 class PhaseClock:
     """Start weeks of the five phases; with gating, a phase waits for its predecessor."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from copy import deepcopy
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
@@ -309,8 +308,8 @@ class Scenario(Strict):
         `source` names where the overrides came from in error messages."""
         if not overrides:
             return self
-        data = self.model_dump(mode="python", exclude_none=True)  # a fresh dict: no copy
-        return validate_scenario(apply_overrides(data, overrides, source, copy=False), source)
+        data = self.model_dump(mode="python", exclude_none=True)  # a fresh dict
+        return validate_scenario(apply_overrides(data, overrides, source), source)
 
     def to_toml(self) -> str:
         """TOML text that loads back into an equal scenario."""
@@ -462,12 +461,10 @@ def parse_override(text: str) -> tuple[str, Any]:
     return key, value
 
 
-def apply_overrides(
-    data: dict[str, Any], overrides: dict[str, Any], source: str, copy: bool = True
-) -> dict:
-    """Set dotted keys in a nested dict (a copy unless `copy` is False: then in place);
-    a key through a non-table is an error."""
-    out = deepcopy(data) if copy else data
+def apply_overrides(data: dict[str, Any], overrides: dict[str, Any], source: str) -> dict:
+    """Set dotted keys in a nested dict, in place (and return it); a key through a
+    non-table is an error."""
+    out = data
     for key, value in overrides.items():
         if not isinstance(key, str) or not key or any(not p for p in key.split(".")):
             raise ScenarioError(

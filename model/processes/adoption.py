@@ -348,9 +348,17 @@ def _experience(
     ceiling: np.ndarray,
 ) -> np.ndarray:
     """c: trust learning, reliability, benefit sensitivity, experience update, relief
-    hours, relief of existential and of overload concerns. Returns who feels relief."""
+    hours, relief of existential and of overload concerns. Returns who feels relief
+    (nobody, and nothing changes, while nobody uses the tool)."""
     n = stage.size
     relief = np.zeros(n, dtype=np.bool_)
+    in_use = False
+    for i in range(n):
+        if stage[i] == TRIAL or stage[i] == ACTIVE:
+            in_use = True
+            break
+    if not in_use:
+        return relief
     for i in range(n):
         user = stage[i] == TRIAL or stage[i] == ACTIVE
         if user:
@@ -387,10 +395,6 @@ def experience(
     state: State, reliability: float, value: np.ndarray, p: Parameters, hours_freed: np.ndarray
 ) -> None:
     """Using the tool updates trust, quality worries, expected benefit and job fears."""
-    in_use = (state.stage == TRIAL) | (state.stage == ACTIVE)
-    if not in_use.any():
-        state.relief[:] = False
-        return
     c = experience_coeffs(reliability, p)
     floor, ceiling = band(state, p)
     s = state

@@ -122,24 +122,28 @@ def transparency_update(state: State, p: Parameters, rng: np.random.Generator) -
 def _grapevine(
     spread: np.ndarray,
     seen: np.ndarray,
-    wom: float,
-    observation: float,
-    rate: float,
-    decay: float,
+    c: np.ndarray,
     aware: np.ndarray,
     informed: np.ndarray,
     concerns: np.ndarray,
     ceiling: np.ndarray,
 ) -> None:
+    """c: `grapevine_coeffs`."""
     n = aware.size
     amount = np.empty(n)
     for i in range(n):
-        heard = min(wom * spread[i] + observation * seen[i], 1.0)
+        heard = min(c[0] * spread[i] + c[1] * seen[i], 1.0)
         aware[i] += heard * (1.0 - aware[i])
-        amount[i] = rate * (aware[i] * (1.0 - informed[i]))
+        amount[i] = c[2] * (aware[i] * (1.0 - informed[i]))
     move_towards(concerns, ceiling, amount, 0, 4, 1.0)
     for i in range(n):
-        informed[i] *= decay
+        informed[i] *= c[3]
+
+
+def grapevine_coeffs(p: Parameters, rumour_factor: float) -> np.ndarray:
+    """`_grapevine`'s coefficients: word of mouth, observation, rumour rate (times
+    `rumour_factor`), information decay."""
+    return np.array([p.word_of_mouth, p.observation, p.rumour_rate * rumour_factor, p.info_decay])
 
 
 def grapevine_and_rumours(
@@ -155,7 +159,5 @@ def grapevine_and_rumours(
     `spread` and `seen` are the row-normalised network averages of awareness and of use.
     `rumour_factor` scales the rumour rate (objection anticipation lowers it).
     """
-    _grapevine(
-        spread, seen, p.word_of_mouth, p.observation, p.rumour_rate * rumour_factor,
-        p.info_decay, state.aware, state.informed, state.concerns, band(state, p)[1],
-    )  # fmt: skip
+    c = grapevine_coeffs(p, rumour_factor)
+    _grapevine(spread, seen, c, state.aware, state.informed, state.concerns, band(state, p)[1])

@@ -42,7 +42,7 @@ from model.processes.adoption import (
     value_coeffs,
     wom_coeffs,
 )
-from model.processes.communication import _grapevine
+from model.processes.communication import _grapevine, grapevine_coeffs
 from model.processes.concerns import band
 from model.processes.influence import fj_and_contagion
 from model.processes.support import served, support_coeffs
@@ -62,15 +62,14 @@ def _learn_and_hear(
 ):  # fmt: skip
     """Returns (using, using share); updates competence, understanding, awareness,
     information and concerns in place. c_grapevine: word of mouth, observation, rumour
-    rate, information decay."""
+    rate, information decay (`grapevine_coeffs`)."""
     n = stage.size
     using = np.empty(n)
     for i in range(n):
         using[i] = 1.0 if (stage[i] == TRIAL or stage[i] == ACTIVE) else 0.0
     near = csr_matvecs(w_plain[0], w_plain[1], w_plain[2], (using, competence * using, aware))
     _practice(stage, support, skill_ceiling, near[1], near[0], c_practice, competence, understand)
-    g = c_grapevine
-    _grapevine(near[2], near[0], g[0], g[1], g[2], g[3], aware, informed, concerns, ceiling)
+    _grapevine(near[2], near[0], c_grapevine, aware, informed, concerns, ceiling)
     return using, near[0]
 
 
@@ -79,13 +78,10 @@ def learn_and_hear(sim: Simulation, rumour_factor: float) -> tuple[np.ndarray, n
     the tool this week (0/1) and the share of each one's colleagues who do.
     `rumour_factor` scales the rumour rate (objection anticipation lowers it)."""
     st, p = sim.state, sim.p
-    c_grapevine = np.array(
-        [p.word_of_mouth, p.observation, p.rumour_rate * rumour_factor, p.info_decay]
-    )
     return _learn_and_hear(
         _csr(sim.w_plain), st.stage, st.competence, st.aware, st.support, sim.ceiling,
         st.understand, st.informed, st.concerns, band(st, p)[1],
-        practice_coeffs(p, sim.prog.community), c_grapevine,
+        practice_coeffs(p, sim.prog.community), grapevine_coeffs(p, rumour_factor),
     )  # fmt: skip
 
 
@@ -121,17 +117,9 @@ def _week(
     )  # fmt: skip
     quit_now = _transitions(u_stay, value, c_stay, stage, weeks_in_stage, ever_user, habit)
     hours = _hours(stage, target, competence, usefulness, c_hours)
-    in_use = False
-    for i in range(stage.size):
-        if stage[i] == TRIAL or stage[i] == ACTIVE:
-            in_use = True
-            break
-    if in_use:
-        relief = _experience(
-            stage, value, hours, c_exp, trust, benefit, informed, concerns, floor, ceiling
-        )
-    else:
-        relief = np.zeros(stage.size, dtype=np.bool_)
+    relief = _experience(
+        stage, value, hours, c_exp, trust, benefit, informed, concerns, floor, ceiling
+    )
     told = csr_matvecs(
         w_plain[0], w_plain[1], w_plain[2], (relief.astype(np.float64), quit_now.astype(np.float64))
     )
